@@ -1,0 +1,122 @@
+//! What the user typed: clap's derive of the command line. `config.rs` turns it into what the
+//! run needs.
+
+use crate::exact::Rounding;
+use crate::load::encoding::EncodingChoice;
+use crate::report::terminal::Lang;
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Bottom-up sales forecast roll-up: each rep's forecast (预测), each manager's confidence
+/// multiplier (信心指数) on each direct report, rolled up rep → supervisor → region → national and
+/// set against targets (目标). Exact to the cent; the same inputs always give the same bytes.
+///
+/// With no command it runs the built-in demo pack.
+#[derive(Debug, Parser)]
+#[command(name = "forecast-rollup", version, max_term_width = 100)]
+pub(crate) struct Opts {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Roll up a pack and print the report; --out DIR also writes rollup.csv and rollup.json.
+    Run(RunArgs),
+    /// Validate a pack only: list every problem, exit 2 if there is any.
+    Check(InputArgs),
+}
+
+/// Where the pack is and how to read it.
+#[derive(Debug, Args, Default)]
+pub(crate) struct InputArgs {
+    /// The pack folder (org.csv, forecasts.csv, and optionally confidence.csv and targets.csv).
+    /// Without it, the built-in demo pack.
+    pub pack_dir: Option<PathBuf>,
+
+    /// org.csv to use instead of PACK_DIR/org.csv.
+    #[arg(long, value_name = "FILE")]
+    pub org: Option<PathBuf>,
+
+    /// forecasts.csv to use instead of PACK_DIR/forecasts.csv.
+    #[arg(long, value_name = "FILE")]
+    pub forecasts: Option<PathBuf>,
+
+    /// confidence.csv to use instead of PACK_DIR/confidence.csv.
+    #[arg(long, value_name = "FILE")]
+    pub confidence: Option<PathBuf>,
+
+    /// targets.csv to use instead of PACK_DIR/targets.csv.
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+
+    /// Text encoding of the files; auto reads a BOM, else UTF-8, else GB18030 (GBK).
+    #[arg(long, value_enum, default_value_t = EncodingChoice::Auto)]
+    pub encoding: EncodingChoice,
+
+    /// Largest confidence allowed, as a multiplier (2) or a percentage (200%).
+    #[arg(long, value_name = "X", default_value = "2")]
+    pub max_confidence: String,
+
+    /// Make a node with no confidence for a period an error instead of counting it at 1.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Keep only this period (e.g. 2026-Q4). Every row is still checked.
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+
+    /// Worker threads (default: one per core; RAYON_NUM_THREADS also works).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args, Default)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Also write rollup.csv and rollup.json into this existing folder (whole files or nothing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Show the tree in the table down to this depth only (0 = national only).
+    #[arg(long, value_name = "N")]
+    pub depth: Option<u32>,
+
+    /// Decimals of money in the outputs.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub scale: u32,
+
+    /// How a value exactly halfway is rounded: half-up (四舍五入, away from zero) or half-even.
+    #[arg(long, value_enum, default_value_t = Rounding::HalfUp)]
+    pub rounding: Rounding,
+
+    /// Start rollup.csv with a UTF-8 BOM, which Excel needs to show Chinese correctly.
+    #[arg(long)]
+    pub bom: bool,
+
+    /// Language of the table's labels (default: Chinese if LANG starts with zh, else English).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Print the time each stage took on stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_valid() {
+        Opts::command().debug_assert();
+    }
+}

@@ -1,0 +1,319 @@
+//! Exact fixed-point decimals for the roll-up: an `i128` mantissa with a tracked scale.
+//!
+//! Inputs arrive as `rust_decimal::Decimal` (28 significant digits, what a decimal column holds).
+//! The roll-up multiplies amounts by confidences level after level, and the scale of an exact
+//! product is the sum of the factors' scales: a 4-decimal amount through five levels of 2-decimal
+//! multipliers needs 14 decimals. `rust_decimal` would round such a product silently once it passes
+//! 28 digits; `Exact` carries 38 digits and every operation is checked, so a value that cannot be
+//! held exactly is reported (with the node that needs it), never rounded.
+//!
+//! Rounding happens in exactly one place: [`Exact::round_units`] and [`Exact::floor_units`], used by
+//! the printed-value allocation in `rollup.rs`.
+
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::fmt;
+
+/// The largest scale an `Exact` may carry (10^38 is the largest power of ten in an `i128`).
+pub(crate) const MAX_SCALE: u32 = 38;
+
+const fn pow10_table() -> [i128; 39] {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+}
+
+/// 10^0 ..= 10^38.
+pub(crate) const POW10: [i128; 39] = pow10_table();
+
+/// How a value exactly halfway between two printed values is rounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Rounding {
+    /// Half away from zero (四舍五入): 0.125 → 0.13, -0.125 → -0.13.
+    HalfUp,
+    /// Half to even (banker's rounding): 0.125 → 0.12, 0.135 → 0.14.
+    HalfEven,
+}
+
+impl Rounding {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Rounding::HalfUp => "half-up",
+            Rounding::HalfEven => "half-even",
+        }
+    }
+}
+
+/// An exact decimal `mantissa × 10^-scale`, kept normalized only where a caller asks.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Exact {
+    m: i128,
+    s: u32,
+}
+
+impl Exact {
+    pub(crate) const ZERO: Exact = Exact { m: 0, s: 0 };
+    pub(crate) const ONE: Exact = Exact { m: 1, s: 0 };
+
+    /// `mantissa × 10^-scale`; `None` when the scale exceeds [`MAX_SCALE`].
+    pub(crate) fn new(mantissa: i128, scale: u32) -> Option<Exact> {
+        (scale <= MAX_SCALE).then_some(Exact { m: mantissa, s: scale })
+    }
+
+    pub(crate) fn from_decimal(d: Decimal) -> Exact {
+        Exact { m: d.mantissa(), s: d.scale() }
+    }
+
+    pub(crate) fn mantissa(self) -> i128 {
+        self.m
+    }
+
+    pub(crate) fn scale(self) -> u32 {
+        self.s
+    }
+
+    pub(crate) fn is_zero(self) -> bool {
+        self.m == 0
+    }
+
+    pub(crate) fn is_one(self) -> bool {
+        let n = self.normalized();
+        n.m == 1 && n.s == 0
+    }
+
+    /// The same value with trailing fractional zeros removed (`1.250` → `1.25`, `0.00` → `0`).
+    pub(crate) fn normalized(self) -> Exact {
+        let (mut m, mut s) = (self.m, self.s);
+        if m == 0 {
+            return Exact::ZERO;
+        }
+        while s > 0 && m % 10 == 0 {
+            m /= 10;
+            s -= 1;
+        }
+        Exact { m, s }
+    }
+
+    /// The mantissa at a larger scale, if it fits.
+    fn mantissa_at(self, scale: u32) -> Option<i128> {
+        debug_assert!(scale >= self.s);
+        self.m.checked_mul(*POW10.get((scale - self.s) as usize)?)
+    }
+
+    pub(crate) fn checked_add(self, other: Exact) -> Option<Exact> {
+        let s = self.s.max(other.s);
+        let m = self.mantissa_at(s)?.checked_add(other.mantissa_at(s)?)?;
+        Some(Exact { m, s })
+    }
+
+    pub(crate) fn checked_sub(self, other: Exact) -> Option<Exact> {
+        self.checked_add(Exact { m: other.m.checked_neg()?, s: other.s })
+    }
+
+    /// The exact product, normalized so that multiplying by `1` or `1.0` never grows the scale.
+    pub(crate) fn checked_mul(self, other: Exact) -> Option<Exact> {
+        let a = self.normalized();
+        let b = other.normalized();
+        let m = a.m.checked_mul(b.m)?;
+        let s = a.s + b.s;
+        let p = Exact { m, s }.normalized();
+        (p.s <= MAX_SCALE).then_some(p)
+    }
+
+    /// The value in units of `10^-scale`, rounded by `mode`; `None` if it does not fit an `i128`.
+    pub(crate) fn round_units(self, scale: u32, mode: Rounding) -> Option<i128> {
+        if self.s <= scale {
+            return self.mantissa_at(scale);
+        }
+        let p = POW10[(self.s - scale) as usize];
+        let q = self.m / p;
+        let r = (self.m % p).unsigned_abs();
+        let twice = r * 2; // r < 10^38, so 2r < 2^128
+        let p = p as u128;
+        let away = match mode {
+            Rounding::HalfUp => twice >= p,
+            Rounding::HalfEven => twice > p || (twice == p && q % 2 != 0),
+        };
+        Some(if away { q + self.m.signum() } else { q })
+    }
+
+    /// `floor(value × 10^scale)` and the fractional part left over, as a key in `[0, 10^38)` that
+    /// compares the same way the fractions do, whatever their scales.
+    pub(crate) fn floor_units(self, scale: u32) -> Option<(i128, u128)> {
+        if self.s <= scale {
+            return Some((self.mantissa_at(scale)?, 0));
+        }
+        let d = self.s - scale;
+        let p = POW10[d as usize];
+        let (mut q, mut r) = (self.m / p, self.m % p);
+        if r < 0 {
+            q -= 1;
+            r += p;
+        }
+        Some((q, (r as u128) * (POW10[(MAX_SCALE - d) as usize] as u128)))
+    }
+
+    /// Compares by whole part, then by fraction: neither step can overflow, whatever the scales.
+    fn cmp_exact(self, other: Exact) -> Ordering {
+        let split = |e: Exact| e.floor_units(0).unwrap_or((e.m, 0));
+        split(self).cmp(&split(other))
+    }
+}
+
+impl PartialEq for Exact {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp_exact(*other) == Ordering::Equal
+    }
+}
+
+impl Eq for Exact {}
+
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Exact {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.cmp_exact(*other)
+    }
+}
+
+/// Writes `units × 10^-scale` with exactly `scale` decimals and a plain `.`: `-1234.50`.
+pub(crate) fn write_units(out: &mut String, units: i128, scale: u32) {
+    use std::fmt::Write;
+    if units < 0 {
+        out.push('-');
+    }
+    let u = units.unsigned_abs();
+    if scale == 0 {
+        let _ = write!(out, "{u}");
+        return;
+    }
+    let p = POW10[scale as usize] as u128;
+    let _ = write!(out, "{}.{:0width$}", u / p, u % p, width = scale as usize);
+}
+
+/// Shortest exact form: `0.9`, `1`, `1.25`, `-3`.
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.normalized();
+        let mut s = String::new();
+        write_units(&mut s, n.m, n.s);
+        f.write_str(&s)
+    }
+}
+
+/// `a / b` rounded to `digits` decimals, as units of `10^-digits`; `None` when `b` is zero.
+/// Long division keeps every intermediate below `10 × |b|`, so nothing overflows for any
+/// `|b| < 10^37`.
+pub(crate) fn div_round(a: i128, b: i128, digits: u32, mode: Rounding) -> Option<i128> {
+    if b == 0 {
+        return None;
+    }
+    let negative = (a < 0) != (b < 0);
+    let (ua, ub) = (a.unsigned_abs(), b.unsigned_abs());
+    let mut q = ua / ub;
+    let mut r = ua % ub;
+    for _ in 0..digits {
+        q = q.checked_mul(10)?;
+        r = r.checked_mul(10)?;
+        q += r / ub;
+        r %= ub;
+    }
+    let twice = r.checked_mul(2)?;
+    let away = match mode {
+        Rounding::HalfUp => twice >= ub,
+        Rounding::HalfEven => twice > ub || (twice == ub && q % 2 == 1),
+    };
+    if away {
+        q += 1;
+    }
+    let q = i128::try_from(q).ok()?;
+    Some(if negative { -q } else { q })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x(s: &str) -> Exact {
+        Exact::from_decimal(s.parse().unwrap())
+    }
+
+    fn text(units: i128, scale: u32) -> String {
+        let mut s = String::new();
+        write_units(&mut s, units, scale);
+        s
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero_and_half_even() {
+        assert_eq!(x("0.125").round_units(2, Rounding::HalfUp), Some(13));
+        assert_eq!(x("-0.125").round_units(2, Rounding::HalfUp), Some(-13));
+        assert_eq!(x("0.125").round_units(2, Rounding::HalfEven), Some(12));
+        assert_eq!(x("0.135").round_units(2, Rounding::HalfEven), Some(14));
+        assert_eq!(x("-0.135").round_units(2, Rounding::HalfEven), Some(-14));
+        assert_eq!(x("0.1249999").round_units(2, Rounding::HalfUp), Some(12));
+        assert_eq!(x("7").round_units(2, Rounding::HalfUp), Some(700));
+    }
+
+    #[test]
+    fn floor_and_fraction_keys_compare_across_scales() {
+        let (f, k1) = x("1.005").floor_units(2).unwrap();
+        assert_eq!(f, 100);
+        let (_, k2) = x("2.0050000001").floor_units(2).unwrap();
+        assert!(k2 > k1);
+        let (f, k) = x("-1.001").floor_units(2).unwrap();
+        assert_eq!((f, k > 0), (-101, true));
+        assert_eq!(x("3.10").floor_units(2), Some((310, 0)));
+    }
+
+    #[test]
+    fn products_are_exact_and_normalized() {
+        let p = x("4448660386696.1234567890123456").checked_mul(x("1.37")).unwrap();
+        assert_eq!(p.to_string(), "6094664729773.689135800946913472");
+        assert_eq!(x("2.50").checked_mul(x("1.0")).unwrap().scale(), 1);
+        assert!(x("1.000").is_one());
+    }
+
+    #[test]
+    fn overflow_is_reported_not_rounded() {
+        let big = Exact::new(10i128.pow(30), 0).unwrap();
+        assert!(big.checked_mul(big).is_none());
+        let tiny = Exact::new(1, 38).unwrap();
+        assert!(tiny.checked_mul(tiny).is_none());
+    }
+
+    #[test]
+    fn writes_units_with_fixed_decimals() {
+        assert_eq!(text(-123450, 2), "-1234.50");
+        assert_eq!(text(5, 2), "0.05");
+        assert_eq!(text(-5, 2), "-0.05");
+        assert_eq!(text(42, 0), "42");
+        assert_eq!(x("0.90").to_string(), "0.9");
+        assert_eq!(x("0").to_string(), "0");
+    }
+
+    #[test]
+    fn divides_with_rounding() {
+        assert_eq!(div_round(1, 3, 4, Rounding::HalfUp), Some(3333));
+        assert_eq!(div_round(2, 3, 4, Rounding::HalfUp), Some(6667));
+        assert_eq!(div_round(-2, 3, 4, Rounding::HalfUp), Some(-6667));
+        assert_eq!(div_round(1, 8, 2, Rounding::HalfEven), Some(12));
+        assert_eq!(div_round(1, 0, 4, Rounding::HalfUp), None);
+    }
+
+    #[test]
+    fn compares_values_of_different_scales() {
+        assert_eq!(x("1.50"), x("1.5"));
+        assert!(x("1.49") < x("1.5"));
+        assert!(x("-2") < x("1.5"));
+    }
+}

@@ -1,0 +1,82 @@
+//! `confidence.csv`: a manager's multiplier (信心指数) on one direct report, for one period or
+//! (period empty) for every period.
+
+use super::number::{parse_confidence, NumberError};
+use super::{cell, headers, read_table, InputFile, ReadOptions, ReadResult};
+use crate::problem::{quoted, Problem, Problems, Source};
+use rust_decimal::Decimal;
+
+/// One row of confidence.csv, parsed.
+#[derive(Debug, Clone)]
+pub(crate) struct ConfidenceRow {
+    pub subject_id: String,
+    pub reviewer_id: String,
+    /// Empty: every period.
+    pub period: String,
+    pub confidence: Decimal,
+    pub note: String,
+    pub src: Source,
+}
+
+/// Reads confidence.csv; a row whose number cannot be read becomes a problem.
+pub(crate) fn load(
+    file: &InputFile,
+    opts: ReadOptions,
+    max_confidence: Decimal,
+    problems: &mut Problems,
+) -> ReadResult<(Vec<ConfidenceRow>, u64)> {
+    let Some(t) = read_table(file, headers::CONFIDENCE, opts, problems)? else {
+        return Ok(None);
+    };
+    let mut rows = Vec::with_capacity(t.records.len());
+    for (line, rec) in &t.records {
+        let src = Source::new(file.kind, *line);
+        let subject_id = cell(rec, &t.columns, 0);
+        if subject_id.is_empty() {
+            problems.push(Problem::at(src, "empty subject_id").column(t.columns.label(0)));
+            continue;
+        }
+        let raw = cell(rec, &t.columns, 3);
+        let label = t.columns.label(3);
+        let confidence = match parse_confidence(raw) {
+            Ok(c) => c,
+            Err(e) => {
+                let hint = match e {
+                    NumberError::NotANumber | NumberError::Empty => Some(
+                        "write a multiplier (0.5, 1, 1.25) or a percentage (90%)".to_string(),
+                    ),
+                    _ => e.hint().map(str::to_string),
+                };
+                problems.push(
+                    Problem::at(src, format!("{} {e}", quoted(raw))).column(label).maybe_hint(hint),
+                );
+                continue;
+            }
+        };
+        if confidence.is_sign_negative() && !confidence.is_zero() {
+            problems.push(
+                Problem::at(src, format!("{} is negative", quoted(raw)))
+                    .column(label)
+                    .hint("a confidence is a multiplier from 0 up"),
+            );
+            continue;
+        }
+        if confidence > max_confidence {
+            problems.push(
+                Problem::at(src, format!("{} is above the maximum of {max_confidence}", quoted(raw)))
+                    .column(label)
+                    .hint("check for a typo (90 instead of 90%), or raise --max-confidence"),
+            );
+            continue;
+        }
+        rows.push(ConfidenceRow {
+            subject_id: subject_id.to_string(),
+            reviewer_id: cell(rec, &t.columns, 1).to_string(),
+            period: cell(rec, &t.columns, 2).to_string(),
+            confidence,
+            note: cell(rec, &t.columns, 4).to_string(),
+            src,
+        });
+    }
+    Ok(Some((rows, t.blank)))
+}

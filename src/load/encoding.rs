@@ -1,0 +1,285 @@
+//! Text encodings of the pack's files: UTF-8 (with or without BOM), GB18030/GBK (what Excel and
+//! WPS write as "CSV" on a Chinese Windows) and UTF-16 with a BOM (Excel's "Unicode text").
+//!
+//! [`TextReader`] reads a file in blocks and appends UTF-8 text, so a 2 GB file never has to be in
+//! memory at once. Nothing is ever replaced: a byte sequence that is not valid in the file's
+//! encoding is an error at its position.
+
+use std::io::Read;
+
+/// The encodings a file may be read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    Utf8,
+    Gb18030,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl Encoding {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Gb18030 => "GB18030",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+        }
+    }
+}
+
+/// What `--encoding` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub(crate) enum EncodingChoice {
+    /// Detect: a BOM decides; otherwise UTF-8 unless the first non-ASCII text is not UTF-8.
+    #[default]
+    Auto,
+    /// UTF-8, with or without BOM.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// GB18030, a superset of GBK and GB2312.
+    #[value(alias = "gbk", alias = "gb2312")]
+    Gb18030,
+}
+
+/// A byte sequence that is not text in the file's encoding, at `pos` bytes into the text that
+/// the failing [`TextReader::read_text`] call was appending to.
+#[derive(Debug)]
+pub(crate) struct DecodeError {
+    pub pos: usize,
+    pub encoding: Encoding,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    Io(std::io::Error),
+    Decode(DecodeError),
+}
+
+/// How much raw input one [`TextReader::read_text`] call reads.
+pub(crate) const BLOCK: usize = 8 << 20;
+
+/// Decides the encoding from the first block of a file; returns it and the BOM's length.
+pub(crate) fn sniff(head: &[u8], choice: EncodingChoice) -> (Encoding, usize) {
+    const GB18030_BOM: &[u8] = &[0x84, 0x31, 0x95, 0x33];
+    match choice {
+        EncodingChoice::Utf8 => return (Encoding::Utf8, bom_len(head, b"\xEF\xBB\xBF")),
+        EncodingChoice::Gb18030 => return (Encoding::Gb18030, bom_len(head, GB18030_BOM)),
+        EncodingChoice::Auto => {}
+    }
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return (Encoding::Utf8, 3);
+    }
+    if head.starts_with(b"\xFF\xFE") {
+        return (Encoding::Utf16Le, 2);
+    }
+    if head.starts_with(b"\xFE\xFF") {
+        return (Encoding::Utf16Be, 2);
+    }
+    if head.starts_with(GB18030_BOM) {
+        return (Encoding::Gb18030, 4);
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => (Encoding::Utf8, 0),
+        // Cut off mid-character at the end of the block: still UTF-8.
+        Err(e) if e.error_len().is_none() => (Encoding::Utf8, 0),
+        Err(e) => {
+            // Valid non-ASCII UTF-8 before the bad byte: a UTF-8 file with an error in it,
+            // reported at its place. Otherwise the first non-ASCII text is not UTF-8: GB18030.
+            let before = &head[..e.valid_up_to()];
+            if before.iter().any(|b| !b.is_ascii()) {
+                (Encoding::Utf8, 0)
+            } else {
+                (Encoding::Gb18030, 0)
+            }
+        }
+    }
+}
+
+fn bom_len(head: &[u8], bom: &[u8]) -> usize {
+    if head.starts_with(bom) {
+        bom.len()
+    } else {
+        0
+    }
+}
+
+/// Reads a file block by block as UTF-8 text.
+pub(crate) struct TextReader<R> {
+    src: R,
+    encoding: Encoding,
+    decoder: Option<encoding_rs::Decoder>,
+    raw: Vec<u8>,
+    /// Bytes of `raw` already consumed.
+    raw_pos: usize,
+    eof: bool,
+}
+
+impl<R: Read> TextReader<R> {
+    /// Reads the first block and decides the encoding.
+    pub(crate) fn new(mut src: R, choice: EncodingChoice) -> std::io::Result<TextReader<R>> {
+        let mut raw = Vec::with_capacity(BLOCK);
+        let eof = fill(&mut src, &mut raw, BLOCK)?;
+        let (encoding, bom) = sniff(&raw, choice);
+        let decoder = match encoding {
+            Encoding::Utf8 => None,
+            Encoding::Gb18030 => Some(encoding_rs::GB18030.new_decoder_without_bom_handling()),
+            Encoding::Utf16Le => Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling()),
+            Encoding::Utf16Be => Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling()),
+        };
+        Ok(TextReader { src, encoding, decoder, raw, raw_pos: bom, eof })
+    }
+
+    pub(crate) fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Appends the next block of text to `out`; `Ok(false)` once the whole file has been read.
+    pub(crate) fn read_text(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
+        if self.raw_pos >= self.raw.len() {
+            if self.eof {
+                return Ok(false);
+            }
+            self.raw.clear();
+            self.raw_pos = 0;
+            self.eof = fill(&mut self.src, &mut self.raw, BLOCK).map_err(ReadError::Io)?;
+            if self.raw.is_empty() && self.eof {
+                return self.finish(out).map(|_| false);
+            }
+        }
+        let start = out.len();
+        let input = &self.raw[self.raw_pos..];
+        match &mut self.decoder {
+            None => {
+                let valid = match std::str::from_utf8(input) {
+                    Ok(_) => input.len(),
+                    Err(e) => match e.error_len() {
+                        Some(n) => {
+                            let at = e.valid_up_to();
+                            return Err(ReadError::Decode(DecodeError {
+                                pos: start + at,
+                                encoding: Encoding::Utf8,
+                                bytes: input[at..at + n].to_vec(),
+                            }));
+                        }
+                        None if self.eof => {
+                            let at = e.valid_up_to();
+                            return Err(ReadError::Decode(DecodeError {
+                                pos: start + at,
+                                encoding: Encoding::Utf8,
+                                bytes: input[at..].to_vec(),
+                            }));
+                        }
+                        // A character split by the block edge: keep its first bytes for later.
+                        None => e.valid_up_to(),
+                    },
+                };
+                out.extend_from_slice(&input[..valid]);
+                self.raw_pos += valid;
+                if self.raw_pos < self.raw.len() {
+                    // Move the partial character to the front and read more behind it.
+                    self.raw.drain(..self.raw_pos);
+                    self.raw_pos = 0;
+                    self.eof = fill(&mut self.src, &mut self.raw, BLOCK).map_err(ReadError::Io)?;
+                }
+            }
+            Some(dec) => {
+                let last = self.eof;
+                let max = dec.max_utf8_buffer_length_without_replacement(input.len()).unwrap_or(input.len() * 3 + 16);
+                out.reserve(max);
+                let mut buf = vec![0u8; max];
+                let (res, read, written) =
+                    dec.decode_to_utf8_without_replacement(input, &mut buf, last);
+                out.extend_from_slice(&buf[..written]);
+                if let encoding_rs::DecoderResult::Malformed(bad, extra) = res {
+                    let bad_end = read - extra as usize;
+                    let bad_start = bad_end.saturating_sub(bad as usize);
+                    return Err(ReadError::Decode(DecodeError {
+                        pos: out.len(),
+                        encoding: self.encoding,
+                        bytes: input[bad_start..bad_end].to_vec(),
+                    }));
+                }
+                self.raw_pos += read;
+            }
+        }
+        Ok(true)
+    }
+
+    fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), ReadError> {
+        if let Some(dec) = &mut self.decoder {
+            let mut buf = [0u8; 16];
+            let (res, _, written) = dec.decode_to_utf8_without_replacement(&[], &mut buf, true);
+            out.extend_from_slice(&buf[..written]);
+            if let encoding_rs::DecoderResult::Malformed(..) = res {
+                return Err(ReadError::Decode(DecodeError {
+                    pos: out.len(),
+                    encoding: self.encoding,
+                    bytes: Vec::new(),
+                }));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads until `buf` holds `want` bytes or the input ends; returns whether it ended.
+fn fill(src: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    let target = buf.len() + want;
+    while buf.len() < target {
+        let before = buf.len();
+        let n = src.by_ref().take((target - before) as u64).read_to_end(buf)?;
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8], choice: EncodingChoice) -> Result<(Encoding, String), DecodeError> {
+        let mut r = TextReader::new(bytes, choice).unwrap();
+        let mut out = Vec::new();
+        loop {
+            match r.read_text(&mut out) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(ReadError::Decode(e)) => return Err(e),
+                Err(ReadError::Io(e)) => panic!("{e}"),
+            }
+        }
+        Ok((r.encoding(), String::from_utf8(out).unwrap()))
+    }
+
+    #[test]
+    fn detects_bom_utf8_gb18030_and_utf16() {
+        let text = "编号,姓名\nA,张三\n";
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(read_all(&bom, EncodingChoice::Auto).unwrap(), (Encoding::Utf8, text.into()));
+        let (gb, _, _) = encoding_rs::GB18030.encode(text);
+        assert_eq!(read_all(&gb, EncodingChoice::Auto).unwrap(), (Encoding::Gb18030, text.into()));
+        let mut u16 = vec![0xFF, 0xFE];
+        for unit in text.encode_utf16() {
+            u16.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(read_all(&u16, EncodingChoice::Auto).unwrap(), (Encoding::Utf16Le, text.into()));
+    }
+
+    #[test]
+    fn reports_invalid_utf8_at_its_position_in_a_utf8_file() {
+        let bytes = "名,b\nx,\u{4e00}\n".bytes().chain([b'y', 0xFF, b'\n']).collect::<Vec<_>>();
+        let e = read_all(&bytes, EncodingChoice::Auto).unwrap_err();
+        assert_eq!((e.encoding, e.pos, e.bytes), (Encoding::Utf8, bytes.len() - 2, vec![0xFF]));
+    }
+
+    #[test]
+    fn forced_encoding_wins() {
+        let (gb, _, _) = encoding_rs::GB18030.encode("张三");
+        let e = read_all(&gb, EncodingChoice::Utf8).unwrap_err();
+        assert_eq!(e.encoding, Encoding::Utf8);
+        assert_eq!(read_all(&gb, EncodingChoice::Gb18030).unwrap().1, "张三");
+    }
+}

@@ -1,0 +1,209 @@
+//! Column names and their Chinese aliases, and matching a file's header row against them.
+//! Headers are matched after trimming spaces and ignoring case; column order never matters and
+//! extra columns are ignored (CRM exports carry dozens).
+
+use crate::problem::{quoted, FileKind, Problem, Source};
+
+/// One column a file may have.
+#[derive(Debug)]
+pub(crate) struct ColumnSpec {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+const fn col(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    required: bool,
+) -> ColumnSpec {
+    ColumnSpec { name, aliases, required }
+}
+
+pub(crate) const ORG: &[ColumnSpec] = &[
+    col("id", &["编号", "工号"], true),
+    col("parent_id", &["上级编号", "上级"], true),
+    col("name", &["姓名", "名称"], false),
+    col("level", &["层级", "职级"], false),
+];
+
+pub(crate) const FORECASTS: &[ColumnSpec] = &[
+    col("rep_id", &["销售编号", "工号"], true),
+    col("period", &["期间", "季度"], true),
+    col("amount", &["预测金额", "金额"], true),
+    col("deal_id", &["商机编号"], false),
+];
+
+pub(crate) const CONFIDENCE: &[ColumnSpec] = &[
+    col("subject_id", &["被评估人"], true),
+    col("reviewer_id", &["评估人"], false),
+    col("period", &["期间", "季度"], false),
+    col("confidence", &["信心指数", "系数"], true),
+    col("note", &["备注"], false),
+];
+
+pub(crate) const TARGETS: &[ColumnSpec] = &[
+    col("node_id", &["节点编号", "编号"], true),
+    col("period", &["期间", "季度"], true),
+    col("target", &["目标", "目标金额"], true),
+];
+
+/// Where each spec'd column sits in a file, and what the user called it.
+#[derive(Debug, Clone)]
+pub(crate) struct Columns {
+    /// Field index per spec, in spec order.
+    pub index: Vec<Option<usize>>,
+    /// The header text as found, per spec (the canonical name where absent).
+    pub label: Vec<String>,
+    /// Number of fields in the header row.
+    pub width: usize,
+}
+
+impl Columns {
+    pub(crate) fn get(&self, spec: usize) -> Option<usize> {
+        self.index[spec]
+    }
+
+    pub(crate) fn label(&self, spec: usize) -> &str {
+        &self.label[spec]
+    }
+}
+
+fn normalize(h: &str) -> String {
+    h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').to_lowercase()
+}
+
+/// Matches a header row; problems name the columns found and the nearest alias.
+pub(crate) fn match_headers(
+    file: FileKind,
+    line: u64,
+    headers: &[&str],
+    specs: &[ColumnSpec],
+) -> Result<Columns, Vec<Problem>> {
+    let src = Source::new(file, line);
+    let mut index = vec![None; specs.len()];
+    let mut label: Vec<String> = specs.iter().map(|s| s.name.to_string()).collect();
+    let mut problems = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let n = normalize(h);
+        if n.is_empty() {
+            continue;
+        }
+        let Some(k) = specs.iter().position(|s| s.name == n || s.aliases.contains(&n.as_str()))
+        else {
+            continue;
+        };
+        match index[k] {
+            None => {
+                index[k] = Some(i);
+                label[k] = h.trim().to_string();
+            }
+            Some(first) => problems.push(
+                Problem::at(
+                    src,
+                    format!(
+                        "columns {} ({}) and {} ({}) both mean {}",
+                        first + 1,
+                        quoted(headers[first].trim()),
+                        i + 1,
+                        quoted(h.trim()),
+                        specs[k].name
+                    ),
+                )
+                .hint("rename or delete one of them"),
+            ),
+        }
+    }
+    for (k, spec) in specs.iter().enumerate() {
+        if spec.required && index[k].is_none() {
+            let names = std::iter::once(spec.name).chain(spec.aliases.iter().copied());
+            let found: Vec<String> =
+                headers.iter().filter(|h| !h.trim().is_empty()).map(|h| quoted(h.trim())).collect();
+            let found = if found.is_empty() { "none".to_string() } else { found.join(", ") };
+            let mut p = Problem::at(
+                src,
+                format!(
+                    "missing required column {} (or {}); columns found: {found}",
+                    spec.name,
+                    names.skip(1).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            if let Some((h, alias)) = nearest(headers, spec) {
+                p = p.hint(format!("rename column {} to {alias}", quoted(h.trim())));
+            }
+            problems.push(p);
+        }
+    }
+    if problems.is_empty() {
+        Ok(Columns { index, label, width: headers.len() })
+    } else {
+        Err(problems)
+    }
+}
+
+/// The header closest to one of a spec's names, if any is close.
+fn nearest<'a>(headers: &[&'a str], spec: &ColumnSpec) -> Option<(&'a str, &'static str)> {
+    let names = std::iter::once(spec.name).chain(spec.aliases.iter().copied());
+    let mut best: Option<(usize, &str, &str)> = None;
+    for name in names {
+        for h in headers {
+            let n = normalize(h).replace([' ', '-'], "_");
+            if n.is_empty() {
+                continue;
+            }
+            let d = edit_distance(&n, name);
+            let limit = (name.chars().count() / 3).max(1);
+            if d <= limit && best.is_none_or(|b| d < b.0) {
+                best = Some((d, h, name));
+            }
+        }
+    }
+    best.map(|(_, h, n)| (h, n))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_aliases_case_and_spaces() {
+        let c = match_headers(FileKind::Forecasts, 1, &[" 销售编号 ", "X", "AMOUNT", "期间"], FORECASTS)
+            .unwrap();
+        assert_eq!(c.index, vec![Some(0), Some(3), Some(2), None]);
+        assert_eq!(c.label(0), "销售编号");
+    }
+
+    #[test]
+    fn names_missing_columns_the_columns_found_and_the_nearest_alias() {
+        let e = match_headers(FileKind::Forecasts, 1, &["rep id", "period", "amt"], FORECASTS)
+            .unwrap_err();
+        let text: Vec<String> =
+            e.iter().map(|p| format!("{} | {:?}", p.message, p.hint)).collect();
+        assert_eq!(
+            text,
+            vec![
+                "missing required column rep_id (or 销售编号, 工号); columns found: \"rep id\", \"period\", \"amt\" | Some(\"rename column \\\"rep id\\\" to rep_id\")",
+                "missing required column amount (or 预测金额, 金额); columns found: \"rep id\", \"period\", \"amt\" | None",
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_two_columns_with_one_meaning() {
+        let e = match_headers(FileKind::Org, 1, &["编号", "工号", "上级"], ORG).unwrap_err();
+        assert_eq!(e[0].message, "columns 1 (\"编号\") and 2 (\"工号\") both mean id");
+    }
+}

@@ -1,0 +1,299 @@
+//! Reading a forecast pack: files → typed rows that remember their file and line.
+//!
+//! `org.csv`, `confidence.csv` and `targets.csv` are small (one row per person) and are read
+//! whole. `forecasts.csv` can hold ten million lines and is streamed in blocks, parsed in
+//! parallel and folded into per-rep totals as it goes (see [`forecasts`]). Every problem found
+//! is a [`Problem`] value added to one list; loading never stops at the first.
+
+pub(crate) mod confidence;
+pub(crate) mod encoding;
+pub(crate) mod forecasts;
+pub(crate) mod headers;
+pub(crate) mod number;
+pub(crate) mod org;
+pub(crate) mod targets;
+
+use crate::problem::{FileKind, Problem, Problems, Source};
+use encoding::{EncodingChoice, ReadError, TextReader};
+use headers::{ColumnSpec, Columns};
+use std::path::PathBuf;
+
+/// Where a file's bytes come from: disk, or the demo pack compiled into the binary.
+#[derive(Debug, Clone)]
+pub(crate) enum InputData {
+    Path(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+/// One input file of a pack.
+#[derive(Debug, Clone)]
+pub(crate) struct InputFile {
+    pub kind: FileKind,
+    /// The name printed in messages: the path as the user gave it.
+    pub display: String,
+    pub data: InputData,
+}
+
+impl InputFile {
+    pub(crate) fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send + '_>> {
+        Ok(match &self.data {
+            InputData::Path(p) => Box::new(std::fs::File::open(p)?),
+            InputData::Embedded(b) => Box::new(*b),
+        })
+    }
+
+    pub(crate) fn exists(&self) -> bool {
+        match &self.data {
+            InputData::Path(p) => p.is_file(),
+            InputData::Embedded(_) => true,
+        }
+    }
+}
+
+/// The files of one pack.
+#[derive(Debug, Clone)]
+pub(crate) struct PackFiles {
+    pub org: InputFile,
+    pub forecasts: InputFile,
+    pub confidence: Option<InputFile>,
+    pub targets: Option<InputFile>,
+}
+
+impl PackFiles {
+    pub(crate) fn display(&self, kind: FileKind) -> String {
+        match kind {
+            FileKind::Org => self.org.display.clone(),
+            FileKind::Forecasts => self.forecasts.display.clone(),
+            FileKind::Confidence => {
+                self.confidence.as_ref().map_or(kind.file_name().into(), |f| f.display.clone())
+            }
+            FileKind::Targets => {
+                self.targets.as_ref().map_or(kind.file_name().into(), |f| f.display.clone())
+            }
+        }
+    }
+}
+
+/// Options that change how files are read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReadOptions {
+    pub encoding: EncodingChoice,
+}
+
+/// A small file read whole: its header columns and its records with their line numbers.
+pub(crate) struct Table {
+    pub columns: Columns,
+    pub records: Vec<(u64, csv::StringRecord)>,
+    /// Rows skipped because every cell was empty.
+    pub blank: u64,
+}
+
+/// The outcome of reading a file: an I/O failure is not an input problem (exit 1, not 2).
+pub(crate) type ReadResult<T> = Result<Option<T>, anyhow::Error>;
+
+/// Reads a whole file as UTF-8 text, adding a problem where it is not text.
+pub(crate) fn read_text(
+    file: &InputFile,
+    opts: ReadOptions,
+    problems: &mut Problems,
+) -> ReadResult<Vec<u8>> {
+    let src = file.open().map_err(|e| io_error(file, e))?;
+    let mut reader = TextReader::new(src, opts.encoding).map_err(|e| io_error(file, e))?;
+    let mut text = Vec::new();
+    loop {
+        match reader.read_text(&mut text) {
+            Ok(true) => {}
+            Ok(false) => return Ok(Some(text)),
+            Err(ReadError::Io(e)) => return Err(io_error(file, e)),
+            Err(ReadError::Decode(e)) => {
+                problems.push(decode_problem(file.kind, &text, 1, &e));
+                return Ok(None);
+            }
+        }
+    }
+}
+
+pub(crate) fn io_error(file: &InputFile, e: std::io::Error) -> anyhow::Error {
+    anyhow::Error::new(e).context(format!("cannot read {}", file.display))
+}
+
+/// A problem for bytes that are not text, at their line and byte in the line.
+pub(crate) fn decode_problem(
+    kind: FileKind,
+    text: &[u8],
+    first_line: u64,
+    e: &encoding::DecodeError,
+) -> Problem {
+    let before = &text[..e.pos.min(text.len())];
+    let line = first_line + memchr::memchr_iter(b'\n', before).count() as u64;
+    let col = before.len() - memchr::memrchr(b'\n', before).map_or(0, |i| i + 1) + 1;
+    let hex: Vec<String> = e.bytes.iter().map(|b| format!("0x{b:02X}")).collect();
+    let shown = if hex.is_empty() { "a truncated character".to_string() } else { hex.join(" ") };
+    let p = Problem::at(
+        Source::new(kind, line),
+        format!("not valid {} at byte {col} of the line ({shown})", e.encoding.label()),
+    );
+    match e.encoding {
+        encoding::Encoding::Utf8 => p.hint(
+            "the file mixes encodings: if Excel/WPS saved it as GBK, pass --encoding gb18030; \
+             otherwise save it again as \"CSV UTF-8\"",
+        ),
+        _ => p.hint("save the file again as \"CSV UTF-8\" and rerun"),
+    }
+}
+
+/// The field delimiter, decided from the header line: a comma, unless the header has none and
+/// is split by tabs (Excel's "Unicode text") or semicolons (Excel in European locales).
+pub(crate) fn sniff_delimiter(text: &[u8]) -> u8 {
+    let end = memchr::memchr(b'\n', text).unwrap_or(text.len());
+    let header = &text[..end];
+    if header.contains(&b',') {
+        b','
+    } else if header.contains(&b'\t') {
+        b'\t'
+    } else if header.contains(&b';') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// Reads a small file whole and matches its header; `None` when a problem stops the file.
+pub(crate) fn read_table(
+    file: &InputFile,
+    specs: &[ColumnSpec],
+    opts: ReadOptions,
+    problems: &mut Problems,
+) -> ReadResult<Table> {
+    let Some(text) = read_text(file, opts, problems)? else { return Ok(None) };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sniff_delimiter(&text))
+        .from_reader(text.as_slice());
+    let mut rec = csv::StringRecord::new();
+    let mut header: Option<(u64, Columns)> = None;
+    let mut records = Vec::new();
+    let mut blank = 0;
+    loop {
+        let line = rdr.position().line();
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                problems.push(Problem::at(Source::new(file.kind, line), e.to_string()));
+                return Ok(None);
+            }
+        }
+        let line = rec.position().map_or(line, |p| p.line());
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            if header.is_some() {
+                blank += 1;
+            }
+            continue;
+        }
+        match &header {
+            None => {
+                let cells: Vec<&str> = rec.iter().collect();
+                match headers::match_headers(file.kind, line, &cells, specs) {
+                    Ok(c) => header = Some((line, c)),
+                    Err(ps) => {
+                        problems.extend(ps);
+                        return Ok(None);
+                    }
+                }
+            }
+            Some((_, cols)) => {
+                if let Some(p) = check_width(file.kind, line, rec.len(), cols.width) {
+                    problems.push(p);
+                    continue;
+                }
+                records.push((line, rec.clone()));
+            }
+        }
+    }
+    match header {
+        Some((_, columns)) => Ok(Some(Table { columns, records, blank })),
+        None => {
+            let what = if text.is_empty() { "the file is empty" } else { "the file has no header row" };
+            problems.push(Problem::file(file.kind, what).hint(format!(
+                "the first line must name the columns: {}",
+                specs.iter().filter(|s| s.required).map(|s| s.name).collect::<Vec<_>>().join(",")
+            )));
+            Ok(None)
+        }
+    }
+}
+
+/// A row with more or fewer fields than the header: usually an unquoted comma inside a value
+/// (an amount written `1,234.56` without quotes), which would shift every later column.
+pub(crate) fn check_width(kind: FileKind, line: u64, got: usize, want: usize) -> Option<Problem> {
+    (got != want).then(|| {
+        Problem::at(
+            Source::new(kind, line),
+            format!("the row has {got} fields but the header has {want}"),
+        )
+        .hint(if got > want {
+            "a value probably contains an unquoted comma (like 1,234.56): quote it or remove the separator"
+        } else {
+            "cells are missing: check the row for a lost delimiter or a line break inside a value"
+        })
+    })
+}
+
+/// A cell by spec position, trimmed; `""` where the column is absent.
+pub(crate) fn cell<'r>(rec: &'r csv::StringRecord, cols: &Columns, spec: usize) -> &'r str {
+    cols.get(spec).and_then(|i| rec.get(i)).map_or("", |s| s.trim())
+}
+
+/// Reads every file of a pack. Returns `None` if a file could not be read far enough to
+/// check the others against it (org.csv above all: forecasts are checked against its ids).
+pub(crate) fn pack(
+    files: &PackFiles,
+    opts: ReadOptions,
+    max_confidence: rust_decimal::Decimal,
+    only_period: Option<&str>,
+    problems: &mut Problems,
+) -> anyhow::Result<Option<crate::validate::Loaded>> {
+    for f in [Some(&files.org), Some(&files.forecasts), files.confidence.as_ref(), files.targets.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        if !f.exists() {
+            problems.push(Problem::file(f.kind, "file not found").hint(format!(
+                "a pack folder holds org.csv and forecasts.csv (confidence.csv and targets.csv are optional); {} is missing",
+                f.display
+            )));
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(None);
+    }
+    let Some((org, _)) = org::load(&files.org, opts, problems)? else { return Ok(None) };
+    let ids = crate::model::IdIndex::new(&org);
+    let forecasts = forecasts::load(&files.forecasts, opts, &ids, only_period, problems)?;
+    let confidence = match &files.confidence {
+        Some(f) => confidence::load(f, opts, max_confidence, problems)?.map(|(rows, _)| rows),
+        None => Some(Vec::new()),
+    };
+    let targets = match &files.targets {
+        Some(f) => targets::load(f, opts, problems)?.map(|(rows, _)| rows),
+        None => Some(Vec::new()),
+    };
+    let (Some(forecasts), Some(confidence), Some(targets)) = (forecasts, confidence, targets) else {
+        return Ok(None);
+    };
+    if forecasts.stats.read == 0 {
+        problems.push(
+            Problem::file(FileKind::Forecasts, "no forecast lines: the file has only its header")
+                .hint("export the forecast lines again; a roll-up of nothing is not a forecast"),
+        );
+    }
+    let stats = crate::model::PackStats {
+        org_rows: org.len() as u64,
+        forecasts: forecasts.stats,
+        confidence_rows: confidence.len() as u64,
+        target_rows: targets.len() as u64,
+    };
+    Ok(Some(crate::validate::Loaded { org, ids, forecasts, confidence, targets, stats }))
+}

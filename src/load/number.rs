@@ -1,0 +1,352 @@
+//! The one path from cell text to a number: [`parse_amount`] for money, [`parse_confidence`] for
+//! multipliers. Nothing else in the crate turns text into a value.
+//!
+//! Accepted: `1234`, `1234.5`, `-12.30`, `+5`, `1,234.56`, `¥1,234.56`, `￥1234`, `-¥12`, `¥-12`,
+//! accounting negatives `(1,234.56)`, full-width digits and punctuation (`１２３４．５`), and
+//! surrounding spaces (ASCII, no-break and ideographic). Refused with a hint: Excel's scientific
+//! display (`1.23E+06`, digits already lost), European (`1.234,56`) and Indian (`1,23,456`)
+//! grouping, percentages where money is expected, empty cells, text, and more than 28 significant
+//! digits (what a decimal holds).
+
+use rust_decimal::Decimal;
+
+/// Significant digits a decimal column holds (`rust_decimal`'s 96-bit mantissa).
+pub(crate) const MAX_DIGITS: usize = 28;
+
+/// Why a cell is not a number. The `Display` text is the message; [`NumberError::hint`] the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum NumberError {
+    #[error("is empty")]
+    Empty,
+    #[error("is in scientific notation, Excel's display of a long number: its digits are already lost")]
+    Scientific,
+    #[error("uses European grouping (`.` between thousands, `,` before the decimals)")]
+    EuropeanGrouping,
+    #[error("uses Indian grouping (lakh/crore commas)")]
+    IndianGrouping,
+    #[error("has thousands separators in the wrong places")]
+    BadGrouping,
+    #[error("has more than 28 significant digits, more than a decimal holds")]
+    TooManyDigits,
+    #[error("is a percentage, not an amount")]
+    Percent,
+    #[error("is not a number")]
+    NotANumber,
+    #[error("uses a decimal comma")]
+    DecimalComma,
+}
+
+impl NumberError {
+    /// One line on how to fix the cell.
+    pub(crate) fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            NumberError::Empty => "write 0 for a line with no amount, or delete the line",
+            NumberError::Scientific => {
+                "format the column as Number (or Text) in Excel/WPS, re-type the full value, and export again"
+            }
+            NumberError::EuropeanGrouping | NumberError::DecimalComma => {
+                "write the number with a `.` before the decimals and `,` (or nothing) between thousands: 1234.56 or 1,234.56"
+            }
+            NumberError::IndianGrouping | NumberError::BadGrouping => {
+                "group digits in threes (1,234,567.89) or drop the separators (1234567.89)"
+            }
+            NumberError::TooManyDigits => "round the value in the source system to at most 28 digits",
+            NumberError::Percent => "amounts are plain numbers; percentages belong in confidence.csv",
+            NumberError::NotANumber => return None,
+        })
+    }
+}
+
+/// Parses money: see the module docs for what is accepted.
+pub(crate) fn parse_amount(cell: &str) -> Result<Decimal, NumberError> {
+    if let Some(d) = fast_plain(cell.as_bytes()) {
+        return Ok(d);
+    }
+    let text = normalize(cell);
+    let mut t = text.as_str();
+    if t.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let mut negative = false;
+    if let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        negative = true;
+        t = inner.trim();
+    }
+    // A sign may stand before or after the currency symbol: -¥12 and ¥-12.
+    let mut signs = 0;
+    loop {
+        if let Some(r) = t.strip_prefix('-') {
+            negative = !negative;
+            signs += 1;
+            t = r.trim_start();
+        } else if let Some(r) = t.strip_prefix('+') {
+            signs += 1;
+            t = r.trim_start();
+        } else if let Some(r) = t.strip_prefix(['¥', '￥']) {
+            t = r.trim_start();
+        } else {
+            break;
+        }
+    }
+    if signs > 1 {
+        return Err(NumberError::NotANumber);
+    }
+    if t.ends_with('%') {
+        return Err(NumberError::Percent);
+    }
+    let digits = check_grouping(t)?;
+    let d = digits_to_decimal(&digits)?;
+    Ok(if negative { -d } else { d })
+}
+
+/// Parses a confidence multiplier: `0.5`, `1`, `1.25`, or a percentage `90%` (= `0.9`).
+/// Range checks belong to the caller, which knows `--max-confidence`.
+pub(crate) fn parse_confidence(cell: &str) -> Result<Decimal, NumberError> {
+    let text = normalize(cell);
+    let mut t = text.as_str();
+    if t.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let percent = match t.strip_suffix('%') {
+        Some(r) => {
+            t = r.trim_end();
+            true
+        }
+        None => false,
+    };
+    let (negative, body) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    if body.contains(',') {
+        return Err(if body.contains('.') {
+            NumberError::EuropeanGrouping
+        } else {
+            NumberError::DecimalComma
+        });
+    }
+    let mut d = digits_to_decimal(&plain_digits(body)?)?;
+    if percent {
+        let scale = d.scale() + 2;
+        d = Decimal::try_from_i128_with_scale(d.mantissa(), scale)
+            .map_err(|_| NumberError::TooManyDigits)?;
+    }
+    if negative {
+        d = -d;
+    }
+    Ok(d.normalize())
+}
+
+/// The common case, `-?digits(.digits)?` in ASCII with no spaces, without allocating.
+fn fast_plain(b: &[u8]) -> Option<Decimal> {
+    let (neg, body) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    if body.is_empty() || body.len() > MAX_DIGITS {
+        return None;
+    }
+    let mut m: i128 = 0;
+    let mut scale = None;
+    for (i, &c) in body.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => m = m * 10 + i128::from(c - b'0'),
+            b'.' if scale.is_none() && i > 0 && i + 1 < body.len() => {
+                scale = Some((body.len() - i - 1) as u32)
+            }
+            _ => return None,
+        }
+    }
+    let d = Decimal::try_from_i128_with_scale(if neg { -m } else { m }, scale.unwrap_or(0)).ok()?;
+    Some(d)
+}
+
+/// Trims surrounding white space and maps full-width digits and punctuation to ASCII.
+fn normalize(cell: &str) -> String {
+    let is_space = |c: char| c.is_whitespace() || c == '\u{feff}';
+    cell.trim_matches(is_space)
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '，' => ',',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '（' => '(',
+            '）' => ')',
+            '％' => '%',
+            'Ｅ' => 'E',
+            'ｅ' => 'e',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Validates `1,234,567.89`-style grouping and returns the digits with one optional `.`.
+fn check_grouping(t: &str) -> Result<String, NumberError> {
+    if t.bytes().any(|b| b == b'e' || b == b'E') && t.bytes().any(|b| b.is_ascii_digit()) {
+        return Err(NumberError::Scientific);
+    }
+    let dots = t.matches('.').count();
+    let commas = t.matches(',').count();
+    if commas == 0 {
+        return plain_digits(t);
+    }
+    let last_dot = t.rfind('.');
+    let last_comma = t.rfind(',').unwrap_or(0);
+    if dots > 1 || last_dot.is_some_and(|d| d < last_comma) {
+        return Err(NumberError::EuropeanGrouping);
+    }
+    let (int, frac) = match last_dot {
+        Some(d) => (&t[..d], Some(&t[d + 1..])),
+        None => (t, None),
+    };
+    if frac.is_some_and(|f| f.contains(',')) {
+        return Err(NumberError::BadGrouping);
+    }
+    let groups: Vec<&str> = int.split(',').collect();
+    let all_digits = groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+    if !all_digits {
+        return Err(NumberError::NotANumber);
+    }
+    let first_ok = groups[0].len() <= 3;
+    let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
+    if !(first_ok && rest_ok) {
+        let indian = groups.len() >= 3
+            && groups[1..groups.len() - 1].iter().all(|g| g.len() == 2)
+            && groups[groups.len() - 1].len() == 3
+            && groups[0].len() <= 2;
+        if indian {
+            return Err(NumberError::IndianGrouping);
+        }
+        // `1,5` and `12,75`: a decimal comma with no point anywhere.
+        if groups.len() == 2 && last_dot.is_none() && groups[1].len() != 3 {
+            return Err(NumberError::DecimalComma);
+        }
+        return Err(NumberError::BadGrouping);
+    }
+    let mut out: String = groups.concat();
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    plain_digits(&out)
+}
+
+/// Accepts `digits`, `digits.digits`, `.digits` and `digits.`; returns them unchanged.
+fn plain_digits(t: &str) -> Result<String, NumberError> {
+    let mut seen_digit = false;
+    let mut seen_dot = false;
+    for b in t.bytes() {
+        match b {
+            b'0'..=b'9' => seen_digit = true,
+            b'.' if !seen_dot => seen_dot = true,
+            b'e' | b'E' if seen_digit => return Err(NumberError::Scientific),
+            _ => return Err(NumberError::NotANumber),
+        }
+    }
+    if !seen_digit {
+        return Err(NumberError::NotANumber);
+    }
+    Ok(t.to_string())
+}
+
+/// `digits[.digits]` → Decimal, refusing more than [`MAX_DIGITS`] significant digits.
+fn digits_to_decimal(t: &str) -> Result<Decimal, NumberError> {
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let int = int.trim_start_matches('0');
+    let significant = if int.is_empty() {
+        frac.trim_start_matches('0').len()
+    } else {
+        int.len() + frac.len()
+    };
+    if significant > MAX_DIGITS || frac.len() > MAX_DIGITS {
+        return Err(NumberError::TooManyDigits);
+    }
+    let mut m: i128 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        m = m * 10 + i128::from(b - b'0');
+    }
+    Decimal::try_from_i128_with_scale(m, frac.len() as u32).map_err(|_| NumberError::TooManyDigits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn accepts_the_contract_forms() {
+        for (cell, want) in [
+            ("1234", "1234"),
+            ("1234.5", "1234.5"),
+            ("-12.30", "-12.30"),
+            ("1,234.56", "1234.56"),
+            ("¥1,234.56", "1234.56"),
+            ("￥1234", "1234"),
+            ("  42.10 ", "42.10"),
+            ("-¥12", "-12"),
+            ("¥-12", "-12"),
+            ("(1,234.56)", "-1234.56"),
+            ("１２３４．５", "1234.5"),
+            ("￥１，２３４", "1234"),
+            ("\u{3000}7\u{a0}", "7"),
+            (".5", "0.5"),
+            ("+3", "3"),
+            ("0.001", "0.001"),
+        ] {
+            assert_eq!(parse_amount(cell), Ok(d(want)), "{cell}");
+        }
+    }
+
+    #[test]
+    fn keeps_the_scale_as_written() {
+        assert_eq!(parse_amount("1.50").unwrap().scale(), 2);
+    }
+
+    #[test]
+    fn refuses_what_it_would_have_to_guess() {
+        for (cell, err) in [
+            ("", NumberError::Empty),
+            ("   ", NumberError::Empty),
+            ("1.23E+06", NumberError::Scientific),
+            ("1.23e6", NumberError::Scientific),
+            ("1.234,56", NumberError::EuropeanGrouping),
+            ("1.234.567", NumberError::EuropeanGrouping),
+            ("1,23,456", NumberError::IndianGrouping),
+            ("12,34,567.50", NumberError::IndianGrouping),
+            ("12,75", NumberError::DecimalComma),
+            ("1,2345", NumberError::BadGrouping),
+            ("90%", NumberError::Percent),
+            ("abc", NumberError::NotANumber),
+            ("--5", NumberError::NotANumber),
+            ("1 234", NumberError::NotANumber),
+            ("12345678901234567890123456789", NumberError::TooManyDigits),
+            ("0.00000000000000000000000000001", NumberError::TooManyDigits),
+        ] {
+            assert_eq!(parse_amount(cell), Err(err), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn reads_confidences_as_multipliers_or_percentages() {
+        assert_eq!(parse_confidence("0.5"), Ok(d("0.5")));
+        assert_eq!(parse_confidence("90%"), Ok(d("0.9")));
+        assert_eq!(parse_confidence(" 112.5 % "), Ok(d("1.125")));
+        assert_eq!(parse_confidence("１２５％"), Ok(d("1.25")));
+        assert_eq!(parse_confidence("1.250").unwrap().to_string(), "1.25");
+        assert_eq!(parse_confidence("-0.5"), Ok(d("-0.5")));
+        assert_eq!(parse_confidence("0,9"), Err(NumberError::DecimalComma));
+        assert_eq!(parse_confidence(""), Err(NumberError::Empty));
+        assert_eq!(parse_confidence("high"), Err(NumberError::NotANumber));
+    }
+
+    #[test]
+    fn every_error_but_text_has_a_hint() {
+        assert!(NumberError::Scientific.hint().unwrap().contains("Excel"));
+        assert!(NumberError::NotANumber.hint().is_none());
+    }
+}

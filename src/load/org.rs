@@ -1,0 +1,36 @@
+//! `org.csv`: the people and units of the hierarchy, one row each.
+
+use super::{cell, headers, read_table, InputFile, ReadOptions, ReadResult};
+use crate::problem::{Problems, Source};
+
+/// One row of org.csv.
+#[derive(Debug, Clone)]
+pub(crate) struct OrgRow {
+    pub id: String,
+    /// Empty for the root.
+    pub parent_id: String,
+    pub name: String,
+    pub level: String,
+    pub src: Source,
+}
+
+/// Reads org.csv; rows are kept even when invalid so that later checks can name them.
+pub(crate) fn load(
+    file: &InputFile,
+    opts: ReadOptions,
+    problems: &mut Problems,
+) -> ReadResult<(Vec<OrgRow>, u64)> {
+    let Some(t) = read_table(file, headers::ORG, opts, problems)? else { return Ok(None) };
+    let rows = t
+        .records
+        .iter()
+        .map(|(line, rec)| OrgRow {
+            id: cell(rec, &t.columns, 0).to_string(),
+            parent_id: cell(rec, &t.columns, 1).to_string(),
+            name: cell(rec, &t.columns, 2).to_string(),
+            level: cell(rec, &t.columns, 3).to_string(),
+            src: Source::new(file.kind, *line),
+        })
+        .collect();
+    Ok(Some((rows, t.blank)))
+}

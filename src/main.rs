@@ -1,0 +1,161 @@
+//! forecast-rollup: load a forecast pack → validate it → roll it up → render → write.
+//!
+//! Exit codes: 0 done; 2 the input is wrong (every problem listed, nothing written); 1 anything
+//! else (I/O, a bug). A closed stdout (`| head`) is a quiet 0.
+
+mod cli;
+mod config;
+mod exact;
+mod load;
+mod model;
+mod problem;
+mod report;
+mod rollup;
+mod validate;
+
+use clap::Parser;
+use config::{Config, Mode};
+use problem::Problems;
+use report::Format;
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExitStatus {
+    Done = 0,
+    Failed = 1,
+    BadInput = 2,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> ExitCode {
+        ExitCode::from(s as u8)
+    }
+}
+
+fn main() -> ExitCode {
+    let opts = cli::Opts::parse();
+    match run(opts) {
+        Ok(status) => status.into(),
+        Err(e) if is_broken_pipe(&e) => ExitStatus::Done.into(),
+        Err(e) => {
+            eprintln!("forecast-rollup: error: {e:#}");
+            ExitStatus::Failed.into()
+        }
+    }
+}
+
+fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
+    let config = Config::from_opts(opts)?;
+    if let Some(n) = config.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
+    }
+    let mut clock = Timings::new(config.timings);
+    let mut problems = Problems::default();
+
+    let loaded = load::pack(
+        &config.files,
+        config.read,
+        config.max_confidence,
+        config.check.only_period.as_deref(),
+        &mut problems,
+    )?;
+    clock.lap("read + parse");
+    let pack = loaded.and_then(|l| validate::validate(l, &config.check, &mut problems));
+    clock.lap("validate");
+    let Some(pack) = pack else { return Ok(report_problems(&config, problems)) };
+
+    let rollup = match rollup::compute(&pack, config.rollup) {
+        Ok(r) => r,
+        Err(ps) => return Ok(report_problems(&config, ps)),
+    };
+    clock.lap("roll up");
+    if config.mode == Mode::Check {
+        let s = pack.stats;
+        println!(
+            "ok: {} nodes, {} forecast lines, {} confidence rows, {} target rows, {} period(s)",
+            s.org_rows,
+            s.forecasts.read,
+            s.confidence_rows,
+            s.target_rows,
+            pack.periods.len()
+        );
+        return Ok(ExitStatus::Done);
+    }
+
+    let files = match &config.out {
+        Some(_) => vec![
+            ("rollup.csv", report::csv::render(&pack, &rollup, config.bom)?),
+            ("rollup.json", report::json::render(&pack, &rollup)?),
+        ],
+        None => Vec::new(),
+    };
+    let stdout = match config.format {
+        Format::Table => {
+            let banner = config.demo.then_some(config::DEMO_BANNER);
+            report::terminal::render(&pack, &rollup, config.terminal, banner).into_bytes()
+        }
+        Format::Csv => match files.first() {
+            Some((_, bytes)) => bytes.clone(),
+            None => report::csv::render(&pack, &rollup, config.bom)?,
+        },
+        Format::Json => match files.get(1) {
+            Some((_, bytes)) => bytes.clone(),
+            None => report::json::render(&pack, &rollup)?,
+        },
+    };
+    clock.lap("render");
+    if let Some(dir) = &config.out {
+        report::write_outputs(dir, &files, &config.input_paths())?;
+    }
+    clock.lap("write");
+    if config.demo && config.format != Format::Table {
+        eprintln!("{}", config::DEMO_BANNER);
+    }
+    std::io::stdout().lock().write_all(&stdout)?;
+    clock.finish();
+    Ok(ExitStatus::Done)
+}
+
+fn report_problems(config: &Config, mut problems: Problems) -> ExitStatus {
+    problems.finish();
+    let text = problems.render(&|k| config.files.display(k));
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    ExitStatus::BadInput
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `--timings`: the wall time of each stage, on stderr.
+struct Timings {
+    on: bool,
+    start: Instant,
+    last: Instant,
+}
+
+impl Timings {
+    fn new(on: bool) -> Timings {
+        let now = Instant::now();
+        Timings { on, start: now, last: now }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            let now = Instant::now();
+            eprintln!("timing: {stage:<14} {:>9.1} ms", (now - self.last).as_secs_f64() * 1e3);
+            self.last = now;
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.on {
+            eprintln!("timing: {:<14} {:>9.1} ms", "total", self.start.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+}

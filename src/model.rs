@@ -1,0 +1,211 @@
+//! The validated pack: the org tree with ids interned to integer indices, the sorted periods, and
+//! per period and node the inputs of the roll-up (own lines, confidence, target).
+//!
+//! Node indices are org.csv row indices, so every node can always cite its `org.csv` line.
+
+use crate::exact::Exact;
+use crate::load::forecasts::LineStats;
+use crate::load::org::OrgRow;
+use crate::problem::Source;
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+pub(crate) type NodeIx = u32;
+
+/// Ids of org.csv → node index, looked up by bytes on the hot path (no allocation per line).
+#[derive(Debug, Default)]
+pub(crate) struct IdIndex {
+    map: FxHashMap<Box<[u8]>, NodeIx>,
+    ids: Vec<String>,
+    /// Lower-cased, space-free ids, built only when a suggestion is needed.
+    folded: OnceLock<FxHashMap<String, NodeIx>>,
+}
+
+/// An id with case and white space folded away, to find near misses.
+pub(crate) fn fold_id(id: &str) -> String {
+    id.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+impl IdIndex {
+    /// Indexes org rows; where an id repeats, the first row wins (the repeat is a problem).
+    pub(crate) fn new(rows: &[OrgRow]) -> IdIndex {
+        let mut map = FxHashMap::default();
+        map.reserve(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            if !r.id.is_empty() {
+                map.entry(r.id.as_bytes().into()).or_insert(i as NodeIx);
+            }
+        }
+        IdIndex { map, ids: rows.iter().map(|r| r.id.clone()).collect(), folded: OnceLock::new() }
+    }
+
+    pub(crate) fn get(&self, id: &[u8]) -> Option<NodeIx> {
+        self.map.get(id).copied()
+    }
+
+    pub(crate) fn get_str(&self, id: &str) -> Option<NodeIx> {
+        self.get(id.as_bytes())
+    }
+
+    /// Number of org rows (node indices run `0..len`).
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// An existing id that differs from `id` only by case or white space.
+    pub(crate) fn suggest(&self, id: &str) -> Option<&str> {
+        let folded = self.folded.get_or_init(|| {
+            let mut m = FxHashMap::default();
+            for (i, id) in self.ids.iter().enumerate() {
+                m.entry(fold_id(id)).or_insert(i as NodeIx);
+            }
+            m
+        });
+        folded.get(&fold_id(id)).map(|&i| self.ids[i as usize].as_str())
+    }
+}
+
+/// The org tree, valid by construction (one root, no cycles, every parent known).
+#[derive(Debug)]
+pub(crate) struct Tree {
+    pub root: NodeIx,
+    /// Parent per node; the root's is itself.
+    pub parent: Vec<NodeIx>,
+    /// Depth-first display order: siblings in org.csv row order.
+    pub order: Vec<NodeIx>,
+    pub depth: Vec<u32>,
+    child_start: Vec<u32>,
+    child_list: Vec<NodeIx>,
+}
+
+impl Tree {
+    /// Builds the tree from resolved parents (`None` for the root). The caller has checked that
+    /// there is exactly one root and no cycle.
+    pub(crate) fn new(parents: &[Option<NodeIx>]) -> Tree {
+        let n = parents.len();
+        let root = parents.iter().position(Option::is_none).unwrap_or(0) as NodeIx;
+        let parent: Vec<NodeIx> =
+            parents.iter().enumerate().map(|(i, p)| p.unwrap_or(i as NodeIx)).collect();
+        // Children in row order, as a compressed list (one allocation for the whole tree).
+        let mut child_start = vec![0u32; n + 1];
+        for (i, p) in parents.iter().enumerate() {
+            if p.is_some() {
+                child_start[parent[i] as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            child_start[i + 1] += child_start[i];
+        }
+        let mut fill = child_start.clone();
+        let mut child_list = vec![0; n.saturating_sub(1)];
+        for (i, p) in parents.iter().enumerate() {
+            if let Some(p) = p {
+                child_list[fill[*p as usize] as usize] = i as NodeIx;
+                fill[*p as usize] += 1;
+            }
+        }
+        // Pre-order with an explicit stack: a chain a million deep must not overflow anything.
+        let mut order = Vec::with_capacity(n);
+        let mut depth = vec![0u32; n];
+        let mut stack = vec![root];
+        while let Some(v) = stack.pop() {
+            order.push(v);
+            let (a, b) = (child_start[v as usize] as usize, child_start[v as usize + 1] as usize);
+            for &c in child_list[a..b].iter().rev() {
+                depth[c as usize] = depth[v as usize] + 1;
+                stack.push(c);
+            }
+        }
+        Tree { root, parent, order, depth, child_start, child_list }
+    }
+
+    pub(crate) fn children(&self, v: NodeIx) -> &[NodeIx] {
+        let v = v as usize;
+        &self.child_list[self.child_start[v] as usize..self.child_start[v + 1] as usize]
+    }
+
+    pub(crate) fn is_leaf(&self, v: NodeIx) -> bool {
+        self.children(v).is_empty()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.parent.len()
+    }
+}
+
+/// A confidence as it applies to one node in one period.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Given {
+    pub value: Exact,
+    /// Index into [`Pack::confidence_rows`]: where it came from and its note.
+    pub row: u32,
+}
+
+/// The inputs of one period's roll-up, per node.
+#[derive(Debug)]
+pub(crate) struct PeriodInputs {
+    pub period: String,
+    /// The exact sum of each node's own forecast lines.
+    pub own: Vec<Exact>,
+    /// How many lines each node has.
+    pub lines: Vec<u32>,
+    /// The confidence given to each node (`None`: not reviewed, counts at 1).
+    pub confidence: Vec<Option<Given>>,
+    pub target: Vec<Option<Exact>>,
+}
+
+/// A confidence row as kept for notes and review.
+#[derive(Debug, Clone)]
+pub(crate) struct ConfidenceNote {
+    pub note: String,
+    pub src: Source,
+}
+
+/// Row counts per file, for the summary line.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PackStats {
+    pub org_rows: u64,
+    pub forecasts: LineStats,
+    pub confidence_rows: u64,
+    pub target_rows: u64,
+}
+
+/// A loaded and validated pack.
+#[derive(Debug)]
+pub(crate) struct Pack {
+    pub org: Vec<OrgRow>,
+    pub tree: Tree,
+    pub periods: Vec<PeriodInputs>,
+    pub confidence_rows: Vec<ConfidenceNote>,
+    pub stats: PackStats,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_depth_first_with_siblings_in_row_order() {
+        // 0 root; 1,2 under 0; 3 under 1; 4 under 2; 5 under 1
+        let t = Tree::new(&[None, Some(0), Some(0), Some(1), Some(2), Some(1)]);
+        assert_eq!(t.order, vec![0, 1, 3, 5, 2, 4]);
+        assert_eq!(t.depth, vec![0, 1, 1, 2, 2, 2]);
+        assert_eq!(t.children(1), &[3, 5]);
+        assert!(t.is_leaf(4));
+    }
+
+    #[test]
+    fn handles_a_chain_deeper_than_any_stack() {
+        let n = 200_000;
+        let parents: Vec<Option<NodeIx>> =
+            (0..n).map(|i| if i == 0 { None } else { Some(i as NodeIx - 1) }).collect();
+        let t = Tree::new(&parents);
+        assert_eq!(t.depth[n - 1], n as u32 - 1);
+        assert_eq!(t.order.len(), n);
+    }
+
+    #[test]
+    fn folds_case_and_spaces_for_suggestions() {
+        assert_eq!(fold_id(" S 001 "), "s001");
+    }
+}

@@ -1,0 +1,239 @@
+//! Renderers are pure functions of the roll-up returning bytes; placing files (write beside,
+//! then rename) happens once, in [`write_outputs`].
+
+pub(crate) mod csv;
+pub(crate) mod json;
+pub(crate) mod terminal;
+
+use crate::exact::write_units;
+use crate::model::Pack;
+use crate::rollup::{Printed, Rollup, RATIO_SCALE};
+use anyhow::Context;
+use serde::{Serialize, Serializer};
+use std::path::{Path, PathBuf};
+
+/// What goes to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// The indented tree for a terminal or a projector.
+    Table,
+    /// rollup.csv, as written by --out.
+    Csv,
+    /// rollup.json, as written by --out.
+    Json,
+}
+
+/// Money as a plain decimal string with exactly `scale` decimals: `-1234.50`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Money {
+    pub units: i128,
+    pub scale: u32,
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = String::new();
+        write_units(&mut out, self.units, self.scale);
+        s.serialize_str(&out)
+    }
+}
+
+/// A text cell. In CSV (`guard`), text that a spreadsheet would run as a formula gets a leading
+/// `'`; JSON is read by programs, not spreadsheets, and keeps the text as given.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Text<'a> {
+    pub text: &'a str,
+    pub guard: bool,
+}
+
+impl Serialize for Text<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.guard && self.text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            s.serialize_str(&format!("'{}", self.text))
+        } else {
+            s.serialize_str(self.text)
+        }
+    }
+}
+
+/// A confidence in its shortest exact form: `0.9`, `1`, `1.25`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ratio(pub crate::exact::Exact);
+
+impl Serialize for Ratio {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// One row of rollup.csv and of rollup.json's `rows`: one node in one period. The field order is
+/// the column order of the contract; the last three columns are this tool's additions.
+#[derive(Debug, Serialize)]
+pub(crate) struct RollupRow<'a> {
+    /// The period label as given, e.g. `2026-Q4`.
+    pub period: Text<'a>,
+    /// The node's id in org.csv.
+    pub node_id: Text<'a>,
+    /// Display name as given (may be empty).
+    pub name: Text<'a>,
+    /// Level label as given (may be empty).
+    pub level: Text<'a>,
+    /// The parent's id; empty for the root.
+    pub parent_id: Text<'a>,
+    /// 0 at the root.
+    pub depth: u32,
+    /// Sum of every forecast line at or under the node, no multipliers. Money, `scale` decimals.
+    pub raw: Money,
+    /// The node's own number: its lines, plus its children's `adjusted`. Money.
+    pub forecast: Money,
+    /// The multiplier the parent gave this node, shortest exact form; `1` for the root or when
+    /// none was given.
+    pub confidence: Ratio,
+    /// `forecast × confidence`: what the node carries into its parent's forecast. Money.
+    pub adjusted: Money,
+    /// The node's share of the root's forecast: `adjusted` × every ancestor's confidence. Money.
+    pub contribution: Money,
+    /// The node's target for the period; empty where none. Money.
+    pub target: Option<Money>,
+    /// Printed `forecast` − printed `target`; empty where no target. Money.
+    pub gap: Option<Money>,
+    /// Printed `forecast` / printed `target`, a ratio at 4 decimals; empty where the target is
+    /// missing or zero.
+    pub attainment: Option<Money>,
+    /// The node's own forecast lines (a rep's are all of its lines; a manager's are flagged).
+    /// Money. With it, `raw` = Σ children `raw` + `own` and `forecast` = Σ children `adjusted`
+    /// + `own` tie exactly as printed.
+    pub own: Money,
+    /// What the node's own lines contribute to the root: `own × confidence × every ancestor's
+    /// confidence`. Money. `contribution` = Σ children `contribution` + `own_contribution`.
+    pub own_contribution: Money,
+    /// Whether the parent gave this node a confidence for the period (`true` for the root).
+    pub reviewed: bool,
+}
+
+/// The rows of the roll-up in output order: periods in order, nodes depth-first.
+pub(crate) fn rows<'a>(
+    pack: &'a Pack,
+    rollup: &'a Rollup,
+    guard: bool,
+) -> impl Iterator<Item = RollupRow<'a>> + 'a {
+    let scale = rollup.opts.scale;
+    let t = move |text: &'a str| Text { text, guard };
+    let m = move |units: i128| Money { units, scale };
+    pack.periods.iter().zip(&rollup.periods).flat_map(move |(inputs, pr)| {
+        pack.tree.order.iter().map(move |&v| {
+            let i = v as usize;
+            let org = &pack.org[i];
+            let p: &Printed = &pr.printed[i];
+            let e = &pr.exact[i];
+            RollupRow {
+                period: t(&inputs.period),
+                node_id: t(&org.id),
+                name: t(&org.name),
+                level: t(&org.level),
+                parent_id: t(&org.parent_id),
+                depth: pack.tree.depth[i],
+                raw: m(p.raw),
+                forecast: m(p.forecast),
+                confidence: Ratio(e.confidence),
+                adjusted: m(p.adjusted),
+                contribution: m(p.contribution),
+                target: p.target.map(m),
+                gap: p.gap.map(m),
+                attainment: p.attainment.map(|units| Money { units, scale: RATIO_SCALE }),
+                own: m(p.own),
+                own_contribution: m(p.own_contribution),
+                reviewed: v == pack.tree.root || inputs.confidence[i].is_some(),
+            }
+        })
+    })
+}
+
+/// Writes each `(name, bytes)` into `dir` whole or not at all: every file goes to a temporary
+/// name beside its final one first, and only when all are written are they renamed into place.
+/// A run killed at any point leaves the previous outputs as they were.
+pub(crate) fn write_outputs(dir: &Path, files: &[(&str, Vec<u8>)], inputs: &[PathBuf]) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "output folder {} does not exist (or is not a folder); create it first",
+            dir.display()
+        );
+    }
+    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    for (name, _) in files {
+        let target = dir.join(name);
+        if let Ok(canon) = target.canonicalize() {
+            if inputs.contains(&canon) {
+                anyhow::bail!(
+                    "refusing to write {}: it is one of the input files",
+                    target.display()
+                );
+            }
+        }
+    }
+    let mut temps = Vec::new();
+    let result = (|| {
+        for (name, bytes) in files {
+            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            temps.push((tmp.clone(), dir.join(name)));
+            let mut f = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot write in {}", dir.display()))?;
+            std::io::Write::write_all(&mut f, bytes)
+                .and_then(|()| f.sync_all())
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+        }
+        for (tmp, target) in &temps {
+            std::fs::rename(tmp, target)
+                .with_context(|| format!("cannot rename {} to {}", tmp.display(), target.display()))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for (tmp, _) in &temps {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+    result
+}
+
+/// `1234567.891` style units → `1,234,567.89` for people (the files never carry separators).
+pub(crate) fn grouped(units: i128, scale: u32) -> String {
+    let mut plain = String::new();
+    write_units(&mut plain, units, scale);
+    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(a, b)| (a, Some(b)));
+    let mut out = String::from(sign);
+    for (k, ch) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands_for_people() {
+        assert_eq!(grouped(123456789, 2), "1,234,567.89");
+        assert_eq!(grouped(-100000, 2), "-1,000.00");
+        assert_eq!(grouped(99, 2), "0.99");
+        assert_eq!(grouped(1000, 0), "1,000");
+    }
+
+    #[test]
+    fn guards_formula_text_in_csv_only() {
+        let csv = serde_json::to_string(&Text { text: "=1+2", guard: true }).unwrap();
+        let json = serde_json::to_string(&Text { text: "=1+2", guard: false }).unwrap();
+        assert_eq!((csv.as_str(), json.as_str()), ("\"'=1+2\"", "\"=1+2\""));
+        let plain = serde_json::to_string(&Text { text: "张三", guard: true }).unwrap();
+        assert_eq!(plain, "\"张三\"");
+    }
+}

@@ -1,0 +1,417 @@
+//! The roll-up: exact values per node and period, then the printed values, allocated so that
+//! every total ties exactly as printed.
+//!
+//! Exact pass (per period, periods in parallel): bottom-up in reverse display order, `raw` and
+//! `forecast` of a node are its own lines plus its children's `raw` / `adjusted`, and
+//! `adjusted = forecast × confidence`. Top-down, `mult` (the product of every strict ancestor's
+//! confidence) gives `contribution = adjusted × mult` and, for the node's own lines,
+//! `own_contribution = own × confidence × mult`. Nothing is rounded; a value that would need
+//! more than 38 digits is a problem naming the node.
+//!
+//! Printed pass: each printed value is the exact value rounded to `scale` decimals, except where
+//! a group must add up to a printed total. Top-down, for each node the group "children + own
+//! lines" must sum to the node's printed `raw` (and `forecast`, and `contribution`). The
+//! rounding residue (a few units of the last decimal) is allocated by the largest-remainder
+//! method: the items whose exact values were rounded the furthest the other way move one unit,
+//! ties broken by display order. So every printed value is within one unit of its exact value,
+//! and every total ties to the last decimal. Where two cells hold the same exact number (a
+//! confidence of 1 makes `adjusted` equal `forecast`), the allocation moves them last, so that
+//! they print the same whenever possible.
+
+use crate::exact::{div_round, Exact, Rounding};
+use crate::model::{NodeIx, Pack, PeriodInputs, Tree};
+use crate::problem::{quoted, Problem, Problems};
+use rayon::prelude::*;
+
+/// How values are printed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RollupOptions {
+    /// Decimals of money.
+    pub scale: u32,
+    pub rounding: Rounding,
+}
+
+/// Decimals of `attainment`.
+pub(crate) const RATIO_SCALE: u32 = 4;
+
+/// One node's exact values in one period.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ExactRow {
+    pub own: Exact,
+    pub raw: Exact,
+    pub forecast: Exact,
+    pub confidence: Exact,
+    pub adjusted: Exact,
+    pub contribution: Exact,
+    pub own_contribution: Exact,
+}
+
+/// One node's printed values in one period: money in units of `10^-scale`, attainment in units
+/// of `10^-4`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Printed {
+    pub raw: i128,
+    pub forecast: i128,
+    pub adjusted: i128,
+    pub contribution: i128,
+    pub own: i128,
+    pub own_contribution: i128,
+    pub target: Option<i128>,
+    pub gap: Option<i128>,
+    pub attainment: Option<i128>,
+}
+
+/// One period's roll-up.
+#[derive(Debug)]
+pub(crate) struct PeriodRollup {
+    pub exact: Vec<ExactRow>,
+    pub printed: Vec<Printed>,
+}
+
+/// The whole roll-up, periods in the pack's order.
+#[derive(Debug)]
+pub(crate) struct Rollup {
+    pub opts: RollupOptions,
+    pub periods: Vec<PeriodRollup>,
+}
+
+/// Rolls up every period in parallel; results are collected in period order.
+pub(crate) fn compute(pack: &Pack, opts: RollupOptions) -> Result<Rollup, Problems> {
+    let results: Vec<Result<PeriodRollup, Problem>> =
+        pack.periods.par_iter().map(|p| period(pack, p, opts)).collect();
+    let mut problems = Problems::default();
+    let mut periods = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => periods.push(p),
+            Err(e) => problems.push(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Rollup { opts, periods })
+    } else {
+        problems.finish();
+        Err(problems)
+    }
+}
+
+fn too_big(pack: &Pack, inputs: &PeriodInputs, v: NodeIx, what: &str) -> Problem {
+    let r = &pack.org[v as usize];
+    Problem::at(
+        r.src,
+        format!(
+            "{}'s {what} for period {} needs more than 38 digits to be exact",
+            quoted(&r.id),
+            quoted(&inputs.period)
+        ),
+    )
+    .hint("amounts times the confidences of every level above: give confidences fewer decimals")
+}
+
+fn period(pack: &Pack, inputs: &PeriodInputs, opts: RollupOptions) -> Result<PeriodRollup, Problem> {
+    let exact = exact_pass(pack, inputs)?;
+    let printed = printed_pass(pack, inputs, &exact, opts)?;
+    Ok(PeriodRollup { exact, printed })
+}
+
+fn exact_pass(pack: &Pack, inputs: &PeriodInputs) -> Result<Vec<ExactRow>, Problem> {
+    let tree = &pack.tree;
+    let n = tree.len();
+    let mut rows: Vec<ExactRow> = (0..n)
+        .map(|v| ExactRow {
+            own: inputs.own[v],
+            raw: inputs.own[v],
+            forecast: inputs.own[v],
+            confidence: match inputs.confidence[v] {
+                Some(g) if v as NodeIx != tree.root => g.value.normalized(),
+                _ => Exact::ONE,
+            },
+            ..ExactRow::default()
+        })
+        .collect();
+    // Children come after their parent in pre-order, so reverse pre-order finishes every child
+    // before its parent.
+    for &v in tree.order.iter().rev() {
+        let i = v as usize;
+        let row = rows[i];
+        let adjusted = row
+            .forecast
+            .checked_mul(row.confidence)
+            .ok_or_else(|| too_big(pack, inputs, v, "adjusted forecast"))?;
+        rows[i].adjusted = adjusted;
+        if v != tree.root {
+            let p = tree.parent[i] as usize;
+            let parent = &mut rows[p];
+            parent.raw = parent
+                .raw
+                .checked_add(row.raw)
+                .ok_or_else(|| too_big(pack, inputs, v, "raw forecast"))?;
+            parent.forecast = parent
+                .forecast
+                .checked_add(adjusted)
+                .ok_or_else(|| too_big(pack, inputs, v, "forecast"))?;
+        }
+    }
+    // Top-down: the product of the confidences of every strict ancestor.
+    let mut mult = vec![Exact::ONE; n];
+    for &v in &tree.order {
+        let i = v as usize;
+        if v != tree.root {
+            let p = tree.parent[i] as usize;
+            mult[i] = mult[p]
+                .checked_mul(rows[p].confidence)
+                .ok_or_else(|| too_big(pack, inputs, v, "contribution"))?;
+        }
+        let row = &mut rows[i];
+        let with_own = row.confidence.checked_mul(mult[i]);
+        row.contribution = row
+            .adjusted
+            .checked_mul(mult[i])
+            .ok_or_else(|| too_big(pack, inputs, v, "contribution"))?;
+        row.own_contribution = with_own
+            .and_then(|m| row.own.checked_mul(m))
+            .ok_or_else(|| too_big(pack, inputs, v, "contribution"))?;
+    }
+    Ok(rows)
+}
+
+/// How freely the allocation may move an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Pin {
+    /// Rounded on its own; moves first.
+    Free,
+    /// Printed like another cell holding the same exact value; moves only if it must.
+    Soft,
+    /// Already printed elsewhere; never moves.
+    Hard,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    floor: i128,
+    /// The fraction below `floor`'s next unit, as a comparable key (0: exact at this scale).
+    frac: u128,
+    value: i128,
+    pin: Pin,
+}
+
+/// Makes `items` sum to `total` by moving the fewest, most-deserving items one unit.
+/// Returns `false` only if no item may move (a bug, reported as such).
+fn allocate(total: i128, items: &mut [Item]) -> bool {
+    let sum: i128 = items.iter().map(|it| it.value).sum();
+    let mut diff = total - sum;
+    if diff == 0 {
+        return true;
+    }
+    let step: i128 = diff.signum();
+    let mut candidates: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            let it = items[i];
+            it.pin != Pin::Hard
+                && it.frac > 0
+                && if step > 0 { it.value == it.floor } else { it.value == it.floor + 1 }
+        })
+        .collect();
+    // Up: largest fraction first (rounded down the most). Down: smallest fraction first.
+    candidates.sort_by_key(|&i| {
+        let it = items[i];
+        (it.pin, if step > 0 { u128::MAX - it.frac } else { it.frac }, i)
+    });
+    for i in candidates {
+        if diff == 0 {
+            break;
+        }
+        items[i].value += step;
+        diff -= step;
+    }
+    if diff == 0 {
+        return true;
+    }
+    // Out of items that may move within a unit of their exact values: spread what is left
+    // over the movable items in order. This keeps the tie; it is reachable only when a hard
+    // pinned cell took the other side of a rounding.
+    let movable: Vec<usize> = (0..items.len()).filter(|&i| items[i].pin != Pin::Hard).collect();
+    if movable.is_empty() {
+        return false;
+    }
+    let len = movable.len() as i128;
+    let (each, rest) = (diff / len, diff % len);
+    for (k, &i) in movable.iter().enumerate() {
+        items[i].value += each + if (k as i128) < rest.abs() { rest.signum() } else { 0 };
+    }
+    true
+}
+
+fn printed_pass(
+    pack: &Pack,
+    inputs: &PeriodInputs,
+    exact: &[ExactRow],
+    opts: RollupOptions,
+) -> Result<Vec<Printed>, Problem> {
+    let tree: &Tree = &pack.tree;
+    let n = tree.len();
+    let (scale, mode) = (opts.scale, opts.rounding);
+    let round = |x: Exact, v: NodeIx, what: &str| {
+        x.round_units(scale, mode).ok_or_else(|| too_big(pack, inputs, v, what))
+    };
+    let item = |x: Exact, value: i128, pin: Pin, v: NodeIx, what: &str| -> Result<Item, Problem> {
+        let (floor, frac) = x.floor_units(scale).ok_or_else(|| too_big(pack, inputs, v, what))?;
+        Ok(Item { floor, frac, value, pin })
+    };
+    let bug = |v: NodeIx| too_big(pack, inputs, v, "rounding allocation");
+    let mut out = vec![Printed::default(); n];
+    let mut items: Vec<Item> = Vec::new();
+    let root = tree.root;
+
+    // raw: the root rounded, then each group of children + own lines.
+    out[root as usize].raw = round(exact[root as usize].raw, root, "raw forecast")?;
+    for &v in &tree.order {
+        let i = v as usize;
+        if tree.is_leaf(v) {
+            out[i].own = out[i].raw;
+            out[i].forecast = out[i].raw;
+            continue;
+        }
+        items.clear();
+        for &c in tree.children(v) {
+            let x = exact[c as usize].raw;
+            items.push(item(x, round(x, c, "raw forecast")?, Pin::Free, c, "raw forecast")?);
+        }
+        let own = exact[i].own;
+        items.push(item(own, round(own, v, "own lines")?, Pin::Soft, v, "own lines")?);
+        if !allocate(out[i].raw, &mut items) {
+            return Err(bug(v));
+        }
+        for (&c, it) in tree.children(v).iter().zip(&items) {
+            out[c as usize].raw = it.value;
+        }
+        out[i].own = items[items.len() - 1].value;
+    }
+
+    // forecast and adjusted: each manager's forecast is split over its children's adjusted
+    // and its own lines (printed above, so they stay put).
+    let r = root as usize;
+    out[r].forecast = round(exact[r].forecast, root, "forecast")?;
+    out[r].adjusted = out[r].forecast;
+    for &v in &tree.order {
+        let i = v as usize;
+        if tree.is_leaf(v) {
+            continue;
+        }
+        items.clear();
+        for &c in tree.children(v) {
+            let e = &exact[c as usize];
+            let it = if tree.is_leaf(c) && e.confidence.is_one() {
+                item(e.adjusted, out[c as usize].forecast, Pin::Soft, c, "adjusted forecast")?
+            } else {
+                item(e.adjusted, round(e.adjusted, c, "adjusted forecast")?, Pin::Free, c, "adjusted forecast")?
+            };
+            items.push(it);
+        }
+        items.push(item(exact[i].own, out[i].own, Pin::Hard, v, "own lines")?);
+        if !allocate(out[i].forecast, &mut items) {
+            return Err(bug(v));
+        }
+        for (&c, it) in tree.children(v).iter().zip(&items) {
+            let ci = c as usize;
+            out[ci].adjusted = it.value;
+            if !tree.is_leaf(c) {
+                out[ci].forecast = if exact[ci].confidence.is_one() {
+                    it.value
+                } else {
+                    round(exact[ci].forecast, c, "forecast")?
+                };
+            }
+        }
+    }
+
+    // contribution: the root's is its forecast; each node's is split over its children's
+    // contributions and its own lines' contribution.
+    out[r].contribution = out[r].adjusted;
+    for &v in &tree.order {
+        let i = v as usize;
+        items.clear();
+        for &c in tree.children(v) {
+            let e = &exact[c as usize];
+            let same_as_adjusted = e.contribution == e.adjusted;
+            items.push(if same_as_adjusted {
+                item(e.contribution, out[c as usize].adjusted, Pin::Soft, c, "contribution")?
+            } else {
+                item(e.contribution, round(e.contribution, c, "contribution")?, Pin::Free, c, "contribution")?
+            });
+        }
+        let e = &exact[i];
+        items.push(if e.own_contribution == e.own {
+            item(e.own_contribution, out[i].own, Pin::Soft, v, "contribution")?
+        } else {
+            item(e.own_contribution, round(e.own_contribution, v, "contribution")?, Pin::Free, v, "contribution")?
+        });
+        if !allocate(out[i].contribution, &mut items) {
+            return Err(bug(v));
+        }
+        for (&c, it) in tree.children(v).iter().zip(&items) {
+            out[c as usize].contribution = it.value;
+        }
+        out[i].own_contribution = items[items.len() - 1].value;
+    }
+
+    // target, gap and attainment, from the printed forecast so that each row checks by hand.
+    for (v, p) in out.iter_mut().enumerate() {
+        if let Some(t) = inputs.target[v] {
+            let t = round(t, v as NodeIx, "target")?;
+            p.target = Some(t);
+            p.gap = Some(p.forecast - t);
+            p.attainment = div_round(p.forecast, t, RATIO_SCALE, mode);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn it(x: &str, pin: Pin) -> Item {
+        let e = Exact::from_decimal(x.parse().unwrap());
+        let (floor, frac) = e.floor_units(2).unwrap();
+        Item { floor, frac, value: e.round_units(2, Rounding::HalfUp).unwrap(), pin }
+    }
+
+    fn values(items: &[Item]) -> Vec<i128> {
+        items.iter().map(|i| i.value).collect()
+    }
+
+    #[test]
+    fn allocates_residues_to_the_largest_remainders() {
+        // 1/3 each: rounds to 0.33 × 3 = 0.99, the total is 1.00.
+        let mut items = vec![it("0.333", Pin::Free), it("0.3334", Pin::Free), it("0.3336", Pin::Free)];
+        assert!(allocate(100, &mut items));
+        assert_eq!(values(&items), vec![33, 33, 34]);
+    }
+
+    #[test]
+    fn takes_back_from_the_smallest_remainders() {
+        // 0.665 + 0.665 + 0.67 → 0.67 × 3 = 2.01, the total is 2.00.
+        let mut items = vec![it("0.666", Pin::Free), it("0.665", Pin::Free), it("0.669", Pin::Free)];
+        assert!(allocate(200, &mut items));
+        assert_eq!(values(&items), vec![67, 66, 67]);
+    }
+
+    #[test]
+    fn moves_soft_pinned_items_last_and_hard_pinned_never() {
+        let mut items = vec![it("0.005", Pin::Soft), it("0.004", Pin::Free), it("0.005", Pin::Hard)];
+        // Rounded: 0.01 + 0.00 + 0.01 = 0.02; total 0.01: the soft item gives back first
+        // because the free one cannot go below its floor.
+        assert!(allocate(1, &mut items));
+        assert_eq!(values(&items), vec![0, 0, 1]);
+        let mut items = vec![it("0.004", Pin::Free), it("0.004", Pin::Soft)];
+        assert!(allocate(1, &mut items));
+        assert_eq!(values(&items), vec![1, 0]);
+    }
+
+    #[test]
+    fn reports_when_nothing_may_move() {
+        let mut items = vec![it("0.005", Pin::Hard)];
+        assert!(!allocate(0, &mut items));
+    }
+}

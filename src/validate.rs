@@ -1,0 +1,406 @@
+//! Checks on the loaded rows, each a small function that returns its problems, all listed in
+//! [`CHECKS`] and all run, so a user sees every problem at once. Checks that need the stream of
+//! forecast lines (unknown reps, repeated deals, unreadable amounts) run while it is read, in
+//! `load::forecasts`, because ten million lines are never held in memory.
+//!
+//! [`validate`] then builds the [`Pack`] the roll-up needs, or returns `None` if anything is wrong.
+
+use crate::exact::Exact;
+use crate::load::confidence::ConfidenceRow;
+use crate::load::forecasts::ForecastTotals;
+use crate::load::org::OrgRow;
+use crate::load::targets::TargetRow;
+use crate::model::{
+    fold_id, ConfidenceNote, Given, IdIndex, NodeIx, Pack, PackStats, PeriodInputs, Tree,
+};
+use crate::problem::{quoted, FileKind, Problem, Problems};
+use rustc_hash::FxHashMap;
+
+/// Everything read from a pack, before validation.
+pub(crate) struct Loaded {
+    pub org: Vec<OrgRow>,
+    pub ids: IdIndex,
+    pub forecasts: ForecastTotals,
+    pub confidence: Vec<ConfidenceRow>,
+    pub targets: Vec<TargetRow>,
+    pub stats: PackStats,
+}
+
+/// Options that change what counts as a problem.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CheckOptions {
+    /// `--strict`: a node with no confidence for a period is a problem, not a note.
+    pub strict: bool,
+    /// `--period`: keep one period.
+    pub only_period: Option<String>,
+}
+
+/// Where each row's parent_id points.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ParentRef {
+    Root,
+    Node(NodeIx),
+    Unknown,
+}
+
+fn parent_refs(l: &Loaded) -> Vec<ParentRef> {
+    l.org
+        .iter()
+        .map(|r| {
+            if r.parent_id.is_empty() {
+                ParentRef::Root
+            } else {
+                l.ids.get_str(&r.parent_id).map_or(ParentRef::Unknown, ParentRef::Node)
+            }
+        })
+        .collect()
+}
+
+type Check = fn(&Loaded) -> Vec<Problem>;
+
+/// Every check on the loaded rows, in the order their problems are most useful.
+const CHECKS: &[Check] = &[
+    check_org_not_empty,
+    check_ids,
+    check_roots,
+    check_parents,
+    check_cycles,
+    check_confidence_subjects,
+    check_confidence_repeats,
+    check_target_nodes,
+    check_target_repeats,
+];
+
+fn check_org_not_empty(l: &Loaded) -> Vec<Problem> {
+    if l.org.is_empty() {
+        vec![Problem::file(FileKind::Org, "the file has a header but no rows")]
+    } else {
+        vec![]
+    }
+}
+
+fn check_ids(l: &Loaded) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut seen: FxHashMap<&str, &OrgRow> = FxHashMap::default();
+    let mut folded: FxHashMap<String, &OrgRow> = FxHashMap::default();
+    for r in &l.org {
+        if r.id.is_empty() {
+            out.push(Problem::at(r.src, "empty id").column("id"));
+            continue;
+        }
+        if let Some(first) = seen.get(r.id.as_str()) {
+            out.push(Problem::at(
+                r.src,
+                format!("duplicate id {} (first at line {})", quoted(&r.id), first.src.line),
+            ));
+            continue;
+        }
+        seen.insert(&r.id, r);
+        if let Some(first) = folded.get(&fold_id(&r.id)) {
+            out.push(
+                Problem::at(
+                    r.src,
+                    format!(
+                        "id {} differs from {} (line {}) only by case or spaces",
+                        quoted(&r.id),
+                        quoted(&first.id),
+                        first.src.line
+                    ),
+                )
+                .hint("ids that look the same get mixed up in other files: make them clearly different"),
+            );
+        } else {
+            folded.insert(fold_id(&r.id), r);
+        }
+    }
+    out
+}
+
+fn check_roots(l: &Loaded) -> Vec<Problem> {
+    let roots: Vec<&OrgRow> = l.org.iter().filter(|r| r.parent_id.is_empty()).collect();
+    match roots.as_slice() {
+        [] if !l.org.is_empty() => vec![Problem::file(FileKind::Org, "no root: every row has a parent_id")
+            .hint("leave parent_id empty on the one national (全国) row")],
+        [] | [_] => vec![],
+        [first, rest @ ..] => rest
+            .iter()
+            .map(|r| {
+                Problem::at(
+                    r.src,
+                    format!(
+                        "a second root {}: {} (line {}) has no parent_id either",
+                        quoted(&r.id),
+                        quoted(&first.id),
+                        first.src.line
+                    ),
+                )
+                .hint("a pack has one root (national); give every other row its parent_id")
+            })
+            .collect(),
+    }
+}
+
+fn check_parents(l: &Loaded) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for r in &l.org {
+        if r.parent_id.is_empty() {
+            continue;
+        }
+        if r.parent_id == r.id {
+            out.push(Problem::at(r.src, format!("{} is its own parent", quoted(&r.id))));
+        } else if l.ids.get_str(&r.parent_id).is_none() {
+            out.push(
+                Problem::at(r.src, format!("parent_id {} is not an id in org.csv", quoted(&r.parent_id)))
+                    .maybe_hint(l.ids.suggest(&r.parent_id).map(|s| format!("did you mean {}?", quoted(s)))),
+            );
+        }
+    }
+    out
+}
+
+/// Finds every cycle of parent links once (walking up with an explicit path, no recursion).
+fn check_cycles(l: &Loaded) -> Vec<Problem> {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let parents = parent_refs(l);
+    let mut state = vec![NEW; l.org.len()];
+    let mut out = Vec::new();
+    let mut path: Vec<usize> = Vec::new();
+    for start in 0..l.org.len() {
+        path.clear();
+        let mut v = start;
+        loop {
+            match state[v] {
+                NEW => {
+                    state[v] = ON_PATH;
+                    path.push(v);
+                    match parents[v] {
+                        ParentRef::Node(p) if p as usize != v => v = p as usize,
+                        _ => break,
+                    }
+                }
+                ON_PATH => {
+                    let at = path.iter().position(|&x| x == v).unwrap_or(0);
+                    let cycle = &path[at..];
+                    let first = *cycle.iter().min().unwrap_or(&v);
+                    let mut ids: Vec<String> = cycle.iter().map(|&i| quoted(&l.org[i].id)).collect();
+                    ids.push(quoted(&l.org[v].id));
+                    let lines: Vec<String> = cycle.iter().map(|&i| l.org[i].src.line.to_string()).collect();
+                    out.push(
+                        Problem::at(
+                            l.org[first].src,
+                            format!(
+                                "cycle of parents: {} (lines {})",
+                                ids.join(" → "),
+                                lines.join(", ")
+                            ),
+                        )
+                        .hint("one of these rows has the wrong parent_id"),
+                    );
+                    break;
+                }
+                _ => break,
+            }
+        }
+        for &i in &path {
+            state[i] = DONE;
+        }
+    }
+    out
+}
+
+fn check_confidence_subjects(l: &Loaded) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for r in &l.confidence {
+        let Some(s) = l.ids.get_str(&r.subject_id) else {
+            out.push(
+                Problem::at(r.src, format!("{} is not an id in org.csv", quoted(&r.subject_id)))
+                    .column("subject_id")
+                    .maybe_hint(l.ids.suggest(&r.subject_id).map(|s| format!("did you mean {}?", quoted(s)))),
+            );
+            continue;
+        };
+        let subject = &l.org[s as usize];
+        if subject.parent_id.is_empty() {
+            out.push(
+                Problem::at(
+                    r.src,
+                    format!("{} is the root: nobody above it gives it a confidence", quoted(&r.subject_id)),
+                )
+                .column("subject_id"),
+            );
+            continue;
+        }
+        if !r.reviewer_id.is_empty() && r.reviewer_id != subject.parent_id {
+            let known = l.ids.get_str(&r.reviewer_id).is_some();
+            let msg = if known {
+                format!(
+                    "reviewer {} is not the parent of {} (its parent is {})",
+                    quoted(&r.reviewer_id),
+                    quoted(&r.subject_id),
+                    quoted(&subject.parent_id)
+                )
+            } else {
+                format!("reviewer {} is not an id in org.csv", quoted(&r.reviewer_id))
+            };
+            out.push(
+                Problem::at(r.src, msg)
+                    .column("reviewer_id")
+                    .hint("a confidence is given by the subject's direct manager (its parent in org.csv)"),
+            );
+        }
+    }
+    out
+}
+
+fn check_confidence_repeats(l: &Loaded) -> Vec<Problem> {
+    let mut first: FxHashMap<(&str, &str), u64> = FxHashMap::default();
+    let mut out = Vec::new();
+    for r in &l.confidence {
+        match first.get(&(r.subject_id.as_str(), r.period.as_str())) {
+            Some(line) => {
+                let when = if r.period.is_empty() {
+                    "for every period".to_string()
+                } else {
+                    format!("for period {}", quoted(&r.period))
+                };
+                out.push(Problem::at(
+                    r.src,
+                    format!("a second confidence for {} {when} (first at line {line})", quoted(&r.subject_id)),
+                ));
+            }
+            None => {
+                first.insert((&r.subject_id, &r.period), r.src.line);
+            }
+        }
+    }
+    out
+}
+
+fn check_target_nodes(l: &Loaded) -> Vec<Problem> {
+    l.targets
+        .iter()
+        .filter(|r| l.ids.get_str(&r.node_id).is_none())
+        .map(|r| {
+            Problem::at(r.src, format!("{} is not an id in org.csv", quoted(&r.node_id)))
+                .column("node_id")
+                .maybe_hint(l.ids.suggest(&r.node_id).map(|s| format!("did you mean {}?", quoted(s))))
+        })
+        .collect()
+}
+
+fn check_target_repeats(l: &Loaded) -> Vec<Problem> {
+    let mut first: FxHashMap<(&str, &str), u64> = FxHashMap::default();
+    let mut out = Vec::new();
+    for r in &l.targets {
+        match first.get(&(r.node_id.as_str(), r.period.as_str())) {
+            Some(line) => out.push(Problem::at(
+                r.src,
+                format!(
+                    "a second target for {} in period {} (first at line {line})",
+                    quoted(&r.node_id),
+                    quoted(&r.period)
+                ),
+            )),
+            None => {
+                first.insert((&r.node_id, &r.period), r.src.line);
+            }
+        }
+    }
+    out
+}
+
+/// Runs every check; if none finds a problem, builds the pack the roll-up runs on.
+pub(crate) fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Option<Pack> {
+    let mut org_ok = true;
+    for check in CHECKS {
+        let found = check(&l);
+        org_ok &= found.iter().all(|p| p.file != FileKind::Org);
+        problems.extend(found);
+    }
+    let mut periods: Vec<String> = l.forecasts.periods.clone();
+    periods.extend(l.targets.iter().map(|t| t.period.clone()));
+    periods.sort();
+    periods.dedup();
+    if let Some(only) = &opts.only_period {
+        if !periods.contains(only) {
+            let shown: Vec<String> = periods.iter().map(|p| quoted(p)).collect();
+            problems.push(
+                Problem::file(
+                    FileKind::Forecasts,
+                    format!("--period {}: no forecast line or target has this period", quoted(only)),
+                )
+                .hint(format!("periods in the pack: {}", shown.join(", "))),
+            );
+            return None;
+        }
+        periods.retain(|p| p == only);
+    }
+    if !org_ok {
+        return None;
+    }
+    let parents: Vec<Option<NodeIx>> = parent_refs(&l)
+        .into_iter()
+        .map(|p| match p {
+            ParentRef::Node(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let tree = Tree::new(&parents);
+    let inputs = period_inputs(&l, &tree, &periods);
+    if opts.strict {
+        for p in &inputs {
+            for &v in &tree.order {
+                if v != tree.root && p.confidence[v as usize].is_none() {
+                    let r = &l.org[v as usize];
+                    problems.push(
+                        Problem::at(r.src, format!("{} has no confidence for period {}", quoted(&r.id), quoted(&p.period)))
+                            .hint("--strict: every node but the root needs a confidence row (or drop --strict to count it at 1)"),
+                    );
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return None;
+    }
+    let confidence_rows =
+        l.confidence.iter().map(|r| ConfidenceNote { note: r.note.clone(), src: r.src }).collect();
+    Some(Pack { org: l.org, tree, periods: inputs, confidence_rows, stats: l.stats })
+}
+
+fn period_inputs(l: &Loaded, tree: &Tree, periods: &[String]) -> Vec<PeriodInputs> {
+    let n = tree.len();
+    let fc_index: FxHashMap<&str, usize> =
+        l.forecasts.periods.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+    periods
+        .iter()
+        .map(|period| {
+            let (own, lines) = match fc_index.get(period.as_str()) {
+                Some(&i) => (l.forecasts.sums[i].clone(), l.forecasts.counts[i].clone()),
+                None => (vec![Exact::ZERO; n], vec![0; n]),
+            };
+            let mut confidence: Vec<Option<Given>> = vec![None; n];
+            // Rows for every period first, then rows for this period override them.
+            for specific in [false, true] {
+                for (k, r) in l.confidence.iter().enumerate() {
+                    if r.period.is_empty() == specific || (specific && r.period != *period) {
+                        continue;
+                    }
+                    if let Some(s) = l.ids.get_str(&r.subject_id) {
+                        confidence[s as usize] =
+                            Some(Given { value: Exact::from_decimal(r.confidence), row: k as u32 });
+                    }
+                }
+            }
+            let mut target = vec![None; n];
+            for r in l.targets.iter().filter(|r| r.period == *period) {
+                if let Some(v) = l.ids.get_str(&r.node_id) {
+                    target[v as usize] = Some(Exact::from_decimal(r.target));
+                }
+            }
+            PeriodInputs { period: period.clone(), own, lines, confidence, target }
+        })
+        .collect()
+}
