@@ -242,6 +242,15 @@ fn allocate(total: i128, items: &mut [Item]) -> bool {
     true
 }
 
+/// The smallest and largest sums a group can be allocated to, moving each item at most to the
+/// neighbours of its exact value.
+fn reach(items: &[Item]) -> (i128, i128) {
+    items.iter().fold((0, 0), |(lo, hi), it| match it.pin {
+        Pin::Hard => (lo + it.value, hi + it.value),
+        _ => (lo + it.floor, hi + it.floor + i128::from(it.frac > 0)),
+    })
+}
+
 fn printed_pass(
     pack: &Pack,
     inputs: &PeriodInputs,
@@ -289,10 +298,10 @@ fn printed_pass(
     }
 
     // forecast and adjusted: each manager's forecast is split over its children's adjusted
-    // and its own lines (printed above, so they stay put).
-    let r = root as usize;
-    out[r].forecast = round(exact[r].forecast, root, "forecast")?;
-    out[r].adjusted = out[r].forecast;
+    // and its own lines (printed above, so they stay put). A manager's printed forecast is
+    // chosen when its group is allocated: its plain rounding (or, at confidence 1, its printed
+    // adjusted, the same exact value) if the group can reach it, else the other neighbour of
+    // the exact value, which the group can always reach.
     for &v in &tree.order {
         let i = v as usize;
         if tree.is_leaf(v) {
@@ -309,21 +318,25 @@ fn printed_pass(
             items.push(it);
         }
         items.push(item(exact[i].own, out[i].own, Pin::Hard, v, "own lines")?);
-        if !allocate(out[i].forecast, &mut items) {
+        let (lo, hi) = reach(&items);
+        let (floor, _) =
+            exact[i].forecast.floor_units(scale).ok_or_else(|| too_big(pack, inputs, v, "forecast"))?;
+        let mut prefer = Vec::with_capacity(4);
+        if v != root && exact[i].confidence.is_one() {
+            prefer.push(out[i].adjusted);
+        }
+        prefer.extend([round(exact[i].forecast, v, "forecast")?, floor, floor + 1]);
+        let forecast = prefer.iter().copied().find(|x| (lo..=hi).contains(x)).unwrap_or(lo);
+        out[i].forecast = forecast;
+        if !allocate(forecast, &mut items) {
             return Err(bug(v));
         }
         for (&c, it) in tree.children(v).iter().zip(&items) {
-            let ci = c as usize;
-            out[ci].adjusted = it.value;
-            if !tree.is_leaf(c) {
-                out[ci].forecast = if exact[ci].confidence.is_one() {
-                    it.value
-                } else {
-                    round(exact[ci].forecast, c, "forecast")?
-                };
-            }
+            out[c as usize].adjusted = it.value;
         }
     }
+    let r = root as usize;
+    out[r].adjusted = out[r].forecast;
 
     // contribution: the root's is its forecast; each node's is split over its children's
     // contributions and its own lines' contribution.

@@ -190,6 +190,14 @@ fn check_grouping(t: &str) -> Result<String, NumberError> {
     let dots = t.matches('.').count();
     let commas = t.matches(',').count();
     if commas == 0 {
+        let groups: Vec<&str> = t.split('.').collect();
+        let dotted_thousands = groups.len() > 2
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && t.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        if dotted_thousands {
+            return Err(NumberError::EuropeanGrouping);
+        }
         return plain_digits(t);
     }
     let last_dot = t.rfind('.');
@@ -319,7 +327,8 @@ mod tests {
             ("1,23,456", NumberError::IndianGrouping),
             ("12,34,567.50", NumberError::IndianGrouping),
             ("12,75", NumberError::DecimalComma),
-            ("1,2345", NumberError::BadGrouping),
+            ("1,2345", NumberError::DecimalComma),
+            ("1,234,56", NumberError::BadGrouping),
             ("90%", NumberError::Percent),
             ("abc", NumberError::NotANumber),
             ("--5", NumberError::NotANumber),

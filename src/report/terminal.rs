@@ -109,7 +109,7 @@ pub(crate) fn render(pack: &Pack, rollup: &Rollup, opts: TerminalOptions, banner
         }
         let mut table = Table::new();
         table
-            .load_preset(presets::UTF8_HORIZONTAL_ONLY)
+            .load_preset(&compact_preset())
             .set_content_arrangement(ContentArrangement::Disabled)
             .set_header(l.headers.to_vec());
         let mut hidden = false;
@@ -167,6 +167,15 @@ pub(crate) fn render(pack: &Pack, rollup: &Rollup, opts: TerminalOptions, banner
     }
     let _ = writeln!(out, "{}", l.legend);
     out
+}
+
+/// Rules above and below the table and under the header, none between rows: a tall tree stays
+/// readable on a projector.
+fn compact_preset() -> String {
+    let mut chars: Vec<char> = presets::UTF8_HORIZONTAL_ONLY.chars().collect();
+    chars[9] = ' ';
+    chars[10] = ' ';
+    chars.into_iter().collect()
 }
 
 fn row_cells(

@@ -1,0 +1,97 @@
+//! Runs the real binary in a folder and compares what it produced with expected files.
+//! `BLESS=1 cargo test` rewrites the expected files from the current output instead of
+//! comparing (review the diff before committing it).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("fixtures").join(rel)
+}
+
+/// The binary, with a fixed environment so outputs do not depend on the machine.
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_forecast-rollup"));
+    c.env_remove("RAYON_NUM_THREADS").env("LANG", "C").env_remove("LC_ALL");
+    c
+}
+
+/// Runs the binary with `cwd` as the working folder.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    bin().current_dir(cwd).args(args).output().expect("the binary runs")
+}
+
+pub fn blessing() -> bool {
+    std::env::var_os("BLESS").is_some_and(|v| v == "1")
+}
+
+/// Compares `got` with the file at `expected`, printing the first differing lines.
+pub fn assert_file(expected: &Path, got: &[u8]) {
+    if blessing() {
+        std::fs::create_dir_all(expected.parent().unwrap()).unwrap();
+        std::fs::write(expected, got).unwrap();
+        return;
+    }
+    let want = std::fs::read(expected)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with BLESS=1 to create it)", expected.display()));
+    if want != got {
+        panic!("{} differs:\n{}", expected.display(), diff(&want, got));
+    }
+}
+
+/// A few lines of context around the first lines that differ.
+pub fn diff(want: &[u8], got: &[u8]) -> String {
+    let want = String::from_utf8_lossy(want);
+    let got = String::from_utf8_lossy(got);
+    let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+    let first = w.iter().zip(&g).position(|(a, b)| a != b).unwrap_or(w.len().min(g.len()));
+    let mut out = String::new();
+    for i in first.saturating_sub(2)..(first + 4).min(w.len().max(g.len())) {
+        match (w.get(i), g.get(i)) {
+            (Some(a), Some(b)) if a == b => out.push_str(&format!("  {:>5} | {a}\n", i + 1)),
+            (a, b) => {
+                if let Some(a) = a {
+                    out.push_str(&format!("- {:>5} | {a}\n", i + 1));
+                }
+                if let Some(b) = b {
+                    out.push_str(&format!("+ {:>5} | {b}\n", i + 1));
+                }
+            }
+        }
+    }
+    out.push_str(&format!("(expected {} lines, got {})", w.len(), g.len()));
+    out
+}
+
+/// A temporary folder removed at the end of the test.
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temp dir")
+}
+
+/// Copies a pack's CSV files into `dest`.
+pub fn copy_pack(src: &Path, dest: &Path) {
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "csv") {
+            std::fs::copy(&p, dest.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+/// The names of the files in a folder, sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}

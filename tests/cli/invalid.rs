@@ -1,0 +1,53 @@
+//! fixtures/invalid/<check>/: one small pack per check, named after it, with the exact expected
+//! stderr and exit code. Every one must exit 2 and write nothing.
+
+use crate::harness::*;
+use std::path::Path;
+
+fn args_of(case: &Path) -> Vec<String> {
+    std::fs::read_to_string(case.join("args"))
+        .map(|s| s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_invalid_pack_lists_its_problems_exits_2_and_writes_nothing() {
+    let mut cases: Vec<_> = std::fs::read_dir(fixture("invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 30, "the corpus has {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let extra = args_of(case);
+        let expected = case.join("expected");
+        let code: i32 = std::fs::read_to_string(expected.join("exit_code"))
+            .map(|s| s.trim().parse().unwrap())
+            .unwrap_or(2);
+        let out = tmp();
+        let out_arg = out.path().to_str().unwrap().to_string();
+        for cmd in [vec!["check", "."], vec!["run", ".", "--out", &out_arg]] {
+            let mut args: Vec<&str> = cmd.clone();
+            args.extend(extra.iter().map(String::as_str));
+            let o = run_in(case, &args);
+            let result = std::panic::catch_unwind(|| {
+                assert_eq!(o.status.code(), Some(code), "{name} {cmd:?}: exit code");
+                assert_eq!(text(&o.stdout), "", "{name} {cmd:?}: stdout");
+                assert_file(&expected.join("stderr.txt"), &o.stderr);
+            });
+            if let Err(e) = result {
+                let msg = e
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                failures.push(format!("{name} {cmd:?}:\n{msg}"));
+            }
+        }
+        assert!(listing(out.path()).is_empty(), "{name}: wrote {:?}", listing(out.path()));
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n\n"));
+}

@@ -1,0 +1,142 @@
+//! What is written and where: formula guards, BOM, whole-or-nothing writes, exit 1 for a bad
+//! output folder, inputs never overwritten.
+
+use crate::harness::*;
+
+fn write_pack(dir: &std::path::Path, org: &str, forecasts: &str) {
+    std::fs::write(dir.join("org.csv"), org).unwrap();
+    std::fs::write(dir.join("forecasts.csv"), forecasts).unwrap();
+}
+
+#[test]
+fn text_that_a_spreadsheet_would_run_is_guarded_in_csv_only() {
+    let pack = tmp();
+    write_pack(
+        pack.path(),
+        "id,parent_id,name,level\nCN,,=HYPERLINK(\"http://x\"),+national\n@R,CN,-rep,rep\n",
+        "rep_id,period,amount\n@R,=1+1,10\n",
+    );
+    let o = run_in(pack.path(), &["run", ".", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let csv = text(&o.stdout);
+    assert_eq!(
+        csv.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "'=1+1,CN,\"'=HYPERLINK(\"\"http://x\"\")\",'+national,,0,10.00,10.00,1,10.00,10.00,,,,0.00,0.00,true",
+            "'=1+1,'@R,'-rep,rep,CN,1,10.00,10.00,1,10.00,10.00,,,,10.00,10.00,false",
+        ]
+    );
+    let o = run_in(pack.path(), &["run", ".", "--format", "json"]);
+    assert!(text(&o.stdout).contains(r#""node_id":"@R","name":"-rep""#));
+}
+
+#[test]
+fn bom_only_when_asked() {
+    let out = tmp();
+    let o = run_in(&fixture("handcalc"), &["run", ".", "--out", out.path().to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(std::fs::read(out.path().join("rollup.csv")).unwrap().starts_with(b"period,"));
+    let o = run_in(&fixture("handcalc"), &["run", ".", "--bom", "--out", out.path().to_str().unwrap()]);
+    assert!(o.status.success());
+    let bytes = std::fs::read(out.path().join("rollup.csv")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFperiod,"));
+    assert!(!bytes.contains(&b'\r'));
+    assert!(!std::fs::read(out.path().join("rollup.json")).unwrap().starts_with(b"\xEF"));
+}
+
+#[test]
+fn a_missing_output_folder_is_exit_1_and_nothing_is_created() {
+    let base = tmp();
+    let missing = base.path().join("nope");
+    let o = run_in(&fixture("handcalc"), &["run", ".", "--out", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("does not exist"), "{}", text(&o.stderr));
+    assert!(!missing.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_folder_is_exit_1_and_leaves_no_temp_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let out = tmp();
+    std::fs::set_permissions(out.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    // root ignores permissions; then there is nothing to test here.
+    if std::fs::write(out.path().join("probe"), b"").is_ok() {
+        std::fs::remove_file(out.path().join("probe")).unwrap();
+        return;
+    }
+    let o = run_in(&fixture("handcalc"), &["run", ".", "--out", out.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(listing(out.path()).is_empty());
+}
+
+#[test]
+fn out_in_the_pack_folder_keeps_the_inputs_and_replaces_outputs_whole() {
+    let pack = tmp();
+    copy_pack(&fixture("handcalc"), pack.path());
+    let before: Vec<Vec<u8>> = ["org.csv", "forecasts.csv", "confidence.csv", "targets.csv"]
+        .iter()
+        .map(|f| std::fs::read(pack.path().join(f)).unwrap())
+        .collect();
+    std::fs::write(pack.path().join("rollup.csv"), b"old").unwrap();
+    let o = run_in(pack.path(), &["run", ".", "--out", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let after: Vec<Vec<u8>> = ["org.csv", "forecasts.csv", "confidence.csv", "targets.csv"]
+        .iter()
+        .map(|f| std::fs::read(pack.path().join(f)).unwrap())
+        .collect();
+    assert_eq!(before, after);
+    assert_eq!(
+        std::fs::read(pack.path().join("rollup.csv")).unwrap(),
+        std::fs::read(fixture("handcalc/expected/rollup.csv")).unwrap()
+    );
+    assert_eq!(
+        listing(pack.path()),
+        ["confidence.csv", "forecasts.csv", "org.csv", "rollup.csv", "rollup.json", "targets.csv"]
+    );
+}
+
+#[test]
+fn an_output_that_would_overwrite_an_input_is_refused() {
+    let pack = tmp();
+    copy_pack(&fixture("handcalc"), pack.path());
+    std::fs::rename(pack.path().join("forecasts.csv"), pack.path().join("rollup.csv")).unwrap();
+    let o = run_in(pack.path(), &["run", ".", "--forecasts", "rollup.csv", "--out", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("it is one of the input files"), "{}", text(&o.stderr));
+    assert!(std::fs::read(pack.path().join("rollup.csv")).unwrap().starts_with(b"rep_id,"));
+}
+
+#[test]
+fn scale_and_rounding_flags_change_the_printed_values_only() {
+    let o = run_in(&fixture("handcalc"), &["run", ".", "--format", "csv", "--scale", "3"]);
+    let csv = text(&o.stdout);
+    assert!(csv.contains("2026-Q4,CN,National,national,,0,205.010,176.011,1,176.011,176.011,200.000,-23.989,0.8801,"), "{csv}");
+    let o = run_in(&fixture("handcalc"), &["run", ".", "--format", "csv", "--scale", "0"]);
+    assert!(text(&o.stdout).contains(",0,205,176,1,176,176,200,-24,0.8800,"), "{}", text(&o.stdout));
+    let o = run_in(&fixture("deep_utf8"), &["run", ".", "--format", "csv", "--rounding", "half-even"]);
+    let even = text(&o.stdout);
+    let o = run_in(&fixture("deep_utf8"), &["run", ".", "--format", "csv"]);
+    let up = text(&o.stdout);
+    // The deep pack's national raw is exactly 2606374.425: the tie rule decides the cent.
+    assert!(up.lines().nth(1).unwrap().contains(",2606374.43,"));
+    assert!(even.lines().nth(1).unwrap().contains(",2606374.42,"));
+}
+
+#[test]
+fn a_closed_stdout_is_a_quiet_success() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = bin()
+        .args(["run", "--format", "csv"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+}
