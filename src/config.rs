@@ -21,7 +21,18 @@ const DEMO: [(FileKind, &[u8]); 4] = [
     (FileKind::Targets, include_bytes!("../fixtures/demo/targets.csv")),
 ];
 
-pub(crate) const DEMO_BANNER: &str = "Demo: the built-in pack (fixtures/demo). To roll up your own: forecast-rollup run PACK_DIR";
+pub(crate) const DEMO_BANNER: &str =
+    "Demo: the built-in pack (fixtures/demo). To roll up your own: forecast-rollup run PACK_DIR";
+
+/// A flag value or pack folder that cannot work: the input is wrong, so exit 2 like clap's own
+/// usage errors.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ConfigError {
+    #[error("--max-confidence {0:?}: give a positive multiplier (2) or percentage (200%)")]
+    MaxConfidence(String),
+    #[error("pack folder {0} does not exist (or is not a folder)")]
+    PackDir(String),
+}
 
 /// What the command does after validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,18 +63,15 @@ impl Config {
         let (mode, run) = match opts.command {
             None => (Mode::Run, RunArgs::default_run()),
             Some(Command::Run(r)) => (Mode::Run, r),
-            Some(Command::Check(input)) => (Mode::Check, RunArgs { input, ..RunArgs::default_run() }),
+            Some(Command::Check(input)) => {
+                (Mode::Check, RunArgs { input, ..RunArgs::default_run() })
+            }
         };
         let input = &run.input;
         let max_confidence = parse_confidence(&input.max_confidence)
             .ok()
             .filter(|d| *d > Decimal::ZERO)
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "--max-confidence {:?}: give a positive multiplier (2) or percentage (200%)",
-                    input.max_confidence
-                )
-            })?;
+            .ok_or_else(|| ConfigError::MaxConfidence(input.max_confidence.clone()))?;
         let (files, demo) = pack_files(input)?;
         let lang = run.lang.unwrap_or_else(|| {
             let lang = std::env::var("LC_ALL")
@@ -120,18 +128,6 @@ impl RunArgs {
     }
 }
 
-impl Default for Format {
-    fn default() -> Format {
-        Format::Table
-    }
-}
-
-impl Default for crate::exact::Rounding {
-    fn default() -> Self {
-        crate::exact::Rounding::HalfUp
-    }
-}
-
 /// The display name of a path: as typed, without a leading `./`.
 fn display(p: &Path) -> String {
     let s = p.display().to_string();
@@ -156,7 +152,7 @@ fn pack_files(input: &InputArgs) -> anyhow::Result<(PackFiles, bool)> {
     }
     if let Some(dir) = &input.pack_dir {
         if !dir.is_dir() {
-            anyhow::bail!("pack folder {} does not exist (or is not a folder)", dir.display());
+            return Err(ConfigError::PackDir(dir.display().to_string()).into());
         }
     }
     let file = |kind: FileKind, over: &Option<PathBuf>| -> Option<InputFile> {

@@ -31,10 +31,10 @@ const fn pow10_table() -> [i128; 39] {
 pub(crate) const POW10: [i128; 39] = pow10_table();
 
 /// How a value exactly halfway between two printed values is rounded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Rounding {
     /// Half away from zero (四舍五入): 0.125 → 0.13, -0.125 → -0.13.
+    #[default]
     HalfUp,
     /// Half to even (banker's rounding): 0.125 → 0.12, 0.135 → 0.14.
     HalfEven,
@@ -69,18 +69,6 @@ impl Exact {
         Exact { m: d.mantissa(), s: d.scale() }
     }
 
-    pub(crate) fn mantissa(self) -> i128 {
-        self.m
-    }
-
-    pub(crate) fn scale(self) -> u32 {
-        self.s
-    }
-
-    pub(crate) fn is_zero(self) -> bool {
-        self.m == 0
-    }
-
     pub(crate) fn is_one(self) -> bool {
         let n = self.normalized();
         n.m == 1 && n.s == 0
@@ -109,10 +97,6 @@ impl Exact {
         let s = self.s.max(other.s);
         let m = self.mantissa_at(s)?.checked_add(other.mantissa_at(s)?)?;
         Some(Exact { m, s })
-    }
-
-    pub(crate) fn checked_sub(self, other: Exact) -> Option<Exact> {
-        self.checked_add(Exact { m: other.m.checked_neg()?, s: other.s })
     }
 
     /// The exact product, normalized so that multiplying by `1` or `1.0` never grows the scale.
@@ -279,7 +263,7 @@ mod tests {
     fn products_are_exact_and_normalized() {
         let p = x("4448660386696.1234567890123456").checked_mul(x("1.37")).unwrap();
         assert_eq!(p.to_string(), "6094664729773.689135800946913472");
-        assert_eq!(x("2.50").checked_mul(x("1.0")).unwrap().scale(), 1);
+        assert_eq!(x("2.50").checked_mul(x("1.0")).unwrap().s, 1);
         assert!(x("1.000").is_one());
     }
 

@@ -40,6 +40,10 @@ fn main() -> ExitCode {
     match run(opts) {
         Ok(status) => status.into(),
         Err(e) if is_broken_pipe(&e) => ExitStatus::Done.into(),
+        Err(e) if e.downcast_ref::<config::ConfigError>().is_some() => {
+            eprintln!("forecast-rollup: error: {e}");
+            ExitStatus::BadInput.into()
+        }
         Err(e) => {
             eprintln!("forecast-rollup: error: {e:#}");
             ExitStatus::Failed.into()
@@ -128,7 +132,8 @@ fn report_problems(config: &Config, mut problems: Problems) -> ExitStatus {
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -155,7 +160,11 @@ impl Timings {
 
     fn finish(&mut self) {
         if self.on {
-            eprintln!("timing: {:<14} {:>9.1} ms", "total", self.start.elapsed().as_secs_f64() * 1e3);
+            eprintln!(
+                "timing: {:<14} {:>9.1} ms",
+                "total",
+                self.start.elapsed().as_secs_f64() * 1e3
+            );
         }
     }
 }

@@ -6,7 +6,6 @@
 use crate::exact::Exact;
 use crate::load::forecasts::LineStats;
 use crate::load::org::OrgRow;
-use crate::problem::Source;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -158,7 +157,6 @@ pub(crate) struct PeriodInputs {
 #[derive(Debug, Clone)]
 pub(crate) struct ConfidenceNote {
     pub note: String,
-    pub src: Source,
 }
 
 /// Row counts per file, for the summary line.

@@ -19,11 +19,18 @@ pub(crate) enum FileKind {
     Forecasts,
     Confidence,
     Targets,
+    /// A flag that does not fit the pack (`--period` naming no period in it).
+    CommandLine,
 }
 
 impl FileKind {
-    pub(crate) const ALL: [FileKind; 4] =
-        [FileKind::Org, FileKind::Forecasts, FileKind::Confidence, FileKind::Targets];
+    pub(crate) const ALL: [FileKind; 5] = [
+        FileKind::Org,
+        FileKind::Forecasts,
+        FileKind::Confidence,
+        FileKind::Targets,
+        FileKind::CommandLine,
+    ];
 
     /// The file's name inside a pack folder.
     pub(crate) fn file_name(self) -> &'static str {
@@ -32,6 +39,7 @@ impl FileKind {
             FileKind::Forecasts => "forecasts.csv",
             FileKind::Confidence => "confidence.csv",
             FileKind::Targets => "targets.csv",
+            FileKind::CommandLine => "command line",
         }
     }
 }
@@ -105,7 +113,7 @@ pub(crate) const KEEP_PER_FILE: usize = 1000;
 pub(crate) struct Problems {
     list: Vec<Problem>,
     /// Problems found beyond what is kept, per file (indexed like [`FileKind::ALL`]).
-    dropped: [u64; 4],
+    dropped: [u64; 5],
 }
 
 impl Problems {
@@ -115,14 +123,6 @@ impl Problems {
 
     pub(crate) fn extend(&mut self, ps: impl IntoIterator<Item = Problem>) {
         self.list.extend(ps);
-    }
-
-    /// Adds problems found elsewhere that were already capped, with their overflow counts.
-    pub(crate) fn absorb(&mut self, other: Problems) {
-        self.list.extend(other.list);
-        for (a, b) in self.dropped.iter_mut().zip(other.dropped) {
-            *a += b;
-        }
     }
 
     pub(crate) fn note_dropped(&mut self, file: FileKind, n: u64) {
@@ -143,7 +143,7 @@ impl Problems {
         self.list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.list.dedup();
         let mut kept = Vec::with_capacity(self.list.len());
-        let mut per_file = [0usize; 4];
+        let mut per_file = [0usize; 5];
         for p in self.list.drain(..) {
             let i = p.file as usize;
             if per_file[i] < KEEP_PER_FILE {
@@ -156,6 +156,7 @@ impl Problems {
         self.list = kept;
     }
 
+    #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Problem> {
         self.list.iter()
     }

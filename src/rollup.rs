@@ -108,7 +108,11 @@ fn too_big(pack: &Pack, inputs: &PeriodInputs, v: NodeIx, what: &str) -> Problem
     .hint("amounts times the confidences of every level above: give confidences fewer decimals")
 }
 
-fn period(pack: &Pack, inputs: &PeriodInputs, opts: RollupOptions) -> Result<PeriodRollup, Problem> {
+fn period(
+    pack: &Pack,
+    inputs: &PeriodInputs,
+    opts: RollupOptions,
+) -> Result<PeriodRollup, Problem> {
     let exact = exact_pass(pack, inputs)?;
     let printed = printed_pass(pack, inputs, &exact, opts)?;
     Ok(PeriodRollup { exact, printed })
@@ -313,14 +317,22 @@ fn printed_pass(
             let it = if tree.is_leaf(c) && e.confidence.is_one() {
                 item(e.adjusted, out[c as usize].forecast, Pin::Soft, c, "adjusted forecast")?
             } else {
-                item(e.adjusted, round(e.adjusted, c, "adjusted forecast")?, Pin::Free, c, "adjusted forecast")?
+                item(
+                    e.adjusted,
+                    round(e.adjusted, c, "adjusted forecast")?,
+                    Pin::Free,
+                    c,
+                    "adjusted forecast",
+                )?
             };
             items.push(it);
         }
         items.push(item(exact[i].own, out[i].own, Pin::Hard, v, "own lines")?);
         let (lo, hi) = reach(&items);
-        let (floor, _) =
-            exact[i].forecast.floor_units(scale).ok_or_else(|| too_big(pack, inputs, v, "forecast"))?;
+        let (floor, _) = exact[i]
+            .forecast
+            .floor_units(scale)
+            .ok_or_else(|| too_big(pack, inputs, v, "forecast"))?;
         let mut prefer = Vec::with_capacity(4);
         if v != root && exact[i].confidence.is_one() {
             prefer.push(out[i].adjusted);
@@ -350,14 +362,26 @@ fn printed_pass(
             items.push(if same_as_adjusted {
                 item(e.contribution, out[c as usize].adjusted, Pin::Soft, c, "contribution")?
             } else {
-                item(e.contribution, round(e.contribution, c, "contribution")?, Pin::Free, c, "contribution")?
+                item(
+                    e.contribution,
+                    round(e.contribution, c, "contribution")?,
+                    Pin::Free,
+                    c,
+                    "contribution",
+                )?
             });
         }
         let e = &exact[i];
         items.push(if e.own_contribution == e.own {
             item(e.own_contribution, out[i].own, Pin::Soft, v, "contribution")?
         } else {
-            item(e.own_contribution, round(e.own_contribution, v, "contribution")?, Pin::Free, v, "contribution")?
+            item(
+                e.own_contribution,
+                round(e.own_contribution, v, "contribution")?,
+                Pin::Free,
+                v,
+                "contribution",
+            )?
         });
         if !allocate(out[i].contribution, &mut items) {
             return Err(bug(v));
@@ -397,7 +421,8 @@ mod tests {
     #[test]
     fn allocates_residues_to_the_largest_remainders() {
         // 1/3 each: rounds to 0.33 × 3 = 0.99, the total is 1.00.
-        let mut items = vec![it("0.333", Pin::Free), it("0.3334", Pin::Free), it("0.3336", Pin::Free)];
+        let mut items =
+            vec![it("0.333", Pin::Free), it("0.3334", Pin::Free), it("0.3336", Pin::Free)];
         assert!(allocate(100, &mut items));
         assert_eq!(values(&items), vec![33, 33, 34]);
     }
@@ -405,14 +430,16 @@ mod tests {
     #[test]
     fn takes_back_from_the_smallest_remainders() {
         // 0.665 + 0.665 + 0.67 → 0.67 × 3 = 2.01, the total is 2.00.
-        let mut items = vec![it("0.666", Pin::Free), it("0.665", Pin::Free), it("0.669", Pin::Free)];
+        let mut items =
+            vec![it("0.666", Pin::Free), it("0.665", Pin::Free), it("0.669", Pin::Free)];
         assert!(allocate(200, &mut items));
         assert_eq!(values(&items), vec![67, 66, 67]);
     }
 
     #[test]
     fn moves_soft_pinned_items_last_and_hard_pinned_never() {
-        let mut items = vec![it("0.005", Pin::Soft), it("0.004", Pin::Free), it("0.005", Pin::Hard)];
+        let mut items =
+            vec![it("0.005", Pin::Soft), it("0.004", Pin::Free), it("0.005", Pin::Hard)];
         // Rounded: 0.01 + 0.00 + 0.01 = 0.02; total 0.01: the soft item gives back first
         // because the free one cannot go below its floor.
         assert!(allocate(1, &mut items));

@@ -69,7 +69,45 @@ const CHECKS: &[Check] = &[
     check_confidence_repeats,
     check_target_nodes,
     check_target_repeats,
+    check_period_spellings,
 ];
+
+/// `2026-q4` beside `2026-Q4` would silently become two periods.
+fn check_period_spellings(l: &Loaded) -> Vec<Problem> {
+    let mut all: Vec<(&str, Option<crate::problem::Source>)> =
+        l.forecasts.periods.iter().map(|p| (p.as_str(), None)).collect();
+    all.extend(l.targets.iter().map(|t| (t.period.as_str(), Some(t.src))));
+    all.extend(
+        l.confidence
+            .iter()
+            .filter(|c| !c.period.is_empty())
+            .map(|c| (c.period.as_str(), Some(c.src))),
+    );
+    let mut first: FxHashMap<String, &str> = FxHashMap::default();
+    let mut out = Vec::new();
+    for (p, src) in all {
+        let f = fold_id(p);
+        match first.get(&f) {
+            Some(&q) if q != p => {
+                let msg = format!(
+                    "periods {} and {} differ only by case or spaces: they would be rolled up as two periods",
+                    quoted(q),
+                    quoted(p)
+                );
+                let problem = match src {
+                    Some(s) => Problem::at(s, msg),
+                    None => Problem::file(FileKind::Forecasts, msg),
+                };
+                out.push(problem.hint("write every period the same way"));
+            }
+            Some(_) => {}
+            None => {
+                first.insert(f, p);
+            }
+        }
+    }
+    out
+}
 
 fn check_org_not_empty(l: &Loaded) -> Vec<Problem> {
     if l.org.is_empty() {
@@ -85,7 +123,19 @@ fn check_ids(l: &Loaded) -> Vec<Problem> {
     let mut folded: FxHashMap<String, &OrgRow> = FxHashMap::default();
     for r in &l.org {
         if r.id.is_empty() {
-            out.push(Problem::at(r.src, "empty id").column("id"));
+            let whose = match (r.name.is_empty(), r.parent_id.is_empty()) {
+                (false, false) => {
+                    format!(" (the row of {} under {})", quoted(&r.name), quoted(&r.parent_id))
+                }
+                (false, true) => format!(" (the row of {})", quoted(&r.name)),
+                (true, false) => format!(" (a row under {})", quoted(&r.parent_id)),
+                (true, true) => String::new(),
+            };
+            out.push(
+                Problem::at(r.src, format!("empty cell{whose}"))
+                    .column("id")
+                    .hint("every person or unit needs a unique id"),
+            );
             continue;
         }
         if let Some(first) = seen.get(r.id.as_str()) {
@@ -118,9 +168,15 @@ fn check_ids(l: &Loaded) -> Vec<Problem> {
 
 fn check_roots(l: &Loaded) -> Vec<Problem> {
     let roots: Vec<&OrgRow> = l.org.iter().filter(|r| r.parent_id.is_empty()).collect();
+    // A root whose parent_id was filled with a placeholder ("0", "-") is reported once, by
+    // check_parents, at its line.
+    let placeholder_root = l.org.iter().any(|r| is_placeholder(&r.parent_id));
     match roots.as_slice() {
-        [] if !l.org.is_empty() => vec![Problem::file(FileKind::Org, "no root: every row has a parent_id")
-            .hint("leave parent_id empty on the one national (全国) row")],
+        [] if placeholder_root => vec![],
+        [] if !l.org.is_empty() => {
+            vec![Problem::file(FileKind::Org, "no root: every row has a parent_id")
+                .hint("leave parent_id empty on the one national (全国) row")]
+        }
         [] | [_] => vec![],
         [first, rest @ ..] => rest
             .iter()
@@ -140,6 +196,14 @@ fn check_roots(l: &Loaded) -> Vec<Problem> {
     }
 }
 
+/// What people type for "no parent" instead of leaving the cell empty.
+fn is_placeholder(parent_id: &str) -> bool {
+    matches!(
+        parent_id.to_lowercase().as_str(),
+        "0" | "-" | "—" | "无" | "none" | "null" | "n/a" | "na" | "root" | "#n/a"
+    )
+}
+
 fn check_parents(l: &Loaded) -> Vec<Problem> {
     let mut out = Vec::new();
     for r in &l.org {
@@ -149,9 +213,17 @@ fn check_parents(l: &Loaded) -> Vec<Problem> {
         if r.parent_id == r.id {
             out.push(Problem::at(r.src, format!("{} is its own parent", quoted(&r.id))));
         } else if l.ids.get_str(&r.parent_id).is_none() {
+            let hint = if is_placeholder(&r.parent_id) {
+                Some("if this is the root (national) row, leave parent_id empty".to_string())
+            } else {
+                l.ids.suggest(&r.parent_id).map(|s| format!("did you mean {}?", quoted(s)))
+            };
             out.push(
-                Problem::at(r.src, format!("parent_id {} is not an id in org.csv", quoted(&r.parent_id)))
-                    .maybe_hint(l.ids.suggest(&r.parent_id).map(|s| format!("did you mean {}?", quoted(s)))),
+                Problem::at(
+                    r.src,
+                    format!("parent_id {} is not an id in org.csv", quoted(&r.parent_id)),
+                )
+                .maybe_hint(hint),
             );
         }
     }
@@ -184,9 +256,11 @@ fn check_cycles(l: &Loaded) -> Vec<Problem> {
                     let at = path.iter().position(|&x| x == v).unwrap_or(0);
                     let cycle = &path[at..];
                     let first = *cycle.iter().min().unwrap_or(&v);
-                    let mut ids: Vec<String> = cycle.iter().map(|&i| quoted(&l.org[i].id)).collect();
+                    let mut ids: Vec<String> =
+                        cycle.iter().map(|&i| quoted(&l.org[i].id)).collect();
                     ids.push(quoted(&l.org[v].id));
-                    let lines: Vec<String> = cycle.iter().map(|&i| l.org[i].src.line.to_string()).collect();
+                    let lines: Vec<String> =
+                        cycle.iter().map(|&i| l.org[i].src.line.to_string()).collect();
                     out.push(
                         Problem::at(
                             l.org[first].src,
@@ -217,7 +291,11 @@ fn check_confidence_subjects(l: &Loaded) -> Vec<Problem> {
             out.push(
                 Problem::at(r.src, format!("{} is not an id in org.csv", quoted(&r.subject_id)))
                     .column("subject_id")
-                    .maybe_hint(l.ids.suggest(&r.subject_id).map(|s| format!("did you mean {}?", quoted(s)))),
+                    .maybe_hint(
+                        l.ids
+                            .suggest(&r.subject_id)
+                            .map(|s| format!("did you mean {}?", quoted(s))),
+                    ),
             );
             continue;
         };
@@ -226,7 +304,10 @@ fn check_confidence_subjects(l: &Loaded) -> Vec<Problem> {
             out.push(
                 Problem::at(
                     r.src,
-                    format!("{} is the root: nobody above it gives it a confidence", quoted(&r.subject_id)),
+                    format!(
+                        "{} is the root: nobody above it gives it a confidence",
+                        quoted(&r.subject_id)
+                    ),
                 )
                 .column("subject_id"),
             );
@@ -242,13 +323,16 @@ fn check_confidence_subjects(l: &Loaded) -> Vec<Problem> {
                     quoted(&subject.parent_id)
                 )
             } else {
-                format!("reviewer {} is not an id in org.csv", quoted(&r.reviewer_id))
+                format!(
+                    "reviewer {} is not an id in org.csv (the parent of {} is {})",
+                    quoted(&r.reviewer_id),
+                    quoted(&r.subject_id),
+                    quoted(&subject.parent_id)
+                )
             };
-            out.push(
-                Problem::at(r.src, msg)
-                    .column("reviewer_id")
-                    .hint("a confidence is given by the subject's direct manager (its parent in org.csv)"),
-            );
+            out.push(Problem::at(r.src, msg).column("reviewer_id").hint(
+                "a confidence is given by the subject's direct manager (its parent in org.csv)",
+            ));
         }
     }
     out
@@ -260,15 +344,19 @@ fn check_confidence_repeats(l: &Loaded) -> Vec<Problem> {
     for r in &l.confidence {
         match first.get(&(r.subject_id.as_str(), r.period.as_str())) {
             Some(line) => {
-                let when = if r.period.is_empty() {
-                    "for every period".to_string()
+                let msg = if r.period.is_empty() {
+                    format!(
+                        "a second row with an empty period (every period) for {} (first at line {line})",
+                        quoted(&r.subject_id)
+                    )
                 } else {
-                    format!("for period {}", quoted(&r.period))
+                    format!(
+                        "a second confidence for {} in period {} (first at line {line})",
+                        quoted(&r.subject_id),
+                        quoted(&r.period)
+                    )
                 };
-                out.push(Problem::at(
-                    r.src,
-                    format!("a second confidence for {} {when} (first at line {line})", quoted(&r.subject_id)),
-                ));
+                out.push(Problem::at(r.src, msg).hint("keep one row per subject and period"));
             }
             None => {
                 first.insert((&r.subject_id, &r.period), r.src.line);
@@ -285,7 +373,9 @@ fn check_target_nodes(l: &Loaded) -> Vec<Problem> {
         .map(|r| {
             Problem::at(r.src, format!("{} is not an id in org.csv", quoted(&r.node_id)))
                 .column("node_id")
-                .maybe_hint(l.ids.suggest(&r.node_id).map(|s| format!("did you mean {}?", quoted(s))))
+                .maybe_hint(
+                    l.ids.suggest(&r.node_id).map(|s| format!("did you mean {}?", quoted(s))),
+                )
         })
         .collect()
 }
@@ -326,12 +416,21 @@ pub(crate) fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) 
     if let Some(only) = &opts.only_period {
         if !periods.contains(only) {
             let shown: Vec<String> = periods.iter().map(|p| quoted(p)).collect();
+            let near = periods.iter().find(|p| fold_id(p) == fold_id(only));
+            let hint = match near {
+                Some(p) => format!("did you mean {}?", quoted(p)),
+                None if shown.is_empty() => "the pack has no periods".to_string(),
+                None => format!("periods in the pack: {}", shown.join(", ")),
+            };
             problems.push(
                 Problem::file(
-                    FileKind::Forecasts,
-                    format!("--period {}: no forecast line or target has this period", quoted(only)),
+                    FileKind::CommandLine,
+                    format!(
+                        "--period {}: no forecast line or target has this period",
+                        quoted(only)
+                    ),
                 )
-                .hint(format!("periods in the pack: {}", shown.join(", "))),
+                .hint(hint),
             );
             return None;
         }
@@ -355,8 +454,14 @@ pub(crate) fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) 
                 if v != tree.root && p.confidence[v as usize].is_none() {
                     let r = &l.org[v as usize];
                     problems.push(
-                        Problem::at(r.src, format!("{} has no confidence for period {}", quoted(&r.id), quoted(&p.period)))
-                            .hint("--strict: every node but the root needs a confidence row (or drop --strict to count it at 1)"),
+                        Problem::at(
+                            r.src,
+                            format!("{} has no confidence for period {} (--strict)", quoted(&r.id), quoted(&p.period)),
+                        )
+                        .hint(format!(
+                            "add a confidence.csv row with subject_id {} and reviewer_id {}, or drop --strict to count it at 1",
+                            r.id, r.parent_id
+                        )),
                     );
                 }
             }
@@ -366,7 +471,7 @@ pub(crate) fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) 
         return None;
     }
     let confidence_rows =
-        l.confidence.iter().map(|r| ConfidenceNote { note: r.note.clone(), src: r.src }).collect();
+        l.confidence.iter().map(|r| ConfidenceNote { note: r.note.clone() }).collect();
     Some(Pack { org: l.org, tree, periods: inputs, confidence_rows, stats: l.stats })
 }
 

@@ -1,7 +1,7 @@
 //! `confidence.csv`: a manager's multiplier (信心指数) on one direct report, for one period or
 //! (period empty) for every period.
 
-use super::number::{parse_confidence, NumberError};
+use super::number::{cell_message, parse_confidence, NumberError};
 use super::{cell, headers, read_table, InputFile, ReadOptions, ReadResult};
 use crate::problem::{quoted, Problem, Problems, Source};
 use rust_decimal::Decimal;
@@ -33,7 +33,7 @@ pub(crate) fn load(
         let src = Source::new(file.kind, *line);
         let subject_id = cell(rec, &t.columns, 0);
         if subject_id.is_empty() {
-            problems.push(Problem::at(src, "empty subject_id").column(t.columns.label(0)));
+            problems.push(Problem::at(src, "empty cell").column(t.columns.label(0)));
             continue;
         }
         let raw = cell(rec, &t.columns, 3);
@@ -43,13 +43,15 @@ pub(crate) fn load(
             Err(e) => {
                 let hint = match e {
                     NumberError::NotANumber | NumberError::Empty => Some(
-                        "write a multiplier (0.5, 1, 1.25) or a percentage (90%)".to_string(),
+                        "write a multiplier (0.5, 1, 1.25) or a percentage (90%); delete the row to leave the node unreviewed".to_string(),
                     ),
+                    NumberError::DecimalComma | NumberError::EuropeanGrouping => {
+                        Some("write the multiplier with a point: 0.85, or as a percentage: 85%".to_string())
+                    }
                     _ => e.hint().map(str::to_string),
                 };
-                problems.push(
-                    Problem::at(src, format!("{} {e}", quoted(raw))).column(label).maybe_hint(hint),
-                );
+                problems
+                    .push(Problem::at(src, cell_message(raw, &e)).column(label).maybe_hint(hint));
                 continue;
             }
         };
@@ -57,15 +59,27 @@ pub(crate) fn load(
             problems.push(
                 Problem::at(src, format!("{} is negative", quoted(raw)))
                     .column(label)
-                    .hint("a confidence is a multiplier from 0 up"),
+                    .hint(format!("a confidence is a multiplier from 0 to {max_confidence}")),
             );
             continue;
         }
         if confidence > max_confidence {
+            let hint = if confidence >= Decimal::TEN && !raw.contains(['%', '％']) {
+                format!(
+                    "did you mean {}% ({})? Write percentages with %",
+                    confidence.normalize(),
+                    (confidence / Decimal::ONE_HUNDRED).normalize()
+                )
+            } else {
+                "if this multiplier is meant, raise --max-confidence".to_string()
+            };
             problems.push(
-                Problem::at(src, format!("{} is above the maximum of {max_confidence}", quoted(raw)))
-                    .column(label)
-                    .hint("check for a typo (90 instead of 90%), or raise --max-confidence"),
+                Problem::at(
+                    src,
+                    format!("{} is above the maximum of {max_confidence}", quoted(raw)),
+                )
+                .column(label)
+                .hint(hint),
             );
             continue;
         }

@@ -48,6 +48,8 @@ pub(crate) struct DecodeError {
     pub pos: usize,
     pub encoding: Encoding,
     pub bytes: Vec<u8>,
+    /// The file ends in the middle of a character.
+    pub truncated: bool,
 }
 
 #[derive(Debug)]
@@ -130,8 +132,14 @@ impl<R: Read> TextReader<R> {
         Ok(TextReader { src, encoding, decoder, raw, raw_pos: bom, eof })
     }
 
+    #[cfg(test)]
     pub(crate) fn encoding(&self) -> Encoding {
         self.encoding
+    }
+
+    /// The first bytes of the file, to recognise files that are not text at all.
+    pub(crate) fn head(&self) -> &[u8] {
+        &self.raw[..self.raw.len().min(8)]
     }
 
     /// Appends the next block of text to `out`; `Ok(false)` once the whole file has been read.
@@ -156,18 +164,22 @@ impl<R: Read> TextReader<R> {
                     Err(e) => match e.error_len() {
                         Some(n) => {
                             let at = e.valid_up_to();
+                            out.extend_from_slice(&input[..at]);
                             return Err(ReadError::Decode(DecodeError {
                                 pos: start + at,
                                 encoding: Encoding::Utf8,
                                 bytes: input[at..at + n].to_vec(),
+                                truncated: false,
                             }));
                         }
                         None if self.eof => {
                             let at = e.valid_up_to();
+                            out.extend_from_slice(&input[..at]);
                             return Err(ReadError::Decode(DecodeError {
                                 pos: start + at,
                                 encoding: Encoding::Utf8,
                                 bytes: input[at..].to_vec(),
+                                truncated: true,
                             }));
                         }
                         // A character split by the block edge: keep its first bytes for later.
@@ -185,7 +197,9 @@ impl<R: Read> TextReader<R> {
             }
             Some(dec) => {
                 let last = self.eof;
-                let max = dec.max_utf8_buffer_length_without_replacement(input.len()).unwrap_or(input.len() * 3 + 16);
+                let max = dec
+                    .max_utf8_buffer_length_without_replacement(input.len())
+                    .unwrap_or(input.len() * 3 + 16);
                 out.reserve(max);
                 let mut buf = vec![0u8; max];
                 let (res, read, written) =
@@ -198,6 +212,7 @@ impl<R: Read> TextReader<R> {
                         pos: out.len(),
                         encoding: self.encoding,
                         bytes: input[bad_start..bad_end].to_vec(),
+                        truncated: last && read == input.len() && extra == 0,
                     }));
                 }
                 self.raw_pos += read;
@@ -216,6 +231,7 @@ impl<R: Read> TextReader<R> {
                     pos: out.len(),
                     encoding: self.encoding,
                     bytes: Vec::new(),
+                    truncated: true,
                 }));
             }
         }
@@ -273,6 +289,9 @@ mod tests {
         let bytes = "名,b\nx,\u{4e00}\n".bytes().chain([b'y', 0xFF, b'\n']).collect::<Vec<_>>();
         let e = read_all(&bytes, EncodingChoice::Auto).unwrap_err();
         assert_eq!((e.encoding, e.pos, e.bytes), (Encoding::Utf8, bytes.len() - 2, vec![0xFF]));
+        assert!(!e.truncated);
+        let cut = [b"a,\xE4\xB8".as_slice()].concat();
+        assert!(read_all(&cut, EncodingChoice::Auto).unwrap_err().truncated);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! time to find and compare the actual lines (so a hash collision can never cause a false error).
 
 use super::encoding::{ReadError, TextReader};
-use super::number::parse_amount;
+use super::number::{cell_message, parse_amount, NumberError};
 use super::{check_width, decode_problem, headers, io_error, InputFile, ReadOptions};
 use crate::exact::{Exact, POW10};
 use crate::model::IdIndex;
@@ -23,9 +23,10 @@ use std::hash::Hasher;
 /// The per-rep, per-period sums of forecasts.csv.
 #[derive(Debug, Default)]
 pub(crate) struct ForecastTotals {
-    /// Every period found, sorted as text.
+    /// Every period found, sorted as text (also those left out by `--period`).
     pub periods: Vec<String>,
-    /// Per period (as `periods`), per node: the exact sum of that node's own lines.
+    /// Per period (as `periods`), per node: the exact sum of that node's own lines (zeros for
+    /// a period left out by `--period`).
     pub sums: Vec<Vec<Exact>>,
     /// Per period, per node: how many lines were summed.
     pub counts: Vec<Vec<u32>>,
@@ -96,7 +97,8 @@ impl PeriodSums {
 struct Worker {
     periods: FxHashMap<Box<[u8]>, usize>,
     names: Vec<Box<[u8]>>,
-    sums: Vec<PeriodSums>,
+    /// Per period seen; `None` for a period left out by `--period`.
+    sums: Vec<Option<PeriodSums>>,
     deals: Vec<u64>,
     problems: Vec<Problem>,
     dropped: u64,
@@ -142,6 +144,7 @@ impl Worker {
         self.piece_problems = self.problems.len();
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
+            .terminator(csv::Terminator::Any(b'\n'))
             .flexible(true)
             .delimiter(ctx.delimiter)
             .from_reader(piece);
@@ -153,7 +156,10 @@ impl Worker {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    self.problem(Problem::at(Source::new(FileKind::Forecasts, line), e.to_string()));
+                    self.problem(Problem::at(
+                        Source::new(FileKind::Forecasts, line),
+                        e.to_string(),
+                    ));
                     break;
                 }
             }
@@ -163,7 +169,8 @@ impl Worker {
                 continue;
             }
             self.stats.read += 1;
-            if let Some(p) = check_width(FileKind::Forecasts, line, rec.len(), width) {
+            let spans = rdr.position().line().saturating_sub(line);
+            if let Some(p) = check_width(FileKind::Forecasts, line, rec.len(), width, spans) {
                 self.problem(p);
                 continue;
             }
@@ -182,10 +189,13 @@ impl Worker {
             None => {
                 let text = String::from_utf8_lossy(rep);
                 let p = if rep.is_empty() {
-                    Problem::at(src, "empty rep_id")
+                    Problem::at(src, "empty cell")
+                        .hint("every forecast line needs the id of its rep")
                 } else {
                     Problem::at(src, format!("{} is not an id in org.csv", quoted(&text)))
-                        .maybe_hint(ctx.ids.suggest(&text).map(|s| format!("did you mean {}?", quoted(s))))
+                        .maybe_hint(
+                            ctx.ids.suggest(&text).map(|s| format!("did you mean {}?", quoted(s))),
+                        )
                 };
                 self.problem(p.column(ctx.cols.label(REP)));
                 ok = false;
@@ -193,7 +203,11 @@ impl Worker {
             }
         };
         if period.is_empty() {
-            self.problem(Problem::at(src, "empty period").column(ctx.cols.label(PERIOD)));
+            self.problem(
+                Problem::at(src, "empty cell")
+                    .column(ctx.cols.label(PERIOD))
+                    .hint("every forecast line needs its period, e.g. 2026-Q4"),
+            );
             ok = false;
         }
         // Cells are slices of validated UTF-8 text cut at ASCII delimiters, so this never fails.
@@ -201,10 +215,14 @@ impl Worker {
         let value = match parse_amount(amount_text) {
             Ok(v) => Some(v),
             Err(e) => {
+                let hint = match e {
+                    NumberError::NotANumber => Some("write the amount as a number, e.g. 12345.67"),
+                    _ => e.hint(),
+                };
                 self.problem(
-                    Problem::at(src, format!("{} {e}", quoted(amount_text)))
+                    Problem::at(src, cell_message(amount_text, &e))
                         .column(ctx.cols.label(AMOUNT))
-                        .maybe_hint(e.hint()),
+                        .maybe_hint(hint),
                 );
                 ok = false;
                 None
@@ -215,21 +233,22 @@ impl Worker {
         if !deal.is_empty() {
             self.deals.push(deal_hash(node, period, deal));
         }
-        if ctx.only_period.is_some_and(|p| p != period) {
-            self.stats.other_period += 1;
-            return;
-        }
         let k = match self.periods.get(period) {
             Some(&k) => k,
             None => {
                 let k = self.names.len();
                 self.periods.insert(period.into(), k);
                 self.names.push(period.into());
-                self.sums.push(PeriodSums::new(ctx.ids.len()));
+                let kept = ctx.only_period.is_none_or(|p| p == period);
+                self.sums.push(kept.then(|| PeriodSums::new(ctx.ids.len())));
                 k
             }
         };
-        if self.sums[k].add(node as usize, value.mantissa(), value.scale()) {
+        let Some(sums) = &mut self.sums[k] else {
+            self.stats.other_period += 1;
+            return;
+        };
+        if sums.add(node as usize, value.mantissa(), value.scale()) {
             self.stats.used += 1;
         } else {
             self.problem(
@@ -268,6 +287,10 @@ pub(crate) fn load(
 ) -> anyhow::Result<Option<ForecastTotals>> {
     let src = file.open().map_err(|e| io_error(file, e))?;
     let mut reader = TextReader::new(src, opts.encoding).map_err(|e| io_error(file, e))?;
+    if let Some(p) = super::not_csv(FileKind::Forecasts, reader.head()) {
+        problems.push(p);
+        return Ok(None);
+    }
     let threads = rayon::current_num_threads().max(1);
     let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new()).collect();
     let mut buf: Vec<u8> = Vec::new();
@@ -300,8 +323,11 @@ pub(crate) fn load(
                     continue;
                 }
                 HeaderOutcome::NotYet => {
-                    let what =
-                        if line0 == 1 && buf.is_empty() { "the file is empty" } else { "the file has no header row" };
+                    let what = if line0 == 1 && buf.is_empty() {
+                        "the file is empty"
+                    } else {
+                        "the file has no header row"
+                    };
                     problems.push(Problem::file(FileKind::Forecasts, what).hint(
                         "the first line must name the columns: rep_id,period,amount (deal_id optional)",
                     ));
@@ -314,7 +340,8 @@ pub(crate) fn load(
         if end == 0 {
             continue;
         }
-        let ctx = Ctx { ids, cols, only_period: only_period.map(str::as_bytes), delimiter: *delimiter };
+        let ctx =
+            Ctx { ids, cols, only_period: only_period.map(str::as_bytes), delimiter: *delimiter };
         let cuts = piece_ends(&buf[..end], *delimiter, threads);
         let mut pieces = Vec::with_capacity(threads);
         let mut start = 0;
@@ -353,6 +380,7 @@ enum HeaderOutcome {
 fn read_header(text: &[u8], delimiter: u8, problems: &mut Problems) -> HeaderOutcome {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
+        .terminator(csv::Terminator::Any(b'\n'))
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text);
@@ -457,10 +485,15 @@ fn piece_ends(text: &[u8], delimiter: u8, pieces: usize) -> Vec<usize> {
 
 /// Joins the workers' sums in a fixed order; sums are exact, so the order cannot change them.
 fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> ForecastTotals {
-    let mut names: Vec<Box<[u8]>> =
-        workers.iter().flat_map(|w| w.names.iter().cloned()).collect::<FxHashSet<_>>().into_iter().collect();
+    let mut names: Vec<Box<[u8]>> = workers
+        .iter()
+        .flat_map(|w| w.names.iter().cloned())
+        .collect::<FxHashSet<_>>()
+        .into_iter()
+        .collect();
     names.sort();
-    let index: FxHashMap<&[u8], usize> = names.iter().enumerate().map(|(i, n)| (&n[..], i)).collect();
+    let index: FxHashMap<&[u8], usize> =
+        names.iter().enumerate().map(|(i, n)| (&n[..], i)).collect();
     let mut sums = vec![vec![Exact::ZERO; nodes]; names.len()];
     let mut counts = vec![vec![0u32; nodes]; names.len()];
     let mut stats = LineStats::default();
@@ -475,6 +508,7 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
         problems.note_dropped(FileKind::Forecasts, w.dropped);
         for (name, ps) in w.names.iter().zip(w.sums) {
             let g = index[&name[..]];
+            let Some(ps) = ps else { continue };
             for i in 0..nodes {
                 if ps.n[i] == 0 {
                     continue;
@@ -521,6 +555,7 @@ fn deal_repeats_checked(
     let Some(text) = super::read_text(file, opts, problems)? else { return Ok(false) };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
+        .terminator(csv::Terminator::Any(b'\n'))
         .flexible(true)
         .delimiter(super::sniff_delimiter(&text))
         .from_reader(text.as_slice());
@@ -533,9 +568,11 @@ fn deal_repeats_checked(
             continue;
         }
         let Some(c) = &cols else {
-            let cells: Vec<String> = rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+            let cells: Vec<String> =
+                rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
             let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-            cols = headers::match_headers(FileKind::Forecasts, line, &refs, headers::FORECASTS).ok();
+            cols =
+                headers::match_headers(FileKind::Forecasts, line, &refs, headers::FORECASTS).ok();
             continue;
         };
         let field = |k: usize| c.get(k).and_then(|i| rec.get(i)).unwrap_or(b"").trim_ascii();

@@ -12,11 +12,7 @@ pub(crate) struct ColumnSpec {
     pub required: bool,
 }
 
-const fn col(
-    name: &'static str,
-    aliases: &'static [&'static str],
-    required: bool,
-) -> ColumnSpec {
+const fn col(name: &'static str, aliases: &'static [&'static str], required: bool) -> ColumnSpec {
     ColumnSpec { name, aliases, required }
 }
 
@@ -151,7 +147,11 @@ fn nearest<'a>(headers: &[&'a str], spec: &ColumnSpec) -> Option<(&'a str, &'sta
             if n.is_empty() {
                 continue;
             }
-            let d = edit_distance(&n, name);
+            let abbreviation = n.len() >= 3 && n.chars().next() == name.chars().next() && {
+                let mut rest = name.chars();
+                n.chars().all(|c| rest.any(|x| x == c))
+            };
+            let d = if n.contains(name) || abbreviation { 0 } else { edit_distance(&n, name) };
             let limit = (name.chars().count() / 3).max(1);
             if d <= limit && best.is_none_or(|b| d < b.0) {
                 best = Some((d, h, name));
@@ -180,8 +180,13 @@ mod tests {
 
     #[test]
     fn matches_aliases_case_and_spaces() {
-        let c = match_headers(FileKind::Forecasts, 1, &[" 销售编号 ", "X", "AMOUNT", "期间"], FORECASTS)
-            .unwrap();
+        let c = match_headers(
+            FileKind::Forecasts,
+            1,
+            &[" 销售编号 ", "X", "AMOUNT", "期间"],
+            FORECASTS,
+        )
+        .unwrap();
         assert_eq!(c.index, vec![Some(0), Some(3), Some(2), None]);
         assert_eq!(c.label(0), "销售编号");
     }
@@ -190,13 +195,12 @@ mod tests {
     fn names_missing_columns_the_columns_found_and_the_nearest_alias() {
         let e = match_headers(FileKind::Forecasts, 1, &["rep id", "period", "amt"], FORECASTS)
             .unwrap_err();
-        let text: Vec<String> =
-            e.iter().map(|p| format!("{} | {:?}", p.message, p.hint)).collect();
+        let text: Vec<String> = e.iter().map(|p| format!("{} | {:?}", p.message, p.hint)).collect();
         assert_eq!(
             text,
             vec![
                 "missing required column rep_id (or 销售编号, 工号); columns found: \"rep id\", \"period\", \"amt\" | Some(\"rename column \\\"rep id\\\" to rep_id\")",
-                "missing required column amount (or 预测金额, 金额); columns found: \"rep id\", \"period\", \"amt\" | None",
+                "missing required column amount (or 预测金额, 金额); columns found: \"rep id\", \"period\", \"amt\" | Some(\"rename column \\\"amt\\\" to amount\")",
             ]
         );
     }

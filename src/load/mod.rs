@@ -70,6 +70,7 @@ impl PackFiles {
             FileKind::Targets => {
                 self.targets.as_ref().map_or(kind.file_name().into(), |f| f.display.clone())
             }
+            FileKind::CommandLine => kind.file_name().into(),
         }
     }
 }
@@ -99,6 +100,10 @@ pub(crate) fn read_text(
 ) -> ReadResult<Vec<u8>> {
     let src = file.open().map_err(|e| io_error(file, e))?;
     let mut reader = TextReader::new(src, opts.encoding).map_err(|e| io_error(file, e))?;
+    if let Some(p) = not_csv(file.kind, reader.head()) {
+        problems.push(p);
+        return Ok(None);
+    }
     let mut text = Vec::new();
     loop {
         match reader.read_text(&mut text) {
@@ -126,20 +131,56 @@ pub(crate) fn decode_problem(
 ) -> Problem {
     let before = &text[..e.pos.min(text.len())];
     let line = first_line + memchr::memchr_iter(b'\n', before).count() as u64;
-    let col = before.len() - memchr::memrchr(b'\n', before).map_or(0, |i| i + 1) + 1;
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let src = Source::new(kind, line);
+    if e.truncated {
+        return Problem::at(
+            src,
+            format!(
+                "the file ends in the middle of a {} character: it looks cut off",
+                e.encoding.label()
+            ),
+        )
+        .hint("export or copy the file again; a complete file ends with a whole line");
+    }
     let hex: Vec<String> = e.bytes.iter().map(|b| format!("0x{b:02X}")).collect();
-    let shown = if hex.is_empty() { "a truncated character".to_string() } else { hex.join(" ") };
+    // In a UTF-8 file the byte offset is what a hex editor shows; in other encodings the text
+    // has been converted, so count characters instead.
+    let at = match e.encoding {
+        encoding::Encoding::Utf8 => format!("byte {}", before.len() - line_start + 1),
+        _ => format!(
+            "character {}",
+            String::from_utf8_lossy(&before[line_start..]).chars().count() + 1
+        ),
+    };
     let p = Problem::at(
-        Source::new(kind, line),
-        format!("not valid {} at byte {col} of the line ({shown})", e.encoding.label()),
+        src,
+        format!("not valid {} at {at} of the line ({})", e.encoding.label(), hex.join(" ")),
     );
     match e.encoding {
         encoding::Encoding::Utf8 => p.hint(
-            "the file mixes encodings: if Excel/WPS saved it as GBK, pass --encoding gb18030; \
-             otherwise save it again as \"CSV UTF-8\"",
+            "a cell holds bytes that are not UTF-8 (damaged, or pasted from another program): retype it; \
+             if the whole file was saved by Excel/WPS as GBK, pass --encoding gb18030",
         ),
         _ => p.hint("save the file again as \"CSV UTF-8\" and rerun"),
     }
+}
+
+/// Files that are not text at all, recognised by their first bytes.
+pub(crate) fn not_csv(kind: FileKind, head: &[u8]) -> Option<Problem> {
+    let what = if head.starts_with(b"PK\x03\x04") {
+        "an Excel workbook (.xlsx) or another zip file"
+    } else if head.starts_with(b"\xD0\xCF\x11\xE0") {
+        "an old Excel workbook (.xls)"
+    } else if head.starts_with(b"%PDF") {
+        "a PDF"
+    } else {
+        return None;
+    };
+    Some(
+        Problem::file(kind, format!("this is {what}, not a CSV file"))
+            .hint("open it in Excel/WPS and use Save As → \"CSV UTF-8 (comma delimited)\""),
+    )
 }
 
 /// The field delimiter, decided from the header line: a comma, unless the header has none and
@@ -168,6 +209,7 @@ pub(crate) fn read_table(
     let Some(text) = read_text(file, opts, problems)? else { return Ok(None) };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
+        .terminator(csv::Terminator::Any(b'\n'))
         .flexible(true)
         .delimiter(sniff_delimiter(&text))
         .from_reader(text.as_slice());
@@ -204,7 +246,8 @@ pub(crate) fn read_table(
                 }
             }
             Some((_, cols)) => {
-                if let Some(p) = check_width(file.kind, line, rec.len(), cols.width) {
+                let spans = rdr.position().line().saturating_sub(line);
+                if let Some(p) = check_width(file.kind, line, rec.len(), cols.width, spans) {
                     problems.push(p);
                     continue;
                 }
@@ -215,7 +258,8 @@ pub(crate) fn read_table(
     match header {
         Some((_, columns)) => Ok(Some(Table { columns, records, blank })),
         None => {
-            let what = if text.is_empty() { "the file is empty" } else { "the file has no header row" };
+            let what =
+                if text.is_empty() { "the file is empty" } else { "the file has no header row" };
             problems.push(Problem::file(file.kind, what).hint(format!(
                 "the first line must name the columns: {}",
                 specs.iter().filter(|s| s.required).map(|s| s.name).collect::<Vec<_>>().join(",")
@@ -227,7 +271,25 @@ pub(crate) fn read_table(
 
 /// A row with more or fewer fields than the header: usually an unquoted comma inside a value
 /// (an amount written `1,234.56` without quotes), which would shift every later column.
-pub(crate) fn check_width(kind: FileKind, line: u64, got: usize, want: usize) -> Option<Problem> {
+pub(crate) fn check_width(
+    kind: FileKind,
+    line: u64,
+    got: usize,
+    want: usize,
+    spans_lines: u64,
+) -> Option<Problem> {
+    if got != want && spans_lines > 1 {
+        return Some(
+            Problem::at(
+                Source::new(kind, line),
+                format!(
+                    "a quoted cell that starts on this line runs over {spans_lines} lines (its closing quote \
+                     is missing or misplaced), so they were read as one row ({got} fields, the header has {want})"
+                ),
+            )
+            .hint("look for a stray \" in this row: close the quote, or double it (\"\") inside a quoted cell"),
+        );
+    }
     (got != want).then(|| {
         Problem::at(
             Source::new(kind, line),
@@ -255,9 +317,14 @@ pub(crate) fn pack(
     only_period: Option<&str>,
     problems: &mut Problems,
 ) -> anyhow::Result<Option<crate::validate::Loaded>> {
-    for f in [Some(&files.org), Some(&files.forecasts), files.confidence.as_ref(), files.targets.as_ref()]
-        .into_iter()
-        .flatten()
+    for f in [
+        Some(&files.org),
+        Some(&files.forecasts),
+        files.confidence.as_ref(),
+        files.targets.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
     {
         if !f.exists() {
             problems.push(Problem::file(f.kind, "file not found").hint(format!(
@@ -280,7 +347,8 @@ pub(crate) fn pack(
         Some(f) => targets::load(f, opts, problems)?.map(|(rows, _)| rows),
         None => Some(Vec::new()),
     };
-    let (Some(forecasts), Some(confidence), Some(targets)) = (forecasts, confidence, targets) else {
+    let (Some(forecasts), Some(confidence), Some(targets)) = (forecasts, confidence, targets)
+    else {
         return Ok(None);
     };
     if forecasts.stats.read == 0 {

@@ -18,7 +18,9 @@ pub(crate) const MAX_DIGITS: usize = 28;
 pub(crate) enum NumberError {
     #[error("is empty")]
     Empty,
-    #[error("is in scientific notation, Excel's display of a long number: its digits are already lost")]
+    #[error(
+        "is in scientific notation, Excel's display of a long number: its digits are already lost"
+    )]
     Scientific,
     #[error("uses European grouping (`.` between thousands, `,` before the decimals)")]
     EuropeanGrouping,
@@ -34,6 +36,14 @@ pub(crate) enum NumberError {
     NotANumber,
     #[error("uses a decimal comma")]
     DecimalComma,
+    #[error("is an Excel error value, not a number")]
+    ExcelError,
+    #[error("uses the unit {0}, which is not read (write the whole number: {1})")]
+    ChineseUnit(char, String),
+    #[error("has a currency other than ¥/￥")]
+    OtherCurrency,
+    #[error("has spaces between digits")]
+    SpaceGrouping,
 }
 
 impl NumberError {
@@ -52,8 +62,25 @@ impl NumberError {
             }
             NumberError::TooManyDigits => "round the value in the source system to at most 28 digits",
             NumberError::Percent => "amounts are plain numbers; percentages belong in confidence.csv",
+            NumberError::ExcelError => {
+                "the source sheet has a broken formula here (#N/A, #VALUE!…): fix it, then copy and paste as values before exporting"
+            }
+            NumberError::ChineseUnit(..) => "write plain numbers without 万/亿, e.g. 10500 instead of 1.05万",
+            NumberError::OtherCurrency => {
+                "a pack is in one currency: write the amount in yuan, as a plain number or with ¥"
+            }
+            NumberError::SpaceGrouping => "remove the spaces, or group with commas: 10500.00 or 10,500.00",
             NumberError::NotANumber => return None,
         })
+    }
+}
+
+/// The message for a cell that is not a number: `"abc" is not a number`, or `empty cell`.
+pub(crate) fn cell_message(raw: &str, e: &NumberError) -> String {
+    if raw.trim().is_empty() {
+        "empty cell".to_string()
+    } else {
+        format!("{} {e}", crate::problem::quoted(raw))
     }
 }
 
@@ -66,6 +93,29 @@ pub(crate) fn parse_amount(cell: &str) -> Result<Decimal, NumberError> {
     let mut t = text.as_str();
     if t.is_empty() {
         return Err(NumberError::Empty);
+    }
+    if t.starts_with('#') {
+        return Err(NumberError::ExcelError);
+    }
+    if let Some(unit) = t.chars().last().filter(|c| matches!(c, '万' | '亿')) {
+        let scale: Decimal = if unit == '万' { 10_000.into() } else { 100_000_000.into() };
+        let number = parse_amount(t.trim_end_matches(unit));
+        let whole =
+            number.ok().and_then(|d| d.checked_mul(scale)).map(|d| d.normalize().to_string());
+        return Err(NumberError::ChineseUnit(unit, whole.unwrap_or_else(|| "…".into())));
+    }
+    // 元 after the number is the same currency as ¥ before it.
+    t = t.strip_suffix('元').map_or(t, str::trim_end);
+    if t.starts_with(['$', '€', '£']) || t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("usd"))
+    {
+        return Err(NumberError::OtherCurrency);
+    }
+    if t.contains(' ')
+        && t.split(' ').all(|g| {
+            !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        })
+    {
+        return Err(NumberError::SpaceGrouping);
     }
     let mut negative = false;
     if let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
@@ -263,11 +313,8 @@ fn plain_digits(t: &str) -> Result<String, NumberError> {
 fn digits_to_decimal(t: &str) -> Result<Decimal, NumberError> {
     let (int, frac) = t.split_once('.').unwrap_or((t, ""));
     let int = int.trim_start_matches('0');
-    let significant = if int.is_empty() {
-        frac.trim_start_matches('0').len()
-    } else {
-        int.len() + frac.len()
-    };
+    let significant =
+        if int.is_empty() { frac.trim_start_matches('0').len() } else { int.len() + frac.len() };
     if significant > MAX_DIGITS || frac.len() > MAX_DIGITS {
         return Err(NumberError::TooManyDigits);
     }
@@ -304,6 +351,7 @@ mod tests {
             ("\u{3000}7\u{a0}", "7"),
             (".5", "0.5"),
             ("+3", "3"),
+            ("1200元", "1200"),
             ("0.001", "0.001"),
         ] {
             assert_eq!(parse_amount(cell), Ok(d(want)), "{cell}");
@@ -329,10 +377,15 @@ mod tests {
             ("12,75", NumberError::DecimalComma),
             ("1,2345", NumberError::DecimalComma),
             ("1,234,56", NumberError::BadGrouping),
+            ("#N/A", NumberError::ExcelError),
+            ("1.05万", NumberError::ChineseUnit('万', "10500".into())),
+            ("$10,500.00", NumberError::OtherCurrency),
+            ("10 500.00", NumberError::SpaceGrouping),
             ("90%", NumberError::Percent),
             ("abc", NumberError::NotANumber),
             ("--5", NumberError::NotANumber),
-            ("1 234", NumberError::NotANumber),
+            ("1 234", NumberError::SpaceGrouping),
+            ("1 2x", NumberError::NotANumber),
             ("12345678901234567890123456789", NumberError::TooManyDigits),
             ("0.00000000000000000000000000001", NumberError::TooManyDigits),
         ] {

@@ -1,8 +1,8 @@
 //! `targets.csv`: the target (目标) of one node for one period.
 
-use super::number::parse_amount;
+use super::number::{cell_message, parse_amount, NumberError};
 use super::{cell, headers, read_table, InputFile, ReadOptions, ReadResult};
-use crate::problem::{quoted, Problem, Problems, Source};
+use crate::problem::{Problem, Problems, Source};
 use rust_decimal::Decimal;
 
 /// One row of targets.csv, parsed.
@@ -29,20 +29,30 @@ pub(crate) fn load(
         let raw = cell(rec, &t.columns, 2);
         let mut ok = true;
         if node_id.is_empty() {
-            problems.push(Problem::at(src, "empty node_id").column(t.columns.label(0)));
+            problems.push(Problem::at(src, "empty cell").column(t.columns.label(0)));
             ok = false;
         }
         if period.is_empty() {
-            problems.push(Problem::at(src, "empty period").column(t.columns.label(1)));
+            problems.push(
+                Problem::at(src, "empty cell")
+                    .column(t.columns.label(1))
+                    .hint("every target needs its period, e.g. 2026-Q4"),
+            );
             ok = false;
         }
         let target = match parse_amount(raw) {
             Ok(v) => Some(v),
             Err(e) => {
+                let hint = match e {
+                    NumberError::Empty | NumberError::NotANumber => Some(
+                        "write the target as a number, or delete the row to leave the node without a target",
+                    ),
+                    _ => e.hint(),
+                };
                 problems.push(
-                    Problem::at(src, format!("{} {e}", quoted(raw)))
+                    Problem::at(src, cell_message(raw, &e))
                         .column(t.columns.label(2))
-                        .maybe_hint(e.hint()),
+                        .maybe_hint(hint),
                 );
                 None
             }

@@ -14,5 +14,5 @@ pub(crate) fn render(pack: &Pack, rollup: &Rollup, bom: bool) -> anyhow::Result<
     for row in rows(pack, rollup, true) {
         w.serialize(row)?;
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
 }

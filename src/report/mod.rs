@@ -13,9 +13,10 @@ use serde::{Serialize, Serializer};
 use std::path::{Path, PathBuf};
 
 /// What goes to stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub(crate) enum Format {
     /// The indented tree for a terminal or a projector.
+    #[default]
     Table,
     /// rollup.csv, as written by --out.
     Csv,
@@ -109,6 +110,8 @@ pub(crate) struct RollupRow<'a> {
     pub own_contribution: Money,
     /// Whether the parent gave this node a confidence for the period (`true` for the root).
     pub reviewed: bool,
+    /// The reviewer's note on the confidence row that applies (备注), as given.
+    pub note: Text<'a>,
 }
 
 /// The rows of the roll-up in output order: periods in order, nodes depth-first.
@@ -144,6 +147,8 @@ pub(crate) fn rows<'a>(
                 own: m(p.own),
                 own_contribution: m(p.own_contribution),
                 reviewed: v == pack.tree.root || inputs.confidence[i].is_some(),
+                note: t(inputs.confidence[i]
+                    .map_or("", |g| pack.confidence_rows[g.row as usize].note.as_str())),
             }
         })
     })
@@ -152,7 +157,11 @@ pub(crate) fn rows<'a>(
 /// Writes each `(name, bytes)` into `dir` whole or not at all: every file goes to a temporary
 /// name beside its final one first, and only when all are written are they renamed into place.
 /// A run killed at any point leaves the previous outputs as they were.
-pub(crate) fn write_outputs(dir: &Path, files: &[(&str, Vec<u8>)], inputs: &[PathBuf]) -> anyhow::Result<()> {
+pub(crate) fn write_outputs(
+    dir: &Path,
+    files: &[(&str, Vec<u8>)],
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
     if !dir.is_dir() {
         anyhow::bail!(
             "output folder {} does not exist (or is not a folder); create it first",
@@ -183,8 +192,9 @@ pub(crate) fn write_outputs(dir: &Path, files: &[(&str, Vec<u8>)], inputs: &[Pat
                 .with_context(|| format!("cannot write {}", tmp.display()))?;
         }
         for (tmp, target) in &temps {
-            std::fs::rename(tmp, target)
-                .with_context(|| format!("cannot rename {} to {}", tmp.display(), target.display()))?;
+            std::fs::rename(tmp, target).with_context(|| {
+                format!("cannot rename {} to {}", tmp.display(), target.display())
+            })?;
         }
         Ok(())
     })();

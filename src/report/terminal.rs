@@ -55,7 +55,18 @@ const EN: Labels = Labels {
 };
 
 const ZH: Labels = Labels {
-    headers: ["节点", "编号", "原始预测", "预测", "信心指数", "调整后", "目标", "差额", "达成率", ""],
+    headers: [
+        "节点",
+        "编号",
+        "原始预测",
+        "预测",
+        "信心指数",
+        "调整后",
+        "目标",
+        "差额",
+        "达成率",
+        "",
+    ],
     total: "合计",
     national: "预测",
     vs_target: "目标",
@@ -80,7 +91,12 @@ fn percent(attainment: i128) -> String {
 }
 
 /// Renders the report; `banner` (the demo notice) goes on the first line.
-pub(crate) fn render(pack: &Pack, rollup: &Rollup, opts: TerminalOptions, banner: Option<&str>) -> String {
+pub(crate) fn render(
+    pack: &Pack,
+    rollup: &Rollup,
+    opts: TerminalOptions,
+    banner: Option<&str>,
+) -> String {
     let l = match opts.lang {
         Lang::En => &EN,
         Lang::Zh => &ZH,
@@ -95,7 +111,8 @@ pub(crate) fn render(pack: &Pack, rollup: &Rollup, opts: TerminalOptions, banner
     }
     for (inputs, pr) in pack.periods.iter().zip(&rollup.periods) {
         let root = &pr.printed[tree.root as usize];
-        let _ = write!(out, "{}  {} {}", sanitize(&inputs.period), l.national, money(root.forecast));
+        let _ =
+            write!(out, "{}  {} {}", sanitize(&inputs.period), l.national, money(root.forecast));
         match (root.target, root.attainment) {
             (Some(t), Some(a)) => {
                 let _ = writeln!(out, "  {} {} ({})", l.vs_target, money(t), percent(a));

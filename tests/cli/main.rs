@@ -1,7 +1,7 @@
 //! Integration tests: the real binary on the fixture packs, compared whole with expected files.
 
 mod harness;
-mod packs;
 mod invalid;
 mod outputs;
+mod packs;
 mod properties;

@@ -22,8 +22,8 @@ fn text_that_a_spreadsheet_would_run_is_guarded_in_csv_only() {
     assert_eq!(
         csv.lines().skip(1).collect::<Vec<_>>(),
         [
-            "'=1+1,CN,\"'=HYPERLINK(\"\"http://x\"\")\",'+national,,0,10.00,10.00,1,10.00,10.00,,,,0.00,0.00,true",
-            "'=1+1,'@R,'-rep,rep,CN,1,10.00,10.00,1,10.00,10.00,,,,10.00,10.00,false",
+            "'=1+1,CN,\"'=HYPERLINK(\"\"http://x\"\")\",'+national,,0,10.00,10.00,1,10.00,10.00,,,,0.00,0.00,true,",
+            "'=1+1,'@R,'-rep,rep,CN,1,10.00,10.00,1,10.00,10.00,,,,10.00,10.00,false,",
         ]
     );
     let o = run_in(pack.path(), &["run", ".", "--format", "json"]);
@@ -36,7 +36,8 @@ fn bom_only_when_asked() {
     let o = run_in(&fixture("handcalc"), &["run", ".", "--out", out.path().to_str().unwrap()]);
     assert!(o.status.success());
     assert!(std::fs::read(out.path().join("rollup.csv")).unwrap().starts_with(b"period,"));
-    let o = run_in(&fixture("handcalc"), &["run", ".", "--bom", "--out", out.path().to_str().unwrap()]);
+    let o =
+        run_in(&fixture("handcalc"), &["run", ".", "--bom", "--out", out.path().to_str().unwrap()]);
     assert!(o.status.success());
     let bytes = std::fs::read(out.path().join("rollup.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBFperiod,"));
@@ -113,8 +114,13 @@ fn scale_and_rounding_flags_change_the_printed_values_only() {
     let csv = text(&o.stdout);
     assert!(csv.contains("2026-Q4,CN,National,national,,0,205.010,176.011,1,176.011,176.011,200.000,-23.989,0.8801,"), "{csv}");
     let o = run_in(&fixture("handcalc"), &["run", ".", "--format", "csv", "--scale", "0"]);
-    assert!(text(&o.stdout).contains(",0,205,176,1,176,176,200,-24,0.8800,"), "{}", text(&o.stdout));
-    let o = run_in(&fixture("deep_utf8"), &["run", ".", "--format", "csv", "--rounding", "half-even"]);
+    assert!(
+        text(&o.stdout).contains(",0,205,176,1,176,176,200,-24,0.8800,"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o =
+        run_in(&fixture("deep_utf8"), &["run", ".", "--format", "csv", "--rounding", "half-even"]);
     let even = text(&o.stdout);
     let o = run_in(&fixture("deep_utf8"), &["run", ".", "--format", "csv"]);
     let up = text(&o.stdout);

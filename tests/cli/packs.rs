@@ -15,8 +15,14 @@ fn check_pack(name: &str, extra: &[&str]) {
     assert_eq!(text(&o.stderr), "");
     let expected = dir.join("expected");
     assert_file(&expected.join("stdout.txt"), &o.stdout);
-    assert_file(&expected.join("rollup.csv"), &std::fs::read(out.path().join("rollup.csv")).unwrap());
-    assert_file(&expected.join("rollup.json"), &std::fs::read(out.path().join("rollup.json")).unwrap());
+    assert_file(
+        &expected.join("rollup.csv"),
+        &std::fs::read(out.path().join("rollup.csv")).unwrap(),
+    );
+    assert_file(
+        &expected.join("rollup.json"),
+        &std::fs::read(out.path().join("rollup.json")).unwrap(),
+    );
     assert_eq!(listing(out.path()), ["rollup.csv", "rollup.json"]);
 }
 
@@ -96,7 +102,11 @@ fn shuffled(pack: &Path, seed: u64) -> tempfile::TempDir {
 fn shuffled_rows_and_any_thread_count_give_the_same_bytes() {
     for pack in ["demo", "deep_utf8", "handcalc"] {
         let base = rollup_bytes(&fixture(pack), &[("RAYON_NUM_THREADS", "1")], &[]);
-        assert_eq!(rollup_bytes(&fixture(pack), &[("RAYON_NUM_THREADS", "8")], &[]), base, "{pack}");
+        assert_eq!(
+            rollup_bytes(&fixture(pack), &[("RAYON_NUM_THREADS", "8")], &[]),
+            base,
+            "{pack}"
+        );
         for seed in [7, 1234567] {
             let s = shuffled(&fixture(pack), seed);
             for threads in ["1", "3", "8"] {

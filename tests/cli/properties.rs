@@ -51,8 +51,8 @@ fn random_pack(dir: &Path, seed: u64) -> usize {
     }
     let mut fc = String::from("rep_id,period,amount,deal_id\n");
     let mut deal = 0;
-    for v in 0..n {
-        if has_child[v] && rng.below(4) != 0 {
+    for (v, &manager) in has_child.iter().enumerate() {
+        if manager && rng.below(4) != 0 {
             continue;
         }
         for _ in 0..rng.below(4) {
@@ -64,11 +64,14 @@ fn random_pack(dir: &Path, seed: u64) -> usize {
             let _ = writeln!(fc, "N{v},{period},{sign}{}.{:03},D{deal}", m / 1000, m % 1000);
         }
     }
+    if deal == 0 {
+        let _ = writeln!(fc, "N{},{},1.005,D0", n - 1, periods[0]);
+    }
     let mut conf = String::from("subject_id,reviewer_id,period,confidence\n");
-    for v in 1..n {
+    for (v, p) in parent.iter().enumerate().skip(1) {
         if rng.below(10) < 7 {
             let c = CONFIDENCES[rng.below(CONFIDENCES.len() as u64) as usize];
-            let _ = writeln!(conf, "N{v},N{},,{c}", parent[v]);
+            let _ = writeln!(conf, "N{v},N{p},,{c}");
         }
         if rng.below(6) == 0 {
             let c = CONFIDENCES[rng.below(CONFIDENCES.len() as u64) as usize];
@@ -84,9 +87,12 @@ fn random_pack(dir: &Path, seed: u64) -> usize {
             }
         }
     }
-    for (name, body) in
-        [("org.csv", org), ("forecasts.csv", fc), ("confidence.csv", conf), ("targets.csv", targets)]
-    {
+    for (name, body) in [
+        ("org.csv", org),
+        ("forecasts.csv", fc),
+        ("confidence.csv", conf),
+        ("targets.csv", targets),
+    ] {
         std::fs::write(dir.join(name), body).unwrap();
     }
     n
@@ -125,7 +131,12 @@ fn assert_ties(csv: &str) {
         let own = cents(r[money[4]]);
         assert_eq!(cents(r[money[0]]), s[0] + own, "raw tie at {}", r.join(","));
         assert_eq!(cents(r[money[1]]), s[1] + own, "forecast tie at {}", r.join(","));
-        assert_eq!(cents(r[money[3]]), s[2] + cents(r[money[5]]), "contribution tie at {}", r.join(","));
+        assert_eq!(
+            cents(r[money[3]]),
+            s[2] + cents(r[money[5]]),
+            "contribution tie at {}",
+            r.join(",")
+        );
         if r[parent].is_empty() {
             assert_eq!(cents(r[money[1]]), cents(r[money[2]]), "root adjusted = forecast");
             assert_eq!(cents(r[money[1]]), cents(r[money[3]]), "root contribution = forecast");
