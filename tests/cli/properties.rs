@@ -157,7 +157,12 @@ fn seed_strategy() -> BoxedStrategy<u64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+    // PROPTEST_CASES=n runs more cases (the default keeps the suite fast).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(48),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_packs_tie_as_printed_and_match_the_exact_reference(seed in seed_strategy(), even in any::<bool>()) {
