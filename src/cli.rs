@@ -26,6 +26,37 @@ pub(crate) enum Command {
     Run(RunArgs),
     /// Validate a pack only: list every problem, exit 2 if there is any.
     Check(InputArgs),
+    /// Write a generated pack of any size (for benchmarks and scale tests).
+    #[command(hide = true)]
+    Gen(GenArgs),
+}
+
+/// The shape of a generated pack.
+#[derive(Debug, Args)]
+pub(crate) struct GenArgs {
+    /// Folder to write org.csv, forecasts.csv, confidence.csv and targets.csv into.
+    pub out_dir: PathBuf,
+    /// Number of reps (leaves).
+    #[arg(long, default_value_t = 10_000)]
+    pub reps: u64,
+    /// Forecast lines per rep per period, on average.
+    #[arg(long, default_value_t = 10)]
+    pub lines_per_rep: u64,
+    /// Levels from national to reps, both included (4: national, region, supervisor, rep).
+    #[arg(long, default_value_t = 4)]
+    pub depth: u32,
+    /// Number of periods (quarters from 2026-Q1).
+    #[arg(long, default_value_t = 1)]
+    pub periods: u32,
+    /// Seed of the pseudo-random choices.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Give every 50th supervisor a forecast line of its own.
+    #[arg(long)]
+    pub manager_lines: bool,
+    /// Write CRLF line ends, as Excel on Windows does.
+    #[arg(long)]
+    pub crlf: bool,
 }
 
 /// Where the pack is and how to read it.

@@ -66,6 +66,8 @@ impl Config {
             Some(Command::Check(input)) => {
                 (Mode::Check, RunArgs { input, ..RunArgs::default_run() })
             }
+            // main.rs runs the generator before any Config is built.
+            Some(Command::Gen(_)) => anyhow::bail!("gen takes no pack"),
         };
         let input = &run.input;
         let max_confidence = parse_confidence(&input.max_confidence)

@@ -169,19 +169,39 @@ impl Ord for Exact {
     }
 }
 
-/// Writes `units × 10^-scale` with exactly `scale` decimals and a plain `.`: `-1234.50`.
-pub(crate) fn write_units(out: &mut String, units: i128, scale: u32) {
-    use std::fmt::Write;
+/// Room for any `i128` in decimal with a sign and a point.
+pub(crate) const UNITS_BUF: usize = 48;
+
+/// Formats `units × 10^-scale` with exactly `scale` decimals and a plain `.` (`-1234.50`) into
+/// `buf`, without allocating; returns the text.
+pub(crate) fn format_units(buf: &mut [u8; UNITS_BUF], units: i128, scale: u32) -> &str {
+    let mut u = units.unsigned_abs();
+    let mut i = UNITS_BUF;
+    let mut digits = 0;
+    loop {
+        if digits == scale && scale > 0 {
+            i -= 1;
+            buf[i] = b'.';
+        }
+        i -= 1;
+        buf[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        digits += 1;
+        if u == 0 && digits > scale {
+            break;
+        }
+    }
     if units < 0 {
-        out.push('-');
+        i -= 1;
+        buf[i] = b'-';
     }
-    let u = units.unsigned_abs();
-    if scale == 0 {
-        let _ = write!(out, "{u}");
-        return;
-    }
-    let p = POW10[scale as usize] as u128;
-    let _ = write!(out, "{}.{:0width$}", u / p, u % p, width = scale as usize);
+    std::str::from_utf8(&buf[i..]).unwrap_or("")
+}
+
+/// Appends `units × 10^-scale` as [`format_units`] writes it.
+pub(crate) fn write_units(out: &mut String, units: i128, scale: u32) {
+    let mut buf = [0u8; UNITS_BUF];
+    out.push_str(format_units(&mut buf, units, scale));
 }
 
 /// Shortest exact form: `0.9`, `1`, `1.25`, `-3`.
@@ -281,6 +301,9 @@ mod tests {
         assert_eq!(text(5, 2), "0.05");
         assert_eq!(text(-5, 2), "-0.05");
         assert_eq!(text(42, 0), "42");
+        assert_eq!(text(0, 0), "0");
+        assert_eq!(text(0, 2), "0.00");
+        assert_eq!(text(i128::MIN, 2), "-1701411834604692317316873037158841057.28");
         assert_eq!(x("0.90").to_string(), "0.9");
         assert_eq!(x("0").to_string(), "0");
     }

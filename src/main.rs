@@ -6,6 +6,7 @@
 mod cli;
 mod config;
 mod exact;
+mod gen;
 mod load;
 mod model;
 mod problem;
@@ -52,6 +53,10 @@ fn main() -> ExitCode {
 }
 
 fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
+    if let Some(cli::Command::Gen(args)) = &opts.command {
+        gen::generate(args)?;
+        return Ok(ExitStatus::Done);
+    }
     let config = Config::from_opts(opts)?;
     if let Some(n) = config.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
@@ -66,6 +71,13 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
         config.check.only_period.as_deref(),
         &mut problems,
     )?;
+    if let Some(t) = loaded.as_ref().map(|l| l.forecasts.timings) {
+        clock.detail("  org.csv", t.org);
+        clock.detail("  forecasts: read", t.read);
+        clock.detail("  forecasts: parse", t.parse);
+        clock.detail("  forecasts: merge", t.merge);
+        clock.detail("  confidence, targets", t.others);
+    }
     clock.lap("read + parse");
     let pack = loaded.and_then(|l| validate::validate(l, &config.check, &mut problems));
     clock.lap("validate");
@@ -90,10 +102,13 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
     }
 
     let files = match &config.out {
-        Some(_) => vec![
-            ("rollup.csv", report::csv::render(&pack, &rollup, config.bom)?),
-            ("rollup.json", report::json::render(&pack, &rollup)?),
-        ],
+        Some(_) => {
+            let (csv, json) = rayon::join(
+                || report::csv::render(&pack, &rollup, config.bom),
+                || report::json::render(&pack, &rollup),
+            );
+            vec![("rollup.csv", csv?), ("rollup.json", json?)]
+        }
         None => Vec::new(),
     };
     let stdout = match config.format {
@@ -153,8 +168,15 @@ impl Timings {
     fn lap(&mut self, stage: &str) {
         if self.on {
             let now = Instant::now();
-            eprintln!("timing: {stage:<14} {:>9.1} ms", (now - self.last).as_secs_f64() * 1e3);
+            eprintln!("timing: {stage:<20} {:>9.1} ms", (now - self.last).as_secs_f64() * 1e3);
             self.last = now;
+        }
+    }
+
+    /// A part of the stage being timed, measured inside it.
+    fn detail(&self, what: &str, d: std::time::Duration) {
+        if self.on {
+            eprintln!("timing: {what:<20} {:>9.1} ms", d.as_secs_f64() * 1e3);
         }
     }
 

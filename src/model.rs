@@ -11,9 +11,99 @@ use std::sync::OnceLock;
 
 pub(crate) type NodeIx = u32;
 
+/// An id of up to 15 bytes packed into one integer (the bytes, then the length in the top
+/// byte), so that looking it up is an integer hash and compare, not a `memcmp` of a boxed key.
+pub(crate) fn short_key(id: &[u8]) -> Option<u128> {
+    if id.len() > 15 {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    b[..id.len()].copy_from_slice(id);
+    b[15] = id.len() as u8;
+    Some(u128::from_le_bytes(b))
+}
+
+/// A full-avalanche mix of a packed key: ids such as `R000123` differ only in their last bytes,
+/// and every bit of the hash must depend on them.
+fn mix(key: u128) -> u64 {
+    let mut z = (key as u64) ^ ((key >> 64) as u64).rotate_left(32);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Packed short ids → node, open addressing with linear probing and keys inline, so one lookup
+/// touches one cache line and can be prefetched ahead of use. Key 0 (an empty id) marks a free
+/// slot; empty ids are never stored.
+#[derive(Debug, Default)]
+struct ShortTable {
+    shift: u32,
+    slots: Vec<(u128, NodeIx)>,
+}
+
+impl ShortTable {
+    fn with_capacity(n: usize) -> ShortTable {
+        let cap = (n * 2).next_power_of_two().max(16);
+        ShortTable { shift: 64 - cap.trailing_zeros(), slots: vec![(0, 0); cap] }
+    }
+
+    fn home(&self, key: u128) -> usize {
+        (mix(key) >> self.shift) as usize
+    }
+
+    /// Inserts unless present; the first node wins.
+    fn insert(&mut self, key: u128, node: NodeIx) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        while self.slots[i].0 != 0 {
+            if self.slots[i].0 == key {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (key, node);
+    }
+
+    fn get(&self, key: u128) -> Option<NodeIx> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let (k, node) = self.slots[i];
+            if k == key {
+                return Some(node);
+            }
+            if k == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn prefetch(&self, key: u128) {
+        if let Some(slot) = self.slots.get(self.home(key)) {
+            prefetch(slot);
+        }
+    }
+}
+
+/// Asks the CPU to start loading `r`'s cache line; a hint with no effect on results.
+#[inline(always)]
+pub(crate) fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it reads nothing and cannot fault, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (r as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
+
 /// Ids of org.csv → node index, looked up by bytes on the hot path (no allocation per line).
 #[derive(Debug, Default)]
 pub(crate) struct IdIndex {
+    short: ShortTable,
     map: FxHashMap<Box<[u8]>, NodeIx>,
     ids: Vec<String>,
     /// Lower-cased, space-free ids, built only when a suggestion is needed.
@@ -28,18 +118,41 @@ pub(crate) fn fold_id(id: &str) -> String {
 impl IdIndex {
     /// Indexes org rows; where an id repeats, the first row wins (the repeat is a problem).
     pub(crate) fn new(rows: &[OrgRow]) -> IdIndex {
+        let mut short = ShortTable::with_capacity(rows.len());
         let mut map = FxHashMap::default();
-        map.reserve(rows.len());
         for (i, r) in rows.iter().enumerate() {
-            if !r.id.is_empty() {
-                map.entry(r.id.as_bytes().into()).or_insert(i as NodeIx);
+            if r.id.is_empty() {
+                continue;
+            }
+            match short_key(r.id.as_bytes()) {
+                Some(k) => short.insert(k, i as NodeIx),
+                None => {
+                    map.entry(r.id.as_bytes().into()).or_insert(i as NodeIx);
+                }
             }
         }
-        IdIndex { map, ids: rows.iter().map(|r| r.id.clone()).collect(), folded: OnceLock::new() }
+        let ids = rows.iter().map(|r| r.id.clone()).collect();
+        IdIndex { short, map, ids, folded: OnceLock::new() }
     }
 
     pub(crate) fn get(&self, id: &[u8]) -> Option<NodeIx> {
-        self.map.get(id).copied()
+        self.get_keyed(id, short_key(id))
+    }
+
+    /// [`IdIndex::get`] with the id's [`short_key`] already computed.
+    pub(crate) fn get_keyed(&self, id: &[u8], key: Option<u128>) -> Option<NodeIx> {
+        match key {
+            Some(0) => None,
+            Some(k) => self.short.get(k),
+            None => self.map.get(id).copied(),
+        }
+    }
+
+    /// Starts loading the table slot of a short id, ahead of [`IdIndex::get_keyed`].
+    pub(crate) fn prefetch(&self, key: Option<u128>) {
+        if let Some(k) = key {
+            self.short.prefetch(k);
+        }
     }
 
     pub(crate) fn get_str(&self, id: &str) -> Option<NodeIx> {
@@ -200,6 +313,27 @@ mod tests {
         let t = Tree::new(&parents);
         assert_eq!(t.depth[n - 1], n as u32 - 1);
         assert_eq!(t.order.len(), n);
+    }
+
+    #[test]
+    fn finds_short_and_long_ids_and_nothing_else() {
+        use crate::load::org::OrgRow;
+        use crate::problem::{FileKind, Source};
+        let row = |id: &str| OrgRow {
+            id: id.into(),
+            parent_id: String::new(),
+            name: String::new(),
+            level: String::new(),
+            src: Source::new(FileKind::Org, 2),
+        };
+        let long = "a-very-long-employee-id-0001";
+        let idx = IdIndex::new(&[row("R1"), row(long), row("R1\0"), row("")]);
+        assert_eq!(idx.get(b"R1"), Some(0));
+        assert_eq!(idx.get(long.as_bytes()), Some(1));
+        assert_eq!(idx.get(b"R1\0"), Some(2));
+        assert_eq!(idx.get(b"R10"), None);
+        assert_eq!(idx.get(b""), None);
+        assert_ne!(short_key(b"R1"), short_key(b"R1\0"));
     }
 
     #[test]

@@ -14,7 +14,18 @@ use crate::model::{
     fold_id, ConfidenceNote, Given, IdIndex, NodeIx, Pack, PackStats, PeriodInputs, Tree,
 };
 use crate::problem::{quoted, FileKind, Problem, Problems};
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::hash::Hasher;
+
+/// A hash of [`fold_id`]`(id)`, computed without building the folded string.
+fn fold_hash(id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    for c in id.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase) {
+        h.write_u32(c as u32);
+    }
+    h.finish()
+}
 
 /// Everything read from a pack, before validation.
 pub(crate) struct Loaded {
@@ -120,7 +131,9 @@ fn check_org_not_empty(l: &Loaded) -> Vec<Problem> {
 fn check_ids(l: &Loaded) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut seen: FxHashMap<&str, &OrgRow> = FxHashMap::default();
-    let mut folded: FxHashMap<String, &OrgRow> = FxHashMap::default();
+    // Keyed by a hash of the folded id (no allocation per id); a hash match is confirmed by
+    // comparing the folded ids themselves.
+    let mut folded: FxHashMap<u64, &OrgRow> = FxHashMap::default();
     for r in &l.org {
         if r.id.is_empty() {
             let whose = match (r.name.is_empty(), r.parent_id.is_empty()) {
@@ -146,7 +159,8 @@ fn check_ids(l: &Loaded) -> Vec<Problem> {
             continue;
         }
         seen.insert(&r.id, r);
-        if let Some(first) = folded.get(&fold_id(&r.id)) {
+        let key = fold_hash(&r.id);
+        if let Some(first) = folded.get(&key).filter(|f| fold_id(&f.id) == fold_id(&r.id)) {
             out.push(
                 Problem::at(
                     r.src,
@@ -160,7 +174,7 @@ fn check_ids(l: &Loaded) -> Vec<Problem> {
                 .hint("ids that look the same get mixed up in other files: make them clearly different"),
             );
         } else {
-            folded.insert(fold_id(&r.id), r);
+            folded.entry(key).or_insert(r);
         }
     }
     out
@@ -404,8 +418,8 @@ fn check_target_repeats(l: &Loaded) -> Vec<Problem> {
 /// Runs every check; if none finds a problem, builds the pack the roll-up runs on.
 pub(crate) fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Option<Pack> {
     let mut org_ok = true;
-    for check in CHECKS {
-        let found = check(&l);
+    let found: Vec<Vec<Problem>> = CHECKS.par_iter().map(|check| check(&l)).collect();
+    for found in found {
         org_ok &= found.iter().all(|p| p.file != FileKind::Org);
         problems.extend(found);
     }

@@ -25,23 +25,25 @@ pub(crate) fn load(
     max_confidence: Decimal,
     problems: &mut Problems,
 ) -> ReadResult<(Vec<ConfidenceRow>, u64)> {
-    let Some(t) = read_table(file, headers::CONFIDENCE, opts, problems)? else {
-        return Ok(None);
-    };
-    let mut rows = Vec::with_capacity(t.records.len());
-    for (line, rec) in &t.records {
-        let src = Source::new(file.kind, *line);
-        let subject_id = cell(rec, &t.columns, 0);
-        if subject_id.is_empty() {
-            problems.push(Problem::at(src, "empty cell").column(t.columns.label(0)));
-            continue;
-        }
-        let raw = cell(rec, &t.columns, 3);
-        let label = t.columns.label(3);
-        let confidence = match parse_confidence(raw) {
-            Ok(c) => c,
-            Err(e) => {
-                let hint = match e {
+    let mut rows = Vec::new();
+    let read = read_table(
+        file,
+        headers::CONFIDENCE,
+        opts,
+        problems,
+        |line, rec, cols, problems| {
+            let src = Source::new(file.kind, line);
+            let subject_id = cell(rec, &cols, 0);
+            if subject_id.is_empty() {
+                problems.push(Problem::at(src, "empty cell").column(cols.label(0)));
+                return;
+            }
+            let raw = cell(rec, &cols, 3);
+            let label = cols.label(3);
+            let confidence = match parse_confidence(raw) {
+                Ok(c) => c,
+                Err(e) => {
+                    let hint = match e {
                     NumberError::NotANumber | NumberError::Empty => Some(
                         "write a multiplier (0.5, 1, 1.25) or a percentage (90%); delete the row to leave the node unreviewed".to_string(),
                     ),
@@ -50,47 +52,50 @@ pub(crate) fn load(
                     }
                     _ => e.hint().map(str::to_string),
                 };
-                problems
-                    .push(Problem::at(src, cell_message(raw, &e)).column(label).maybe_hint(hint));
-                continue;
-            }
-        };
-        if confidence.is_sign_negative() && !confidence.is_zero() {
-            problems.push(
-                Problem::at(src, format!("{} is negative", quoted(raw)))
-                    .column(label)
-                    .hint(format!("a confidence is a multiplier from 0 to {max_confidence}")),
-            );
-            continue;
-        }
-        if confidence > max_confidence {
-            let hint = if confidence >= Decimal::TEN && !raw.contains(['%', '％']) {
-                format!(
-                    "did you mean {}% ({})? Write percentages with %",
-                    confidence.normalize(),
-                    (confidence / Decimal::ONE_HUNDRED).normalize()
-                )
-            } else {
-                "if this multiplier is meant, raise --max-confidence".to_string()
+                    problems.push(
+                        Problem::at(src, cell_message(raw, &e)).column(label).maybe_hint(hint),
+                    );
+                    return;
+                }
             };
-            problems.push(
-                Problem::at(
-                    src,
-                    format!("{} is above the maximum of {max_confidence}", quoted(raw)),
-                )
-                .column(label)
-                .hint(hint),
-            );
-            continue;
-        }
-        rows.push(ConfidenceRow {
-            subject_id: subject_id.to_string(),
-            reviewer_id: cell(rec, &t.columns, 1).to_string(),
-            period: cell(rec, &t.columns, 2).to_string(),
-            confidence,
-            note: cell(rec, &t.columns, 4).to_string(),
-            src,
-        });
-    }
+            if confidence.is_sign_negative() && !confidence.is_zero() {
+                problems.push(
+                    Problem::at(src, format!("{} is negative", quoted(raw)))
+                        .column(label)
+                        .hint(format!("a confidence is a multiplier from 0 to {max_confidence}")),
+                );
+                return;
+            }
+            if confidence > max_confidence {
+                let hint = if confidence >= Decimal::TEN && !raw.contains(['%', '％']) {
+                    format!(
+                        "did you mean {}% ({})? Write percentages with %",
+                        confidence.normalize(),
+                        (confidence / Decimal::ONE_HUNDRED).normalize()
+                    )
+                } else {
+                    "if this multiplier is meant, raise --max-confidence".to_string()
+                };
+                problems.push(
+                    Problem::at(
+                        src,
+                        format!("{} is above the maximum of {max_confidence}", quoted(raw)),
+                    )
+                    .column(label)
+                    .hint(hint),
+                );
+                return;
+            }
+            rows.push(ConfidenceRow {
+                subject_id: subject_id.to_string(),
+                reviewer_id: cell(rec, &cols, 1).to_string(),
+                period: cell(rec, &cols, 2).to_string(),
+                confidence,
+                note: cell(rec, &cols, 4).to_string(),
+                src,
+            });
+        },
+    )?;
+    let Some(t) = read else { return Ok(None) };
     Ok(Some((rows, t.blank)))
 }

@@ -142,6 +142,32 @@ impl<R: Read> TextReader<R> {
         &self.raw[..self.raw.len().min(8)]
     }
 
+    /// Whether [`TextReader::read_block`] hands out bytes it has not checked (UTF-8 files, whose
+    /// bytes are the text itself: checking them is left to the parallel parsers).
+    pub(crate) fn unchecked(&self) -> bool {
+        self.decoder.is_none()
+    }
+
+    /// Appends the next block to `out`: for UTF-8 the raw bytes, read straight into `out` and
+    /// not yet checked; for other encodings the decoded text. `Ok(false)` once nothing is left.
+    pub(crate) fn read_block(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
+        if self.decoder.is_some() {
+            return self.read_text(out);
+        }
+        if self.raw_pos < self.raw.len() {
+            out.extend_from_slice(&self.raw[self.raw_pos..]);
+            self.raw = Vec::new();
+            self.raw_pos = 0;
+            return Ok(true);
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        let before = out.len();
+        self.eof = fill(&mut self.src, out, BLOCK).map_err(ReadError::Io)?;
+        Ok(out.len() > before || !self.eof)
+    }
+
     /// Appends the next block of text to `out`; `Ok(false)` once the whole file has been read.
     pub(crate) fn read_text(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
         if self.raw_pos >= self.raw.len() {

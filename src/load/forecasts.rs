@@ -2,23 +2,29 @@
 //! one piece per thread, pieces parsed in parallel and folded into per-rep, per-period totals.
 //!
 //! Per line there is no allocation: cells are byte slices of the block, the rep id is looked up
-//! in a hash map of `&[u8]`, the period in a small per-thread table, and the amount is summed as
-//! an `i128` mantissa at the rep's scale. Sums of integers are exact, so neither the number of
-//! threads nor the order of lines can change a total.
+//! in a hash map of `&[u8]`, the period in a per-thread table (with the last hit cached), and the
+//! amount is summed as an `i128` mantissa at the rep's scale. Sums of integers are exact, so
+//! neither the number of threads nor the order of lines can change a total.
 //!
-//! Repeated `deal_id`s are found by hashing `(rep, period, deal_id)` to 64 bits per line, sorting
-//! the hashes and looking for neighbours; only if some hash repeats is the file read a second
-//! time to find and compare the actual lines (so a hash collision can never cause a false error).
+//! A UTF-8 file's bytes are read straight into the block and checked by the parallel pieces.
+//! A piece without any `"` is split by a memchr tokenizer; a piece with quotes goes through the
+//! csv crate. Both feed the same per-record code, and a test holds them to the same results.
+//!
+//! Repeated `deal_id`s are found by hashing `(rep, period, deal_id)` to 64 bits per line into
+//! 256 partitions; each partition is checked for repeats in parallel. Only if some hash repeats
+//! is the file read a second time to find and compare the actual lines, so a hash collision can
+//! never cause a false error.
 
-use super::encoding::{ReadError, TextReader};
+use super::encoding::{DecodeError, Encoding, ReadError, TextReader};
 use super::number::{cell_message, parse_amount, NumberError};
 use super::{check_width, decode_problem, headers, io_error, InputFile, ReadOptions};
 use crate::exact::{Exact, POW10};
-use crate::model::IdIndex;
+use crate::model::{prefetch, short_key, IdIndex};
 use crate::problem::{quoted, FileKind, Problem, Problems, Source, KEEP_PER_FILE};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::Hasher;
+use std::time::{Duration, Instant};
 
 /// The per-rep, per-period sums of forecasts.csv.
 #[derive(Debug, Default)]
@@ -31,6 +37,22 @@ pub(crate) struct ForecastTotals {
     /// Per period, per node: how many lines were summed.
     pub counts: Vec<Vec<u32>>,
     pub stats: LineStats,
+    pub timings: LoadTimings,
+}
+
+/// Where the time of reading forecasts.csv went, for `--timings`.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct LoadTimings {
+    /// Reading (and, for GB18030/UTF-16, decoding) blocks.
+    pub read: Duration,
+    /// Cutting blocks into pieces and parsing them in parallel.
+    pub parse: Duration,
+    /// Merging per-thread totals and checking deal ids for repeats.
+    pub merge: Duration,
+    /// Reading org.csv and indexing its ids.
+    pub org: Duration,
+    /// Reading confidence.csv and targets.csv.
+    pub others: Duration,
 }
 
 /// What happened to the file's lines, for the summary.
@@ -54,41 +76,58 @@ const PERIOD: usize = 1;
 const AMOUNT: usize = 2;
 const DEAL: usize = 3;
 
-/// Exact running sums of one period, per node: mantissa and scale.
-#[derive(Clone)]
-struct PeriodSums {
-    m: Vec<i128>,
-    s: Vec<u8>,
-    n: Vec<u32>,
+/// One node's running sum in one period: `m × 10^-s` over `n` lines. One cache line per lookup.
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    m: i128,
+    n: u32,
+    s: u8,
 }
 
-impl PeriodSums {
-    fn new(nodes: usize) -> PeriodSums {
-        PeriodSums { m: vec![0; nodes], s: vec![0; nodes], n: vec![0; nodes] }
-    }
-
-    /// Adds `m × 10^-s` to node `i`; `false` if the sum no longer fits.
-    fn add(&mut self, i: usize, m: i128, s: u32) -> bool {
-        let cur = u32::from(self.s[i]);
-        let (acc, v, scale) = if s > cur {
-            match self.m[i].checked_mul(POW10[(s - cur) as usize]) {
-                Some(acc) => (acc, m, s),
-                None => return false,
-            }
+impl Acc {
+    /// Adds `m × 10^-s`; `false` if the sum no longer fits.
+    fn add(&mut self, m: i128, s: u32) -> bool {
+        let cur = u32::from(self.s);
+        let sum = if s > cur {
+            self.m.checked_mul(POW10[(s - cur) as usize]).and_then(|a| a.checked_add(m))
         } else {
-            match m.checked_mul(POW10[(cur - s) as usize]) {
-                Some(v) => (self.m[i], v, cur),
-                None => return false,
-            }
+            m.checked_mul(POW10[(cur - s) as usize]).and_then(|v| self.m.checked_add(v))
         };
-        match acc.checked_add(v) {
-            Some(sum) => {
-                self.m[i] = sum;
-                self.s[i] = scale as u8;
-                self.n[i] += 1;
+        match sum {
+            Some(v) => {
+                self.m = v;
+                self.s = s.max(cur) as u8;
+                self.n += 1;
                 true
             }
             None => false,
+        }
+    }
+}
+
+const DEAL_PARTS: usize = 256;
+const DEAL_CHUNK: usize = 4096;
+
+/// 64-bit deal hashes, partitioned by their top byte, in fixed-size chunks (no doubling, so no
+/// copy of ten million hashes while they grow).
+struct DealHashes {
+    parts: Vec<Vec<Vec<u64>>>,
+}
+
+impl DealHashes {
+    fn new() -> DealHashes {
+        DealHashes { parts: (0..DEAL_PARTS).map(|_| Vec::new()).collect() }
+    }
+
+    fn push(&mut self, h: u64) {
+        let part = &mut self.parts[(h >> 56) as usize];
+        match part.last_mut() {
+            Some(chunk) if chunk.len() < DEAL_CHUNK => chunk.push(h),
+            _ => {
+                let mut chunk = Vec::with_capacity(DEAL_CHUNK);
+                chunk.push(h);
+                part.push(chunk);
+            }
         }
     }
 }
@@ -97,15 +136,47 @@ impl PeriodSums {
 struct Worker {
     periods: FxHashMap<Box<[u8]>, usize>,
     names: Vec<Box<[u8]>>,
+    /// The period of the previous line: most files list one period for long runs.
+    last_period: usize,
+    last_key: Option<u128>,
     /// Per period seen; `None` for a period left out by `--period`.
-    sums: Vec<Option<PeriodSums>>,
-    deals: Vec<u64>,
+    sums: Vec<Option<Vec<Acc>>>,
+    deals: DealHashes,
     problems: Vec<Problem>,
     dropped: u64,
     stats: LineStats,
     /// Newlines in the piece parsed last, to turn its relative line numbers into file lines.
     piece_lines: u64,
     piece_problems: usize,
+    /// Bytes of the last piece that are not UTF-8: (offset in the piece, the bytes).
+    bad_utf8: Option<(usize, Vec<u8>, bool)>,
+    fields: Vec<(usize, usize)>,
+    batch: Vec<Pending>,
+}
+
+/// Lines processed together in [`Worker::parse_plain`].
+const BATCH: usize = 16;
+
+/// A data line waiting in a batch: its cells as ranges of the piece, and its rep's packed id.
+#[derive(Clone, Copy)]
+struct Pending {
+    line: u64,
+    rep: (usize, usize),
+    period: (usize, usize),
+    amount: (usize, usize),
+    deal: (usize, usize),
+    key: Option<u128>,
+}
+
+/// `a..b` of `text` without surrounding ASCII white space.
+fn trim_range(text: &[u8], mut a: usize, mut b: usize) -> (usize, usize) {
+    while a < b && text[a].is_ascii_whitespace() {
+        a += 1;
+    }
+    while b > a && text[b - 1].is_ascii_whitespace() {
+        b -= 1;
+    }
+    (a, b)
 }
 
 struct Ctx<'a> {
@@ -113,6 +184,7 @@ struct Ctx<'a> {
     cols: &'a headers::Columns,
     only_period: Option<&'a [u8]>,
     delimiter: u8,
+    check_utf8: bool,
 }
 
 impl Worker {
@@ -120,13 +192,18 @@ impl Worker {
         Worker {
             periods: FxHashMap::default(),
             names: Vec::new(),
+            last_period: usize::MAX,
+            last_key: None,
             sums: Vec::new(),
-            deals: Vec::new(),
+            deals: DealHashes::new(),
             problems: Vec::new(),
             dropped: 0,
             stats: LineStats::default(),
             piece_lines: 0,
             piece_problems: 0,
+            bad_utf8: None,
+            fields: Vec::new(),
+            batch: Vec::with_capacity(BATCH),
         }
     }
 
@@ -142,6 +219,99 @@ impl Worker {
     /// Parses one piece (whole records); problem lines are relative to the piece until fixed.
     fn parse_piece(&mut self, piece: &[u8], ctx: &Ctx) {
         self.piece_problems = self.problems.len();
+        self.piece_lines = 0;
+        if ctx.check_utf8 {
+            if let Err(e) = std::str::from_utf8(piece) {
+                let at = e.valid_up_to();
+                let (bytes, truncated) = match e.error_len() {
+                    Some(n) => (piece[at..at + n].to_vec(), false),
+                    None => (piece[at..].to_vec(), true),
+                };
+                self.bad_utf8 = Some((at, bytes, truncated));
+                return;
+            }
+        }
+        if memchr::memchr(b'"', piece).is_none() {
+            self.parse_plain(piece, ctx);
+        } else {
+            self.parse_quoted(piece, ctx);
+        }
+    }
+
+    /// Records without quotes: every `\n` ends one, every delimiter ends a cell. Lines go
+    /// through in batches: first every line's rep id is hashed and its table slot prefetched,
+    /// then ids are resolved and accumulator slots prefetched, then the arithmetic runs, so the
+    /// memory latency of random reps overlaps instead of adding up.
+    fn parse_plain(&mut self, piece: &[u8], ctx: &Ctx) {
+        let mut fields = std::mem::take(&mut self.fields);
+        let mut batch = std::mem::take(&mut self.batch);
+        let mut start = 0;
+        let mut line: u64 = 1;
+        while start < piece.len() {
+            let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |i| start + i);
+            let text = &piece[start..end];
+            if !text.is_empty() {
+                fields.clear();
+                let mut from = start;
+                for i in memchr::memchr_iter(ctx.delimiter, text) {
+                    fields.push((from, start + i));
+                    from = start + i + 1;
+                }
+                fields.push((from, end));
+                let cell = |i: usize| fields.get(i).map_or(&b""[..], |&(a, b)| &piece[a..b]);
+                if let Some(p) = self.screen(fields.len(), &cell, line, 1, ctx) {
+                    let range = |k: usize| {
+                        let (a, b) =
+                            ctx.cols.get(k).and_then(|i| fields.get(i).copied()).unwrap_or((0, 0));
+                        trim_range(piece, a, b)
+                    };
+                    let rep = range(REP);
+                    let key = short_key(&piece[rep.0..rep.1]);
+                    ctx.ids.prefetch(key);
+                    batch.push(Pending {
+                        line: p,
+                        rep,
+                        period: range(PERIOD),
+                        amount: range(AMOUNT),
+                        deal: range(DEAL),
+                        key,
+                    });
+                    if batch.len() == BATCH {
+                        self.flush(piece, &mut batch, ctx);
+                    }
+                }
+            }
+            if end < piece.len() {
+                line += 1;
+            }
+            start = end + 1;
+        }
+        self.flush(piece, &mut batch, ctx);
+        self.piece_lines = line - 1;
+        self.fields = fields;
+        self.batch = batch;
+    }
+
+    fn flush(&mut self, piece: &[u8], batch: &mut Vec<Pending>, ctx: &Ctx) {
+        let mut nodes = [None; BATCH];
+        for (p, node) in batch.iter().zip(nodes.iter_mut()) {
+            *node = ctx.ids.get_keyed(&piece[p.rep.0..p.rep.1], p.key);
+            let same_period = short_key(&piece[p.period.0..p.period.1]);
+            if let (Some(n), true) = (*node, same_period.is_some() && same_period == self.last_key)
+            {
+                if let Some(Some(sums)) = self.sums.get(self.last_period) {
+                    prefetch(&sums[n as usize]);
+                }
+            }
+        }
+        for (p, node) in batch.drain(..).zip(nodes) {
+            let cell = |r: (usize, usize)| &piece[r.0..r.1];
+            self.line(cell(p.rep), node, cell(p.period), cell(p.amount), cell(p.deal), p.line, ctx);
+        }
+    }
+
+    /// Records that may hold quoted cells, through the csv crate.
+    fn parse_quoted(&mut self, piece: &[u8], ctx: &Ctx) {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .terminator(csv::Terminator::Any(b'\n'))
@@ -149,7 +319,6 @@ impl Worker {
             .delimiter(ctx.delimiter)
             .from_reader(piece);
         let mut rec = csv::ByteRecord::new();
-        let width = ctx.cols.width;
         loop {
             let line = rdr.position().line();
             match rdr.read_byte_record(&mut rec) {
@@ -164,27 +333,53 @@ impl Worker {
                 }
             }
             let line = rec.position().map_or(line, |p| p.line());
-            if rec.iter().all(|f| f.trim_ascii().is_empty()) {
-                self.stats.blank += 1;
-                continue;
-            }
-            self.stats.read += 1;
             let spans = rdr.position().line().saturating_sub(line);
-            if let Some(p) = check_width(FileKind::Forecasts, line, rec.len(), width, spans) {
-                self.problem(p);
-                continue;
+            let cell = |i: usize| rec.get(i).unwrap_or(b"");
+            if self.screen(rec.len(), &cell, line, spans, ctx).is_some() {
+                let field = |k: usize| ctx.cols.get(k).map_or(&b""[..], cell).trim_ascii();
+                let rep = field(REP);
+                let node = ctx.ids.get(rep);
+                self.line(rep, node, field(PERIOD), field(AMOUNT), field(DEAL), line, ctx);
             }
-            self.line(&rec, line, ctx);
         }
         self.piece_lines = rdr.position().line() - 1;
     }
 
-    fn line(&mut self, rec: &csv::ByteRecord, line: u64, ctx: &Ctx) {
+    /// Counts a record and checks its shape; `Some(line)` if it is a data line to process.
+    fn screen<'a>(
+        &mut self,
+        width: usize,
+        cell: &dyn Fn(usize) -> &'a [u8],
+        line: u64,
+        spans: u64,
+        ctx: &Ctx,
+    ) -> Option<u64> {
+        if (0..width).all(|i| cell(i).trim_ascii().is_empty()) {
+            self.stats.blank += 1;
+            return None;
+        }
+        self.stats.read += 1;
+        if let Some(p) = check_width(FileKind::Forecasts, line, width, ctx.cols.width, spans) {
+            self.problem(p);
+            return None;
+        }
+        Some(line)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn line(
+        &mut self,
+        rep: &[u8],
+        node: Option<u32>,
+        period: &[u8],
+        amount: &[u8],
+        deal: &[u8],
+        line: u64,
+        ctx: &Ctx,
+    ) {
         let src = Source::new(FileKind::Forecasts, line);
-        let field = |k: usize| ctx.cols.get(k).and_then(|i| rec.get(i)).unwrap_or(b"").trim_ascii();
-        let (rep, period, amount) = (field(REP), field(PERIOD), field(AMOUNT));
         let mut ok = true;
-        let node = match ctx.ids.get(rep) {
+        let node = match node {
             Some(n) => Some(n),
             None => {
                 let text = String::from_utf8_lossy(rep);
@@ -210,7 +405,7 @@ impl Worker {
             );
             ok = false;
         }
-        // Cells are slices of validated UTF-8 text cut at ASCII delimiters, so this never fails.
+        // Cells are slices of checked UTF-8 text cut at ASCII delimiters, so this never fails.
         let amount_text = std::str::from_utf8(amount).unwrap_or("\u{fffd}");
         let value = match parse_amount(amount_text) {
             Ok(v) => Some(v),
@@ -229,9 +424,28 @@ impl Worker {
             }
         };
         let (Some(node), Some(value), true) = (node, value, ok) else { return };
-        let deal = field(DEAL);
         if !deal.is_empty() {
             self.deals.push(deal_hash(node, period, deal));
+        }
+        let k = self.period_index(period, ctx);
+        let Some(sums) = &mut self.sums[k] else {
+            self.stats.other_period += 1;
+            return;
+        };
+        if sums[node as usize].add(value.mantissa(), value.scale()) {
+            self.stats.used += 1;
+        } else {
+            self.problem(
+                Problem::at(src, "the sum of this rep's lines for the period passes 38 digits")
+                    .column(ctx.cols.label(AMOUNT)),
+            );
+        }
+    }
+
+    fn period_index(&mut self, period: &[u8], ctx: &Ctx) -> usize {
+        let key = short_key(period);
+        if key.is_some() && key == self.last_key {
+            return self.last_period;
         }
         let k = match self.periods.get(period) {
             Some(&k) => k,
@@ -240,22 +454,13 @@ impl Worker {
                 self.periods.insert(period.into(), k);
                 self.names.push(period.into());
                 let kept = ctx.only_period.is_none_or(|p| p == period);
-                self.sums.push(kept.then(|| PeriodSums::new(ctx.ids.len())));
+                self.sums.push(kept.then(|| vec![Acc::default(); ctx.ids.len()]));
                 k
             }
         };
-        let Some(sums) = &mut self.sums[k] else {
-            self.stats.other_period += 1;
-            return;
-        };
-        if sums.add(node as usize, value.mantissa(), value.scale()) {
-            self.stats.used += 1;
-        } else {
-            self.problem(
-                Problem::at(src, "the sum of this rep's lines for the period passes 38 digits")
-                    .column(ctx.cols.label(AMOUNT)),
-            );
-        }
+        self.last_period = k;
+        self.last_key = key;
+        k
     }
 
     /// Turns the last piece's relative line numbers into file line numbers.
@@ -274,7 +479,9 @@ fn deal_hash(node: u32, period: &[u8], deal: &[u8]) -> u64 {
     h.write_u8(0xff);
     h.write(deal);
     h.write_u32(node);
-    h.finish()
+    // Spread the bits: the top byte picks the partition, the low bits the slot.
+    let x = h.finish();
+    (x ^ (x >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (x >> 32)
 }
 
 /// Reads forecasts.csv into totals per rep and period, adding every problem found.
@@ -285,12 +492,14 @@ pub(crate) fn load(
     only_period: Option<&str>,
     problems: &mut Problems,
 ) -> anyhow::Result<Option<ForecastTotals>> {
+    let mut timings = LoadTimings::default();
     let src = file.open().map_err(|e| io_error(file, e))?;
     let mut reader = TextReader::new(src, opts.encoding).map_err(|e| io_error(file, e))?;
     if let Some(p) = super::not_csv(FileKind::Forecasts, reader.head()) {
         problems.push(p);
         return Ok(None);
     }
+    let check_utf8 = reader.unchecked();
     let threads = rayon::current_num_threads().max(1);
     let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new()).collect();
     let mut buf: Vec<u8> = Vec::new();
@@ -298,7 +507,10 @@ pub(crate) fn load(
     let mut header: Option<(headers::Columns, u8)> = None;
     let mut eof = false;
     while !eof {
-        match reader.read_text(&mut buf) {
+        let t = Instant::now();
+        let read = reader.read_block(&mut buf);
+        timings.read += t.elapsed();
+        match read {
             Ok(more) => eof = !more,
             Err(ReadError::Io(e)) => return Err(io_error(file, e)),
             Err(ReadError::Decode(e)) => {
@@ -306,11 +518,19 @@ pub(crate) fn load(
                 return Ok(None);
             }
         }
+        let t = Instant::now();
         if header.is_none() {
             let delimiter = super::sniff_delimiter(&buf);
             let end = if eof { buf.len() } else { last_record_end(&buf, delimiter) };
             if end == 0 && !eof {
                 continue;
+            }
+            if check_utf8 {
+                if let Err(e) = std::str::from_utf8(&buf[..end]) {
+                    let bad = bad_utf8(&buf[..end], e.valid_up_to(), e.error_len());
+                    problems.push(decode_problem(FileKind::Forecasts, &buf, line0, &bad));
+                    return Ok(None);
+                }
             }
             match read_header(&buf[..end], delimiter, problems) {
                 HeaderOutcome::Found { columns, body_start, lines } => {
@@ -319,9 +539,7 @@ pub(crate) fn load(
                     line0 += lines;
                 }
                 HeaderOutcome::Bad => return Ok(None),
-                HeaderOutcome::NotYet if !eof => {
-                    continue;
-                }
+                HeaderOutcome::NotYet if !eof => continue,
                 HeaderOutcome::NotYet => {
                     let what = if line0 == 1 && buf.is_empty() {
                         "the file is empty"
@@ -340,8 +558,13 @@ pub(crate) fn load(
         if end == 0 {
             continue;
         }
-        let ctx =
-            Ctx { ids, cols, only_period: only_period.map(str::as_bytes), delimiter: *delimiter };
+        let ctx = Ctx {
+            ids,
+            cols,
+            only_period: only_period.map(str::as_bytes),
+            delimiter: *delimiter,
+            check_utf8,
+        };
         let cuts = piece_ends(&buf[..end], *delimiter, threads);
         let mut pieces = Vec::with_capacity(threads);
         let mut start = 0;
@@ -350,25 +573,53 @@ pub(crate) fn load(
             start = c;
         }
         pieces.resize(threads, &[]);
-        workers.par_iter_mut().zip(pieces).for_each(|(w, piece)| w.parse_piece(piece, &ctx));
+        workers.par_iter_mut().zip(&pieces).for_each(|(w, piece)| w.parse_piece(piece, &ctx));
+        let mut piece_start = 0;
+        for (w, piece) in workers.iter_mut().zip(&pieces) {
+            if let Some((at, bytes, truncated)) = w.bad_utf8.take() {
+                let e = DecodeError {
+                    pos: piece_start + at,
+                    encoding: Encoding::Utf8,
+                    bytes,
+                    truncated: truncated && eof,
+                };
+                problems.push(decode_problem(FileKind::Forecasts, &buf[..end], line0, &e));
+                return Ok(None);
+            }
+            piece_start += piece.len();
+        }
         for w in &mut workers {
             w.fix_lines(line0);
             line0 += w.piece_lines;
         }
         buf.drain(..end);
+        timings.parse += t.elapsed();
     }
     if header.is_none() {
         return Ok(None);
     }
-    let mut deals = Vec::with_capacity(workers.iter().map(|w| w.deals.len()).sum());
+    let t = Instant::now();
+    let mut parts: Vec<Vec<Vec<u64>>> = (0..DEAL_PARTS).map(|_| Vec::new()).collect();
     for w in &mut workers {
-        deals.append(&mut w.deals);
+        for (all, mine) in
+            parts.iter_mut().zip(std::mem::replace(&mut w.deals, DealHashes::new()).parts)
+        {
+            all.extend(mine);
+        }
     }
-    let totals = merge(workers, ids.len(), problems);
-    if !deal_repeats_checked(file, opts, ids, deals, problems)? {
-        return Ok(None);
-    }
-    Ok(Some(totals))
+    let mut totals = merge(workers, ids.len(), problems);
+    let ok = deal_repeats_checked(file, opts, ids, parts, problems)?;
+    timings.merge = t.elapsed();
+    totals.timings = timings;
+    Ok(ok.then_some(totals))
+}
+
+fn bad_utf8(text: &[u8], at: usize, len: Option<usize>) -> DecodeError {
+    let (bytes, truncated) = match len {
+        Some(n) => (text[at..at + n].to_vec(), false),
+        None => (text[at..].to_vec(), true),
+    };
+    DecodeError { pos: at, encoding: Encoding::Utf8, bytes, truncated }
 }
 
 enum HeaderOutcome {
@@ -414,18 +665,11 @@ fn read_header(text: &[u8], delimiter: u8, problems: &mut Problems) -> HeaderOut
     }
 }
 
-/// Finds where records end without parsing them: after a `\n` that is not inside a quoted
-/// field. A quote opens a quoted field only at the start of a field (as the csv parser reads
-/// it); a doubled quote inside one is a literal quote.
+/// Calls `each` with the end of every record in `text` (just after its `\n`) until it returns
+/// `false`, without parsing: a `\n` ends a record unless it is inside a quoted cell. A quote
+/// opens a quoted cell only at the start of a cell (as the csv parser reads it); a doubled
+/// quote inside one is a literal quote.
 fn record_ends(text: &[u8], delimiter: u8, mut each: impl FnMut(usize) -> bool) {
-    if memchr::memchr(b'"', text).is_none() {
-        for i in memchr::memchr_iter(b'\n', text) {
-            if !each(i + 1) {
-                return;
-            }
-        }
-        return;
-    }
     let mut in_quotes = false;
     let mut skip_to = 0;
     for i in memchr::memchr2_iter(b'"', b'\n', text) {
@@ -466,10 +710,17 @@ fn last_record_end(text: &[u8], delimiter: u8) -> usize {
 fn piece_ends(text: &[u8], delimiter: u8, pieces: usize) -> Vec<usize> {
     const MIN_PIECE: usize = 1 << 16;
     let pieces = pieces.min(text.len() / MIN_PIECE).max(1);
+    let step = text.len() / pieces;
     let mut ends = Vec::with_capacity(pieces);
-    let mut k = 1;
-    if pieces > 1 {
-        let step = text.len() / pieces;
+    if memchr::memchr(b'"', text).is_none() {
+        for k in 1..pieces {
+            let from = (k * step).max(ends.last().copied().unwrap_or(0));
+            if let Some(i) = memchr::memchr(b'\n', &text[from..]) {
+                ends.push(from + i + 1);
+            }
+        }
+    } else if pieces > 1 {
+        let mut k = 1;
         record_ends(text, delimiter, |e| {
             if e >= k * step {
                 ends.push(e);
@@ -479,6 +730,7 @@ fn piece_ends(text: &[u8], delimiter: u8, pieces: usize) -> Vec<usize> {
         });
     }
     ends.retain(|&e| e < text.len());
+    ends.dedup();
     ends.push(text.len());
     ends
 }
@@ -506,19 +758,19 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
         stats.refused += w.stats.refused;
         problems.extend(w.problems);
         problems.note_dropped(FileKind::Forecasts, w.dropped);
-        for (name, ps) in w.names.iter().zip(w.sums) {
+        for (name, accs) in w.names.iter().zip(w.sums) {
             let g = index[&name[..]];
-            let Some(ps) = ps else { continue };
-            for i in 0..nodes {
-                if ps.n[i] == 0 {
+            let Some(accs) = accs else { continue };
+            for (i, acc) in accs.iter().enumerate() {
+                if acc.n == 0 {
                     continue;
                 }
-                let v = Exact::new(ps.m[i], u32::from(ps.s[i])).unwrap_or(Exact::ZERO);
+                let v = Exact::new(acc.m, u32::from(acc.s)).unwrap_or(Exact::ZERO);
                 match sums[g][i].checked_add(v) {
                     Some(s) => sums[g][i] = s,
                     None => overflow.push((g, i)),
                 }
-                counts[g][i] += ps.n[i];
+                counts[g][i] += acc.n;
             }
         }
     }
@@ -534,21 +786,47 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
         ));
     }
     let periods = names.iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect();
-    ForecastTotals { periods, sums, counts, stats }
+    ForecastTotals { periods, sums, counts, stats, timings: LoadTimings::default() }
 }
 
-/// Sorts the deal hashes; if any repeats, reads the file again to report the real repeats.
-/// Returns `false` if the second read failed on a problem already reported.
+/// The hashes that occur more than once in one partition: an open-addressing table twice the
+/// partition's size (the hashes are already uniform, so they index it directly).
+fn repeats_in(chunks: Vec<Vec<u64>>) -> Vec<u64> {
+    let n: usize = chunks.iter().map(Vec::len).sum();
+    let cap = (n * 2).next_power_of_two().max(16);
+    let mut table = vec![0u64; cap];
+    let mut out = Vec::new();
+    for chunk in chunks {
+        for h in chunk {
+            let h = h.max(1); // 0 marks an empty slot
+            let mut i = (h as usize) & (cap - 1);
+            loop {
+                if table[i] == 0 {
+                    table[i] = h;
+                    break;
+                }
+                if table[i] == h {
+                    out.push(h);
+                    break;
+                }
+                i = (i + 1) & (cap - 1);
+            }
+        }
+    }
+    out
+}
+
+/// Checks the deal hashes for repeats; if any, reads the file again to report the real
+/// repeats. Returns `false` if the second read failed on a problem already reported.
 fn deal_repeats_checked(
     file: &InputFile,
     opts: ReadOptions,
     ids: &IdIndex,
-    mut all: Vec<u64>,
+    parts: Vec<Vec<Vec<u64>>>,
     problems: &mut Problems,
 ) -> anyhow::Result<bool> {
-    all.par_sort_unstable();
-    let repeated: FxHashSet<u64> = all.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
-    drop(all);
+    let repeated: FxHashSet<u64> =
+        parts.into_par_iter().flat_map_iter(repeats_in).collect::<Vec<u64>>().into_iter().collect();
     if repeated.is_empty() {
         return Ok(true);
     }
@@ -578,7 +856,7 @@ fn deal_repeats_checked(
         let field = |k: usize| c.get(k).and_then(|i| rec.get(i)).unwrap_or(b"").trim_ascii();
         let (rep, period, deal) = (field(REP), field(PERIOD), field(DEAL));
         let Some(node) = ids.get(rep) else { continue };
-        if deal.is_empty() || !repeated.contains(&deal_hash(node, period, deal)) {
+        if deal.is_empty() || !repeated.contains(&deal_hash(node, period, deal).max(1)) {
             continue;
         }
         match first.entry((node, period.to_vec(), deal.to_vec())) {

@@ -81,10 +81,8 @@ pub(crate) struct ReadOptions {
     pub encoding: EncodingChoice,
 }
 
-/// A small file read whole: its header columns and its records with their line numbers.
+/// What reading a small file found besides its rows.
 pub(crate) struct Table {
-    pub columns: Columns,
-    pub records: Vec<(u64, csv::StringRecord)>,
     /// Rows skipped because every cell was empty.
     pub blank: u64,
 }
@@ -199,12 +197,14 @@ pub(crate) fn sniff_delimiter(text: &[u8]) -> u8 {
     }
 }
 
-/// Reads a small file whole and matches its header; `None` when a problem stops the file.
+/// Reads a small file whole, matches its header and hands each data record with its line to
+/// `each`; `None` when a problem stops the file.
 pub(crate) fn read_table(
     file: &InputFile,
     specs: &[ColumnSpec],
     opts: ReadOptions,
     problems: &mut Problems,
+    mut each: impl FnMut(u64, &csv::StringRecord, &Columns, &mut Problems),
 ) -> ReadResult<Table> {
     let Some(text) = read_text(file, opts, problems)? else { return Ok(None) };
     let mut rdr = csv::ReaderBuilder::new()
@@ -215,7 +215,6 @@ pub(crate) fn read_table(
         .from_reader(text.as_slice());
     let mut rec = csv::StringRecord::new();
     let mut header: Option<(u64, Columns)> = None;
-    let mut records = Vec::new();
     let mut blank = 0;
     loop {
         let line = rdr.position().line();
@@ -251,12 +250,12 @@ pub(crate) fn read_table(
                     problems.push(p);
                     continue;
                 }
-                records.push((line, rec.clone()));
+                each(line, &rec, cols, problems);
             }
         }
     }
     match header {
-        Some((_, columns)) => Ok(Some(Table { columns, records, blank })),
+        Some(_) => Ok(Some(Table { blank })),
         None => {
             let what =
                 if text.is_empty() { "the file is empty" } else { "the file has no header row" };
@@ -336,9 +335,12 @@ pub(crate) fn pack(
     if !problems.is_empty() {
         return Ok(None);
     }
+    let t = std::time::Instant::now();
     let Some((org, _)) = org::load(&files.org, opts, problems)? else { return Ok(None) };
     let ids = crate::model::IdIndex::new(&org);
+    let org_time = t.elapsed();
     let forecasts = forecasts::load(&files.forecasts, opts, &ids, only_period, problems)?;
+    let t = std::time::Instant::now();
     let confidence = match &files.confidence {
         Some(f) => confidence::load(f, opts, max_confidence, problems)?.map(|(rows, _)| rows),
         None => Some(Vec::new()),
@@ -347,10 +349,13 @@ pub(crate) fn pack(
         Some(f) => targets::load(f, opts, problems)?.map(|(rows, _)| rows),
         None => Some(Vec::new()),
     };
-    let (Some(forecasts), Some(confidence), Some(targets)) = (forecasts, confidence, targets)
+    let others_time = t.elapsed();
+    let (Some(mut forecasts), Some(confidence), Some(targets)) = (forecasts, confidence, targets)
     else {
         return Ok(None);
     };
+    forecasts.timings.org = org_time;
+    forecasts.timings.others = others_time;
     if forecasts.stats.read == 0 {
         problems.push(
             Problem::file(FileKind::Forecasts, "no forecast lines: the file has only its header")

@@ -20,17 +20,18 @@ pub(crate) fn load(
     opts: ReadOptions,
     problems: &mut Problems,
 ) -> ReadResult<(Vec<OrgRow>, u64)> {
-    let Some(t) = read_table(file, headers::ORG, opts, problems)? else { return Ok(None) };
-    let rows = t
-        .records
-        .iter()
-        .map(|(line, rec)| OrgRow {
-            id: cell(rec, &t.columns, 0).to_string(),
-            parent_id: cell(rec, &t.columns, 1).to_string(),
-            name: cell(rec, &t.columns, 2).to_string(),
-            level: cell(rec, &t.columns, 3).to_string(),
-            src: Source::new(file.kind, *line),
+    let mut rows = Vec::new();
+    let Some(t) = read_table(file, headers::ORG, opts, problems, |line, rec, cols, _| {
+        rows.push(OrgRow {
+            id: cell(rec, cols, 0).to_string(),
+            parent_id: cell(rec, cols, 1).to_string(),
+            name: cell(rec, cols, 2).to_string(),
+            level: cell(rec, cols, 3).to_string(),
+            src: Source::new(file.kind, line),
         })
-        .collect();
+    })?
+    else {
+        return Ok(None);
+    };
     Ok(Some((rows, t.blank)))
 }

@@ -20,22 +20,21 @@ pub(crate) fn load(
     opts: ReadOptions,
     problems: &mut Problems,
 ) -> ReadResult<(Vec<TargetRow>, u64)> {
-    let Some(t) = read_table(file, headers::TARGETS, opts, problems)? else { return Ok(None) };
-    let mut rows = Vec::with_capacity(t.records.len());
-    for (line, rec) in &t.records {
-        let src = Source::new(file.kind, *line);
-        let node_id = cell(rec, &t.columns, 0);
-        let period = cell(rec, &t.columns, 1);
-        let raw = cell(rec, &t.columns, 2);
+    let mut rows = Vec::new();
+    let read = read_table(file, headers::TARGETS, opts, problems, |line, rec, cols, problems| {
+        let src = Source::new(file.kind, line);
+        let node_id = cell(rec, &cols, 0);
+        let period = cell(rec, &cols, 1);
+        let raw = cell(rec, &cols, 2);
         let mut ok = true;
         if node_id.is_empty() {
-            problems.push(Problem::at(src, "empty cell").column(t.columns.label(0)));
+            problems.push(Problem::at(src, "empty cell").column(cols.label(0)));
             ok = false;
         }
         if period.is_empty() {
             problems.push(
                 Problem::at(src, "empty cell")
-                    .column(t.columns.label(1))
+                    .column(cols.label(1))
                     .hint("every target needs its period, e.g. 2026-Q4"),
             );
             ok = false;
@@ -50,9 +49,7 @@ pub(crate) fn load(
                     _ => e.hint(),
                 };
                 problems.push(
-                    Problem::at(src, cell_message(raw, &e))
-                        .column(t.columns.label(2))
-                        .maybe_hint(hint),
+                    Problem::at(src, cell_message(raw, &e)).column(cols.label(2)).maybe_hint(hint),
                 );
                 None
             }
@@ -65,6 +62,7 @@ pub(crate) fn load(
                 src,
             });
         }
-    }
+    })?;
+    let Some(t) = read else { return Ok(None) };
     Ok(Some((rows, t.blank)))
 }

@@ -5,7 +5,7 @@ pub(crate) mod csv;
 pub(crate) mod json;
 pub(crate) mod terminal;
 
-use crate::exact::write_units;
+use crate::exact::{format_units, write_units, UNITS_BUF};
 use crate::model::Pack;
 use crate::rollup::{Printed, Rollup, RATIO_SCALE};
 use anyhow::Context;
@@ -33,9 +33,8 @@ pub(crate) struct Money {
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut out = String::new();
-        write_units(&mut out, self.units, self.scale);
-        s.serialize_str(&out)
+        let mut buf = [0u8; UNITS_BUF];
+        s.serialize_str(format_units(&mut buf, self.units, self.scale))
     }
 }
 
