@@ -12,8 +12,8 @@ Rows are keyed by (period, node_id) and every one of the contract's 14 columns i
   * money (raw, forecast, adjusted, contribution, target, gap): at most 0.01 apart.  The engine
     allocates rounding residues so that its totals tie, while a peer rounds each cell on its
     own, so a cent either way is expected and counted, not failed;
-  * attainment: at most 0.0001 apart (the engine divides its printed forecast), and empty in
-    both or in neither.
+  * attainment: at most 0.0001 apart (both divide the exact forecast by the exact target and
+    round once, so they should be equal), and empty in both or in neither.
 
 Prints one summary line (cells compared, cells that differ by a cent) and exits 1 on any
 real disagreement (listing the first ones), 2 when a file cannot be read.
@@ -180,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         per_peer.append(f"{name} {cent}")
 
     share = f"{100 * tally.cent / tally.cells:.2f}%" if tally.cells else "0%"
-    verdict = "agree" if not tally.problems else f"DISAGREE ({len(tally.problems)} problems)"
+    n = len(tally.problems)
+    verdict = "agree" if not n else f"DISAGREE ({n} problem{'s' if n != 1 else ''})"
     print(f"{verdict}: {len(engine)} rows × {len(peers)} peer{'s' if len(peers) != 1 else ''}, "
           f"{tally.cells} numeric cells compared, {tally.cent} money cells differ by a cent ({share}; "
           f"{', '.join(per_peer)}), {tally.ratio} attainments by 0.0001")

@@ -23,9 +23,9 @@ every printed cell of ROLLUP_CSV is judged against it:
 5. confidence is the exact multiplier in its shortest form (0.9, 1, 1.25) and
    reviewed is true/false as expected (the root is not judged);
 6. target is the rounded target, gap = printed forecast - printed target
-   exactly, attainment = printed forecast / printed target at 4 decimals with
+   exactly, attainment = exact forecast / exact target at 4 decimals with
    the same rounding mode; all three are empty without a target, and
-   attainment is empty where the printed target is zero.
+   attainment is empty where the target is zero.
 
 Exit status: 0 when everything holds (a one-line summary is printed), 1 with
 the list of failures otherwise, 2 when the pack itself is invalid or the file
@@ -221,16 +221,18 @@ def check(pack: reference.Pack, header: list[str], printed_rows: list[dict[str, 
         if gap is not None and gap != forecast - target:
             ck.fail(6, f"{where}: gap {gcell} != forecast {row['forecast']} - target {tcell} "
                        f"= {forecast - target}")
-        if target == 0:
+        if exp.target == 0:
             if acell != "":
                 ck.fail(6, f"{where}: attainment {acell!r} should be empty (target is zero)")
             continue
-        want = reference.ROUNDING_CTX.divide(forecast, target).quantize(
+        # attainment is a ratio of the exact values, rounded once (the gap, which is money,
+        # is the printed forecast minus the printed target so that the row ties).
+        want = reference.ROUNDING_CTX.divide(exp.forecast, exp.target).quantize(
             Decimal("0.0001"), rounding=reference.ROUNDING_MODES[ck.rounding],
             context=reference.ROUNDING_CTX)
         if not ck.ratio_re.match(acell) or Decimal(acell) != want:
             ck.fail(6, f"{where}: attainment {acell!r}, expected {want} "
-                       f"(= {row['forecast']} / {tcell} at 4 decimals)")
+                       f"(= exact forecast / exact target at 4 decimals)")
 
     # ---- 4. ties, on the printed values
     for period in pack.periods:

@@ -142,6 +142,18 @@ impl Exact {
         Some((q, (r as u128) * (POW10[(MAX_SCALE - d) as usize] as u128)))
     }
 
+    pub(crate) fn is_zero(self) -> bool {
+        self.m == 0
+    }
+
+    /// `self / other` rounded to `digits` decimals, in units of `10^-digits`; `None` for a zero
+    /// divisor or a quotient that cannot be computed within 128 bits.
+    pub(crate) fn ratio_units(self, other: Exact, digits: u32, mode: Rounding) -> Option<i128> {
+        let (a, b) = (self.normalized(), other.normalized());
+        let s = a.s.max(b.s);
+        div_round(a.mantissa_at(s)?, b.mantissa_at(s)?, digits, mode)
+    }
+
     /// Compares by whole part, then by fraction: neither step can overflow, whatever the scales.
     fn cmp_exact(self, other: Exact) -> Ordering {
         let split = |e: Exact| e.floor_units(0).unwrap_or((e.m, 0));
@@ -315,6 +327,9 @@ mod tests {
         assert_eq!(div_round(-2, 3, 4, Rounding::HalfUp), Some(-6667));
         assert_eq!(div_round(1, 8, 2, Rounding::HalfEven), Some(12));
         assert_eq!(div_round(1, 0, 4, Rounding::HalfUp), None);
+        assert_eq!(x("-7.775").ratio_units(x("3.333"), 4, Rounding::HalfUp), Some(-23327));
+        assert_eq!(x("176.011").ratio_units(x("200"), 4, Rounding::HalfUp), Some(8801));
+        assert_eq!(x("1").ratio_units(x("0"), 4, Rounding::HalfUp), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! confidence of 1 makes `adjusted` equal `forecast`), the allocation moves them last, so that
 //! they print the same whenever possible.
 
-use crate::exact::{div_round, Exact, Rounding};
+use crate::exact::{Exact, Rounding};
 use crate::model::{NodeIx, Pack, PeriodInputs, Tree};
 use crate::problem::{quoted, Problem, Problems};
 use rayon::prelude::*;
@@ -333,11 +333,18 @@ fn printed_pass(
             .forecast
             .floor_units(scale)
             .ok_or_else(|| too_big(pack, inputs, v, "forecast"))?;
-        let mut prefer = Vec::with_capacity(4);
-        if v != root && exact[i].confidence.is_one() {
+        // What the group adds up to before anything moves: printing that moves no child.
+        let natural: i128 = items.iter().map(|it| it.value).sum();
+        let natural = (natural == floor || natural == floor + 1).then_some(natural);
+        let plain = round(exact[i].forecast, v, "forecast")?;
+        let mut prefer = Vec::with_capacity(5);
+        if v == root {
+            prefer.push(plain);
+        } else if exact[i].confidence.is_one() {
             prefer.push(out[i].adjusted);
         }
-        prefer.extend([round(exact[i].forecast, v, "forecast")?, floor, floor + 1]);
+        prefer.extend(natural);
+        prefer.extend([plain, floor, floor + 1]);
         let forecast = prefer.iter().copied().find(|x| (lo..=hi).contains(x)).unwrap_or(lo);
         out[i].forecast = forecast;
         if !allocate(forecast, &mut items) {
@@ -392,13 +399,21 @@ fn printed_pass(
         out[i].own_contribution = items[items.len() - 1].value;
     }
 
-    // target, gap and attainment, from the printed forecast so that each row checks by hand.
+    // target and gap: the gap is printed forecast − printed target, so that each row checks
+    // by hand. attainment is a ratio, not money: it is the exact forecast over the exact
+    // target, rounded once.
     for (v, p) in out.iter_mut().enumerate() {
         if let Some(t) = inputs.target[v] {
-            let t = round(t, v as NodeIx, "target")?;
-            p.target = Some(t);
-            p.gap = Some(p.forecast - t);
-            p.attainment = div_round(p.forecast, t, RATIO_SCALE, mode);
+            let node = v as NodeIx;
+            let printed = round(t, node, "target")?;
+            p.target = Some(printed);
+            p.gap = Some(p.forecast - printed);
+            p.attainment = if t.is_zero() {
+                None
+            } else {
+                let r = exact[v].forecast.ratio_units(t, RATIO_SCALE, mode);
+                Some(r.ok_or_else(|| too_big(pack, inputs, node, "attainment"))?)
+            };
         }
     }
     Ok(out)

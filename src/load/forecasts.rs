@@ -16,8 +16,8 @@
 //! never cause a false error.
 
 use super::encoding::{DecodeError, Encoding, ReadError, TextReader};
-use super::number::{cell_message, parse_amount, NumberError};
-use super::{check_width, decode_problem, headers, io_error, InputFile, ReadOptions};
+use super::number::{cell_message, parse_amount_parts, NumberError};
+use super::{check_width, decode_problem, headers, io_error, record_lines, InputFile, ReadOptions};
 use crate::exact::{Exact, POW10};
 use crate::model::{prefetch, short_key, IdIndex};
 use crate::problem::{quoted, FileKind, Problem, Problems, Source, KEEP_PER_FILE};
@@ -245,46 +245,56 @@ impl Worker {
     fn parse_plain(&mut self, piece: &[u8], ctx: &Ctx) {
         let mut fields = std::mem::take(&mut self.fields);
         let mut batch = std::mem::take(&mut self.batch);
-        let mut start = 0;
         let mut line: u64 = 1;
-        while start < piece.len() {
-            let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |i| start + i);
-            let text = &piece[start..end];
-            if !text.is_empty() {
-                fields.clear();
-                let mut from = start;
-                for i in memchr::memchr_iter(ctx.delimiter, text) {
-                    fields.push((from, start + i));
-                    from = start + i + 1;
-                }
-                fields.push((from, end));
-                let cell = |i: usize| fields.get(i).map_or(&b""[..], |&(a, b)| &piece[a..b]);
+        let mut line_start = 0;
+        let mut from = 0;
+        fields.clear();
+        // One pass over the piece finds every delimiter and line end.
+        let ends =
+            memchr::memchr2_iter(ctx.delimiter, b'\n', piece).chain(std::iter::once(piece.len()));
+        for i in ends {
+            let at_end = i == piece.len();
+            if !at_end && piece[i] == ctx.delimiter {
+                fields.push((from, i));
+                from = i + 1;
+                continue;
+            }
+            if at_end && line_start == piece.len() {
+                break;
+            }
+            // `i` ends a line (or the piece).
+            if i > line_start {
+                fields.push((from, i));
+                let cell = |k: usize| fields.get(k).map_or(&b""[..], |&(a, b)| &piece[a..b]);
                 if let Some(p) = self.screen(fields.len(), &cell, line, 1, ctx) {
                     let range = |k: usize| {
                         let (a, b) =
-                            ctx.cols.get(k).and_then(|i| fields.get(i).copied()).unwrap_or((0, 0));
+                            ctx.cols.get(k).and_then(|c| fields.get(c).copied()).unwrap_or((0, 0));
                         trim_range(piece, a, b)
                     };
                     let rep = range(REP);
                     let key = short_key(&piece[rep.0..rep.1]);
                     ctx.ids.prefetch(key);
-                    batch.push(Pending {
+                    let item = Pending {
                         line: p,
                         rep,
                         period: range(PERIOD),
                         amount: range(AMOUNT),
                         deal: range(DEAL),
                         key,
-                    });
+                    };
+                    batch.push(item);
                     if batch.len() == BATCH {
                         self.flush(piece, &mut batch, ctx);
                     }
                 }
             }
-            if end < piece.len() {
+            fields.clear();
+            if !at_end {
                 line += 1;
             }
-            start = end + 1;
+            line_start = i + 1;
+            from = i + 1;
         }
         self.flush(piece, &mut batch, ctx);
         self.piece_lines = line - 1;
@@ -320,20 +330,17 @@ impl Worker {
             .from_reader(piece);
         let mut rec = csv::ByteRecord::new();
         loop {
-            let line = rdr.position().line();
+            let before = rdr.position().clone();
             match rdr.read_byte_record(&mut rec) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    self.problem(Problem::at(
-                        Source::new(FileKind::Forecasts, line),
-                        e.to_string(),
-                    ));
+                    let src = Source::new(FileKind::Forecasts, before.line());
+                    self.problem(Problem::at(src, e.to_string()));
                     break;
                 }
             }
-            let line = rec.position().map_or(line, |p| p.line());
-            let spans = rdr.position().line().saturating_sub(line);
+            let (line, spans) = record_lines(&before, rdr.position(), piece);
             let cell = |i: usize| rec.get(i).unwrap_or(b"");
             if self.screen(rec.len(), &cell, line, spans, ctx).is_some() {
                 let field = |k: usize| ctx.cols.get(k).map_or(&b""[..], cell).trim_ascii();
@@ -405,17 +412,17 @@ impl Worker {
             );
             ok = false;
         }
-        // Cells are slices of checked UTF-8 text cut at ASCII delimiters, so this never fails.
-        let amount_text = std::str::from_utf8(amount).unwrap_or("\u{fffd}");
-        let value = match parse_amount(amount_text) {
+        let value = match parse_amount_parts(amount) {
             Ok(v) => Some(v),
             Err(e) => {
+                // Cells are slices of checked UTF-8 text cut at ASCII delimiters.
+                let amount_text = String::from_utf8_lossy(amount);
                 let hint = match e {
                     NumberError::NotANumber => Some("write the amount as a number, e.g. 12345.67"),
                     _ => e.hint(),
                 };
                 self.problem(
-                    Problem::at(src, cell_message(amount_text, &e))
+                    Problem::at(src, cell_message(&amount_text, &e))
                         .column(ctx.cols.label(AMOUNT))
                         .maybe_hint(hint),
                 );
@@ -432,7 +439,7 @@ impl Worker {
             self.stats.other_period += 1;
             return;
         };
-        if sums[node as usize].add(value.mantissa(), value.scale()) {
+        if sums[node as usize].add(value.0, value.1) {
             self.stats.used += 1;
         } else {
             self.problem(
@@ -637,19 +644,20 @@ fn read_header(text: &[u8], delimiter: u8, problems: &mut Problems) -> HeaderOut
         .from_reader(text);
     let mut rec = csv::StringRecord::new();
     loop {
-        let line = rdr.position().line();
+        let before = rdr.position().clone();
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => return HeaderOutcome::NotYet,
             Err(e) => {
-                problems.push(Problem::at(Source::new(FileKind::Forecasts, line), e.to_string()));
+                let src = Source::new(FileKind::Forecasts, before.line());
+                problems.push(Problem::at(src, e.to_string()));
                 return HeaderOutcome::Bad;
             }
         }
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let line = rec.position().map_or(line, |p| p.line());
+        let (line, _) = record_lines(&before, rdr.position(), text);
         let cells: Vec<&str> = rec.iter().collect();
         return match headers::match_headers(FileKind::Forecasts, line, &cells, headers::FORECASTS) {
             Ok(columns) => HeaderOutcome::Found {
@@ -840,8 +848,12 @@ fn deal_repeats_checked(
     let mut rec = csv::ByteRecord::new();
     let mut cols: Option<headers::Columns> = None;
     let mut first: FxHashMap<(u32, Vec<u8>, Vec<u8>), u64> = FxHashMap::default();
-    while rdr.read_byte_record(&mut rec)? {
-        let line = rec.position().map_or(0, |p| p.line());
+    loop {
+        let before = rdr.position().clone();
+        if !rdr.read_byte_record(&mut rec)? {
+            break;
+        }
+        let (line, _) = record_lines(&before, rdr.position(), &text);
         if rec.iter().all(|f| f.trim_ascii().is_empty()) {
             continue;
         }
@@ -881,4 +893,180 @@ fn deal_repeats_checked(
         }
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::org::OrgRow;
+    use crate::load::InputData;
+    use proptest::prelude::*;
+
+    /// Where the csv crate itself says each record ends.
+    fn csv_record_ends(text: &[u8]) -> Vec<usize> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .flexible(true)
+            .from_reader(text);
+        let mut rec = csv::ByteRecord::new();
+        let mut ends = Vec::new();
+        while rdr.read_byte_record(&mut rec).unwrap() {
+            let end = rdr.position().byte() as usize;
+            if end > 0 && text[end - 1] == b'\n' {
+                ends.push(end);
+            }
+        }
+        ends
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9 .¥-]{0,6}",
+            "\"[a-z,\n\r ]{0,6}\"",
+            "\"[a-z]{0,3}\"\"[a-z,\n]{0,3}\"",
+            "[a-z]{1,3}\"[a-z]{0,2}",
+        ]
+    }
+
+    fn csv_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::collection::vec(cell(), 1..5), 1..30).prop_map(|rows| {
+            rows.iter()
+                .map(|r| r.join(",") + if r.len() % 2 == 0 { "\r\n" } else { "\n" })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn record_ends_agree_with_the_csv_parser(text in csv_text()) {
+            let bytes = text.as_bytes();
+            let mut ours = Vec::new();
+            record_ends(bytes, b',', |e| { ours.push(e); true });
+            // Every record end the parser sees is found; any other cut ends a blank line, which
+            // the parser skips, so cutting there is just as safe.
+            let theirs = csv_record_ends(bytes);
+            for e in &theirs {
+                prop_assert!(ours.contains(e), "missed the record end at {}", e);
+            }
+            for e in ours.iter().filter(|e| !theirs.contains(e)) {
+                let line_start = bytes[..e - 1].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                prop_assert!(bytes[line_start..e - 1].iter().all(|&b| b == b'\r'), "cut at {} is inside a record", e);
+            }
+        }
+    }
+
+    fn row(id: &str, parent: &str) -> OrgRow {
+        OrgRow {
+            id: id.into(),
+            parent_id: parent.into(),
+            name: String::new(),
+            level: String::new(),
+            src: Source::new(FileKind::Org, 2),
+        }
+    }
+
+    fn load_with(text: &'static [u8], threads: usize) -> (ForecastTotals, Vec<String>) {
+        let ids = IdIndex::new(&[row("CN", ""), row("R1", "CN"), row("R2", "CN")]);
+        let file = InputFile {
+            kind: FileKind::Forecasts,
+            display: "forecasts.csv".into(),
+            data: InputData::Embedded(text),
+        };
+        let opts = ReadOptions { encoding: crate::load::encoding::EncodingChoice::Auto };
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let mut problems = Problems::default();
+            let totals = load(&file, opts, &ids, None, &mut problems).unwrap().unwrap_or_default();
+            problems.finish();
+            let names = |k: FileKind| k.file_name().to_string();
+            let text = problems.render(&names);
+            (totals, text.lines().map(str::to_string).collect())
+        })
+    }
+
+    /// A file big enough to be cut into many pieces, with quoted cells holding commas, line
+    /// breaks and doubled quotes, ragged rows, blank lines, CRLF, and bad amounts.
+    fn tricky_file() -> &'static [u8] {
+        let mut s = String::from("rep_id,period,amount,deal_id,note\n");
+        for i in 0..40_000u32 {
+            let rep = if i % 2 == 0 { "R1" } else { "R2" };
+            match i % 97 {
+                0 => s.push_str(&format!(
+                    "{rep},2026-Q1,\"1,{:03}.5\",D{i},\"multi\nline, \"\"quoted\"\"\"\r\n",
+                    i % 1000
+                )),
+                1 => s.push_str("\n"),
+                2 => s.push_str(&format!("{rep},2026-Q1,oops,D{i},x\n")),
+                3 => s.push_str(&format!("{rep},2026-Q2,7,D{i}\n")),
+                _ => s.push_str(&format!(
+                    "{rep},2026-Q{},{}.{:02},D{i},n\n",
+                    1 + i % 2,
+                    i % 5000,
+                    i % 100
+                )),
+            }
+        }
+        Box::leak(s.into_bytes().into_boxed_slice())
+    }
+
+    #[test]
+    fn chunked_parallel_reading_equals_one_thread() {
+        let text = tricky_file();
+        let (one, p1) = load_with(text, 1);
+        for threads in [2, 3, 8] {
+            let (many, pn) = load_with(text, threads);
+            assert_eq!(many.periods, one.periods);
+            assert_eq!(many.sums, one.sums, "{threads} threads");
+            assert_eq!(many.counts, one.counts);
+            assert_eq!(many.stats, one.stats);
+            assert_eq!(pn, p1, "{threads} threads");
+        }
+        assert_eq!(one.stats.read, 40_000 - 413);
+        assert!(
+            p1.iter().any(|l| l.starts_with("forecasts.csv:5: amount: \"oops\"")),
+            "{:?}",
+            &p1[..4]
+        );
+        assert!(
+            p1.iter().any(|l| l.starts_with("forecasts.csv:6: the row has 4 fields")),
+            "{:?}",
+            &p1[..4]
+        );
+    }
+
+    #[test]
+    fn plain_and_quoted_tokenizers_agree() {
+        let text = b"rep_id,period,amount\nR1,2026-Q1, 5.5 \r\n\nR2,2026-Q1,x\n ,,\nR1,2026-Q1\nR9,2026-Q1,1\nR2,2026-Q1,3,extra\nR1,2026-Q1,2";
+        let ids = IdIndex::new(&[row("CN", ""), row("R1", "CN"), row("R2", "CN")]);
+        let cols = headers::match_headers(
+            FileKind::Forecasts,
+            1,
+            &["rep_id", "period", "amount"],
+            headers::FORECASTS,
+        )
+        .unwrap();
+        let ctx =
+            Ctx { ids: &ids, cols: &cols, only_period: None, delimiter: b',', check_utf8: true };
+        let body = &text[21..];
+        let (mut a, mut b) = (Worker::new(), Worker::new());
+        a.parse_plain(body, &ctx);
+        b.parse_quoted(body, &ctx);
+        assert_eq!(a.stats, b.stats);
+        let sorted = |w: &Worker| {
+            let mut p = w.problems.clone();
+            p.sort_by_key(|p| p.line);
+            p
+        };
+        assert_eq!(sorted(&a), sorted(&b));
+        assert_eq!(a.piece_lines, b.piece_lines);
+        let sums = |w: &Worker| {
+            w.sums
+                .iter()
+                .map(|s| s.as_ref().map(|v| v.iter().map(|x| (x.m, x.s, x.n)).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sums(&a), sums(&b));
+        assert_eq!(a.stats.read, 6);
+    }
 }

@@ -217,16 +217,16 @@ pub(crate) fn read_table(
     let mut header: Option<(u64, Columns)> = None;
     let mut blank = 0;
     loop {
-        let line = rdr.position().line();
+        let before = rdr.position().clone();
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                problems.push(Problem::at(Source::new(file.kind, line), e.to_string()));
+                problems.push(Problem::at(Source::new(file.kind, before.line()), e.to_string()));
                 return Ok(None);
             }
         }
-        let line = rec.position().map_or(line, |p| p.line());
+        let (line, spans) = record_lines(&before, rdr.position(), &text);
         if rec.iter().all(|f| f.trim().is_empty()) {
             if header.is_some() {
                 blank += 1;
@@ -245,7 +245,6 @@ pub(crate) fn read_table(
                 }
             }
             Some((_, cols)) => {
-                let spans = rdr.position().line().saturating_sub(line);
                 if let Some(p) = check_width(file.kind, line, rec.len(), cols.width, spans) {
                     problems.push(p);
                     continue;
@@ -266,6 +265,22 @@ pub(crate) fn read_table(
             Ok(None)
         }
     }
+}
+
+/// The line a record starts on and how many lines it touches, from the reader's positions
+/// before and after it. (The csv reader's own record position points at the blank lines it
+/// skipped before the record, not at the record.)
+pub(crate) fn record_lines(
+    before: &csv::Position,
+    after: &csv::Position,
+    text: &[u8],
+) -> (u64, u64) {
+    let from = before.byte() as usize;
+    let skipped = text.get(from..).map_or(0, |t| t.iter().take_while(|&&b| b == b'\n').count());
+    let start = before.line() + skipped as u64;
+    let end = after.byte() as usize;
+    let last_line = after.line() - u64::from(end > 0 && text.get(end - 1) == Some(&b'\n'));
+    (start, last_line.saturating_sub(start) + 1)
 }
 
 /// A row with more or fewer fields than the header: usually an unquoted comma inside a value

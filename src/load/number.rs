@@ -84,10 +84,20 @@ pub(crate) fn cell_message(raw: &str, e: &NumberError) -> String {
     }
 }
 
+/// [`parse_amount`] for the forecast hot path: the cell's bytes to `(mantissa, scale)`. Plain
+/// numbers never allocate or build a `Decimal`; anything else takes the full path.
+pub(crate) fn parse_amount_parts(cell: &[u8]) -> Result<(i128, u32), NumberError> {
+    if let Some(parts) = fast_parts(cell) {
+        return Ok(parts);
+    }
+    let text = std::str::from_utf8(cell).map_err(|_| NumberError::NotANumber)?;
+    parse_amount(text).map(|d| (d.mantissa(), d.scale()))
+}
+
 /// Parses money: see the module docs for what is accepted.
 pub(crate) fn parse_amount(cell: &str) -> Result<Decimal, NumberError> {
-    if let Some(d) = fast_plain(cell.as_bytes()) {
-        return Ok(d);
+    if let Some((m, s)) = fast_parts(cell.as_bytes()) {
+        return Decimal::try_from_i128_with_scale(m, s).map_err(|_| NumberError::TooManyDigits);
     }
     let text = normalize(cell);
     let mut t = text.as_str();
@@ -187,8 +197,9 @@ pub(crate) fn parse_confidence(cell: &str) -> Result<Decimal, NumberError> {
     Ok(d.normalize())
 }
 
-/// The common case, `-?digits(.digits)?` in ASCII with no spaces, without allocating.
-fn fast_plain(b: &[u8]) -> Option<Decimal> {
+/// The common case, `-?digits(.digits)?` in ASCII with no spaces and at most 28 digits, as
+/// `(mantissa, scale)`, without allocating.
+fn fast_parts(b: &[u8]) -> Option<(i128, u32)> {
     let (neg, body) = match b.first()? {
         b'-' => (true, &b[1..]),
         _ => (false, b),
@@ -207,8 +218,7 @@ fn fast_plain(b: &[u8]) -> Option<Decimal> {
             _ => return None,
         }
     }
-    let d = Decimal::try_from_i128_with_scale(if neg { -m } else { m }, scale.unwrap_or(0)).ok()?;
-    Some(d)
+    Some((if neg { -m } else { m }, scale.unwrap_or(0)))
 }
 
 /// Trims surrounding white space and maps full-width digits and punctuation to ASCII.
@@ -361,6 +371,16 @@ mod tests {
     #[test]
     fn keeps_the_scale_as_written() {
         assert_eq!(parse_amount("1.50").unwrap().scale(), 2);
+    }
+
+    #[test]
+    fn the_byte_path_agrees_with_the_text_path() {
+        for cell in
+            ["1234", "-12.30", "¥1,234.56", "(5)", "0.001", "１２", " 7 ", "abc", "1.2E3", ""]
+        {
+            let text = parse_amount(cell).map(|d| (d.mantissa(), d.scale()));
+            assert_eq!(parse_amount_parts(cell.as_bytes()), text, "{cell:?}");
+        }
     }
 
     #[test]

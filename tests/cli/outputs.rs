@@ -115,7 +115,7 @@ fn scale_and_rounding_flags_change_the_printed_values_only() {
     assert!(csv.contains("2026-Q4,CN,National,national,,0,205.010,176.011,1,176.011,176.011,200.000,-23.989,0.8801,"), "{csv}");
     let o = run_in(&fixture("handcalc"), &["run", ".", "--format", "csv", "--scale", "0"]);
     assert!(
-        text(&o.stdout).contains(",0,205,176,1,176,176,200,-24,0.8800,"),
+        text(&o.stdout).contains(",0,205,176,1,176,176,200,-24,0.8801,"),
         "{}",
         text(&o.stdout)
     );
