@@ -15,6 +15,7 @@ mod rollup;
 mod validate;
 
 use clap::Parser;
+
 use config::{Config, Mode};
 use problem::Problems;
 use report::Format;
@@ -101,39 +102,34 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Done);
     }
 
-    let files = match &config.out {
-        Some(_) => {
-            let (csv, json) = rayon::join(
-                || report::csv::render(&pack, &rollup, config.bom),
-                || report::json::render(&pack, &rollup),
-            );
-            vec![("rollup.csv", csv?), ("rollup.json", json?)]
-        }
-        None => Vec::new(),
-    };
-    let stdout = match config.format {
-        Format::Table => {
-            let banner = config.demo.then_some(config::DEMO_BANNER);
-            report::terminal::render(&pack, &rollup, config.terminal, banner).into_bytes()
-        }
-        Format::Csv => match files.first() {
-            Some((_, bytes)) => bytes.clone(),
-            None => report::csv::render(&pack, &rollup, config.bom)?,
-        },
-        Format::Json => match files.get(1) {
-            Some((_, bytes)) => bytes.clone(),
-            None => report::json::render(&pack, &rollup)?,
-        },
-    };
-    clock.lap("render");
+    // Files first: a closed stdout (`| head`) must not stop them being written.
     if let Some(dir) = &config.out {
-        report::write_outputs(dir, &files, &config.input_paths())?;
+        let csv = |w: &mut dyn Write| report::csv::render(&pack, &rollup, config.bom, w);
+        let json = |w: &mut dyn Write| report::json::render(&pack, &rollup, w);
+        report::write_outputs(
+            dir,
+            &[("rollup.csv", &csv), ("rollup.json", &json)],
+            &config.input_paths(),
+        )?;
+        clock.lap("write");
     }
-    clock.lap("write");
-    if config.demo && config.format != Format::Table {
-        eprintln!("{}", config::DEMO_BANNER);
+    if config.format == Format::Table {
+        let banner = config.demo.then_some(config::DEMO_BANNER);
+        let table = report::terminal::render(&pack, &rollup, config.terminal, banner);
+        clock.lap("render");
+        std::io::stdout().lock().write_all(table.as_bytes())?;
+    } else {
+        if config.demo {
+            eprintln!("{}", config::DEMO_BANNER);
+        }
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        match config.format {
+            Format::Csv => report::csv::render(&pack, &rollup, config.bom, &mut out)?,
+            _ => report::json::render(&pack, &rollup, &mut out)?,
+        }
+        out.flush()?;
+        clock.lap("render");
     }
-    std::io::stdout().lock().write_all(&stdout)?;
     clock.finish();
     Ok(ExitStatus::Done)
 }
@@ -152,7 +148,19 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// `--timings`: the wall time of each stage, on stderr.
+/// The process's peak resident memory so far (Linux), in MiB.
+fn peak_rss_mib() -> Option<u64> {
+    status_mib("VmHWM:")
+}
+
+fn status_mib(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
+/// `--timings`: the wall time of each stage (and the peak memory so far), on stderr.
 struct Timings {
     on: bool,
     start: Instant,
@@ -168,7 +176,14 @@ impl Timings {
     fn lap(&mut self, stage: &str) {
         if self.on {
             let now = Instant::now();
-            eprintln!("timing: {stage:<20} {:>9.1} ms", (now - self.last).as_secs_f64() * 1e3);
+            let ms = (now - self.last).as_secs_f64() * 1e3;
+            match peak_rss_mib() {
+                Some(peak) => {
+                    let now = status_mib("VmRSS:").unwrap_or(0);
+                    eprintln!("timing: {stage:<20} {ms:>9.1} ms   memory {now:>5} MiB, peak {peak:>5} MiB")
+                }
+                None => eprintln!("timing: {stage:<20} {ms:>9.1} ms"),
+            }
             self.last = now;
         }
     }

@@ -61,10 +61,12 @@ pub(crate) struct Printed {
     pub attainment: Option<i128>,
 }
 
-/// One period's roll-up.
+/// One period's roll-up. The exact values are dropped once printed (at 100,000 reps they
+/// would be the largest thing in memory); the confidences are kept for display.
 #[derive(Debug)]
 pub(crate) struct PeriodRollup {
-    pub exact: Vec<ExactRow>,
+    /// The confidence of each node, normalized (1 for the root and where none was given).
+    pub confidence: Vec<Exact>,
     pub printed: Vec<Printed>,
 }
 
@@ -115,7 +117,8 @@ fn period(
 ) -> Result<PeriodRollup, Problem> {
     let exact = exact_pass(pack, inputs)?;
     let printed = printed_pass(pack, inputs, &exact, opts)?;
-    Ok(PeriodRollup { exact, printed })
+    let confidence = exact.iter().map(|e| e.confidence).collect();
+    Ok(PeriodRollup { confidence, printed })
 }
 
 fn exact_pass(pack: &Pack, inputs: &PeriodInputs) -> Result<Vec<ExactRow>, Problem> {

@@ -33,12 +33,12 @@ pub(crate) fn load(
         problems,
         |line, rec, cols, problems| {
             let src = Source::new(file.kind, line);
-            let subject_id = cell(rec, &cols, 0);
+            let subject_id = cell(rec, cols, 0);
             if subject_id.is_empty() {
                 problems.push(Problem::at(src, "empty cell").column(cols.label(0)));
                 return;
             }
-            let raw = cell(rec, &cols, 3);
+            let raw = cell(rec, cols, 3);
             let label = cols.label(3);
             let confidence = match parse_confidence(raw) {
                 Ok(c) => c,
@@ -88,10 +88,10 @@ pub(crate) fn load(
             }
             rows.push(ConfidenceRow {
                 subject_id: subject_id.to_string(),
-                reviewer_id: cell(rec, &cols, 1).to_string(),
-                period: cell(rec, &cols, 2).to_string(),
+                reviewer_id: cell(rec, cols, 1).to_string(),
+                period: cell(rec, cols, 2).to_string(),
                 confidence,
-                note: cell(rec, &cols, 4).to_string(),
+                note: cell(rec, cols, 4).to_string(),
                 src,
             });
         },

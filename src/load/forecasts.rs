@@ -106,29 +106,57 @@ impl Acc {
 }
 
 const DEAL_PARTS: usize = 256;
-const DEAL_CHUNK: usize = 4096;
+/// Hashes per slab: 32 MiB, always its own mapping in glibc's malloc, so the memory goes back
+/// to the system as soon as the check is done (smaller allocations would stay resident in the
+/// parsing threads' malloc arenas, out of reach of the stages that run next).
+const SLAB: usize = 4 << 20;
+/// Hashes per block: a partition is a list of blocks inside the slabs.
+const DEAL_BLOCK: usize = 1024;
 
-/// 64-bit deal hashes, partitioned by their top byte, in fixed-size chunks (no doubling, so no
-/// copy of ten million hashes while they grow).
+/// 64-bit deal hashes, partitioned by their top byte. Blocks of each partition are carved out of
+/// big slabs: nothing is copied while they grow, and a half-filled block costs at most 8 KiB.
 struct DealHashes {
-    parts: Vec<Vec<Vec<u64>>>,
+    slabs: Vec<Vec<u64>>,
+    /// Per partition, its blocks as (slab, start); every block is full but the last.
+    parts: Vec<Vec<(u32, u32)>>,
+    /// Entries in each partition's last block.
+    fill: Vec<u32>,
 }
 
 impl DealHashes {
     fn new() -> DealHashes {
-        DealHashes { parts: (0..DEAL_PARTS).map(|_| Vec::new()).collect() }
+        DealHashes {
+            slabs: Vec::new(),
+            parts: (0..DEAL_PARTS).map(|_| Vec::new()).collect(),
+            fill: vec![0; DEAL_PARTS],
+        }
     }
 
     fn push(&mut self, h: u64) {
-        let part = &mut self.parts[(h >> 56) as usize];
-        match part.last_mut() {
-            Some(chunk) if chunk.len() < DEAL_CHUNK => chunk.push(h),
-            _ => {
-                let mut chunk = Vec::with_capacity(DEAL_CHUNK);
-                chunk.push(h);
-                part.push(chunk);
+        let p = (h >> 56) as usize;
+        if self.parts[p].is_empty() || self.fill[p] as usize == DEAL_BLOCK {
+            if self.slabs.last().is_none_or(|s| s.len() + DEAL_BLOCK > SLAB) {
+                self.slabs.push(Vec::with_capacity(SLAB));
             }
+            let s = self.slabs.len() - 1;
+            let slab = &mut self.slabs[s];
+            let start = slab.len();
+            slab.resize(start + DEAL_BLOCK, 0);
+            self.parts[p].push((s as u32, start as u32));
+            self.fill[p] = 0;
         }
+        let (s, start) = self.parts[p][self.parts[p].len() - 1];
+        self.slabs[s as usize][start as usize + self.fill[p] as usize] = h;
+        self.fill[p] += 1;
+    }
+
+    /// The hashes of partition `p`, block by block.
+    fn part(&self, p: usize) -> impl Iterator<Item = &[u64]> + Clone {
+        let blocks = &self.parts[p];
+        blocks.iter().enumerate().map(move |(k, &(s, start))| {
+            let len = if k + 1 == blocks.len() { self.fill[p] as usize } else { DEAL_BLOCK };
+            &self.slabs[s as usize][start as usize..start as usize + len]
+        })
     }
 }
 
@@ -606,16 +634,10 @@ pub(crate) fn load(
         return Ok(None);
     }
     let t = Instant::now();
-    let mut parts: Vec<Vec<Vec<u64>>> = (0..DEAL_PARTS).map(|_| Vec::new()).collect();
-    for w in &mut workers {
-        for (all, mine) in
-            parts.iter_mut().zip(std::mem::replace(&mut w.deals, DealHashes::new()).parts)
-        {
-            all.extend(mine);
-        }
-    }
+    let deals: Vec<DealHashes> =
+        workers.iter_mut().map(|w| std::mem::replace(&mut w.deals, DealHashes::new())).collect();
     let mut totals = merge(workers, ids.len(), problems);
-    let ok = deal_repeats_checked(file, opts, ids, parts, problems)?;
+    let ok = deal_repeats_checked(file, opts, ids, deals, problems)?;
     timings.merge = t.elapsed();
     totals.timings = timings;
     Ok(ok.then_some(totals))
@@ -799,13 +821,13 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
 
 /// The hashes that occur more than once in one partition: an open-addressing table twice the
 /// partition's size (the hashes are already uniform, so they index it directly).
-fn repeats_in(chunks: Vec<Vec<u64>>) -> Vec<u64> {
-    let n: usize = chunks.iter().map(Vec::len).sum();
+fn repeats_in<'a>(chunks: impl Iterator<Item = &'a [u64]> + Clone) -> Vec<u64> {
+    let n: usize = chunks.clone().map(<[u64]>::len).sum();
     let cap = (n * 2).next_power_of_two().max(16);
     let mut table = vec![0u64; cap];
     let mut out = Vec::new();
     for chunk in chunks {
-        for h in chunk {
+        for &h in chunk {
             let h = h.max(1); // 0 marks an empty slot
             let mut i = (h as usize) & (cap - 1);
             loop {
@@ -830,11 +852,19 @@ fn deal_repeats_checked(
     file: &InputFile,
     opts: ReadOptions,
     ids: &IdIndex,
-    parts: Vec<Vec<Vec<u64>>>,
+    deals: Vec<DealHashes>,
     problems: &mut Problems,
 ) -> anyhow::Result<bool> {
-    let repeated: FxHashSet<u64> =
-        parts.into_par_iter().flat_map_iter(repeats_in).collect::<Vec<u64>>().into_iter().collect();
+    let repeated: FxHashSet<u64> = (0..DEAL_PARTS)
+        .into_par_iter()
+        .flat_map_iter(|p| {
+            let blocks = deals.iter().flat_map(move |d| d.part(p));
+            repeats_in(blocks)
+        })
+        .collect::<Vec<u64>>()
+        .into_iter()
+        .collect();
+    drop(deals);
     if repeated.is_empty() {
         return Ok(true);
     }
@@ -996,7 +1026,7 @@ mod tests {
                     "{rep},2026-Q1,\"1,{:03}.5\",D{i},\"multi\nline, \"\"quoted\"\"\"\r\n",
                     i % 1000
                 )),
-                1 => s.push_str("\n"),
+                1 => s.push('\n'),
                 2 => s.push_str(&format!("{rep},2026-Q1,oops,D{i},x\n")),
                 3 => s.push_str(&format!("{rep},2026-Q2,7,D{i}\n")),
                 _ => s.push_str(&format!(

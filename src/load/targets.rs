@@ -23,9 +23,9 @@ pub(crate) fn load(
     let mut rows = Vec::new();
     let read = read_table(file, headers::TARGETS, opts, problems, |line, rec, cols, problems| {
         let src = Source::new(file.kind, line);
-        let node_id = cell(rec, &cols, 0);
-        let period = cell(rec, &cols, 1);
-        let raw = cell(rec, &cols, 2);
+        let node_id = cell(rec, cols, 0);
+        let period = cell(rec, cols, 1);
+        let raw = cell(rec, cols, 2);
         let mut ok = true;
         if node_id.is_empty() {
             problems.push(Problem::at(src, "empty cell").column(cols.label(0)));

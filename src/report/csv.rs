@@ -3,16 +3,25 @@
 use super::rows;
 use crate::model::Pack;
 use crate::rollup::Rollup;
+use std::io::Write;
 
-/// Renders rollup.csv.
-pub(crate) fn render(pack: &Pack, rollup: &Rollup, bom: bool) -> anyhow::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(pack.tree.len() * pack.periods.len() * 120 + 256);
+/// Writes rollup.csv to `out`.
+pub(crate) fn render(
+    pack: &Pack,
+    rollup: &Rollup,
+    bom: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     if bom {
-        out.extend_from_slice(b"\xEF\xBB\xBF");
+        out.write_all(b"\xEF\xBB\xBF")?;
     }
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
+        .from_writer(out);
     for row in rows(pack, rollup, true) {
         w.serialize(row)?;
     }
-    w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
+    w.flush()?;
+    Ok(())
 }

@@ -6,6 +6,7 @@ use super::rows;
 use crate::model::Pack;
 use crate::rollup::{Rollup, RATIO_SCALE};
 use serde::Serialize;
+use std::io::Write;
 
 #[derive(Serialize)]
 struct Header<'a> {
@@ -19,23 +20,24 @@ struct Header<'a> {
     periods: Vec<&'a str>,
 }
 
-/// Renders rollup.json.
-pub(crate) fn render(pack: &Pack, rollup: &Rollup) -> anyhow::Result<Vec<u8>> {
+/// Writes rollup.json to `out`.
+pub(crate) fn render(pack: &Pack, rollup: &Rollup, out: &mut dyn Write) -> anyhow::Result<()> {
     let header = Header {
         scale: rollup.opts.scale,
         ratio_scale: RATIO_SCALE,
         rounding: rollup.opts.rounding.as_str(),
         periods: pack.periods.iter().map(|p| p.period.as_str()).collect(),
     };
-    let mut out = Vec::with_capacity(pack.tree.len() * pack.periods.len() * 330 + 256);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     let head = serde_json::to_vec(&header)?;
     // `{"scale":…,"periods":[…]}` → `{"scale":…,"periods":[…],"rows":[` + rows + `]}`
-    out.extend_from_slice(&head[..head.len() - 1]);
-    out.extend_from_slice(b",\"rows\":[");
+    out.write_all(&head[..head.len() - 1])?;
+    out.write_all(b",\"rows\":[")?;
     for (k, row) in rows(pack, rollup, false).enumerate() {
-        out.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
+        out.write_all(if k == 0 { b"\n" } else { b",\n" })?;
         serde_json::to_writer(&mut out, &row)?;
     }
-    out.extend_from_slice(b"\n]}\n");
-    Ok(out)
+    out.write_all(b"\n]}\n")?;
+    out.flush()?;
+    Ok(())
 }

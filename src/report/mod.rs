@@ -9,7 +9,9 @@ use crate::exact::{format_units, write_units, UNITS_BUF};
 use crate::model::Pack;
 use crate::rollup::{Printed, Rollup, RATIO_SCALE};
 use anyhow::Context;
+use rayon::prelude::*;
 use serde::{Serialize, Serializer};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// What goes to stdout.
@@ -127,7 +129,6 @@ pub(crate) fn rows<'a>(
             let i = v as usize;
             let org = &pack.org[i];
             let p: &Printed = &pr.printed[i];
-            let e = &pr.exact[i];
             RollupRow {
                 period: t(&inputs.period),
                 node_id: t(&org.id),
@@ -137,7 +138,7 @@ pub(crate) fn rows<'a>(
                 depth: pack.tree.depth[i],
                 raw: m(p.raw),
                 forecast: m(p.forecast),
-                confidence: Ratio(e.confidence),
+                confidence: Ratio(pr.confidence[i]),
                 adjusted: m(p.adjusted),
                 contribution: m(p.contribution),
                 target: p.target.map(m),
@@ -153,12 +154,16 @@ pub(crate) fn rows<'a>(
     })
 }
 
-/// Writes each `(name, bytes)` into `dir` whole or not at all: every file goes to a temporary
-/// name beside its final one first, and only when all are written are they renamed into place.
-/// A run killed at any point leaves the previous outputs as they were.
+/// One output file: its name and the renderer that writes it.
+pub(crate) type Output<'a> = (&'a str, &'a (dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync));
+
+/// Writes each output into `dir` whole or not at all: every file is rendered into a temporary
+/// name beside its final one (the files in parallel), synced, and only when all are complete
+/// are they renamed into place. A run killed at any point leaves the previous outputs as they
+/// were; a failed run removes its temporary files.
 pub(crate) fn write_outputs(
     dir: &Path,
-    files: &[(&str, Vec<u8>)],
+    outputs: &[Output],
     inputs: &[PathBuf],
 ) -> anyhow::Result<()> {
     if !dir.is_dir() {
@@ -168,7 +173,7 @@ pub(crate) fn write_outputs(
         );
     }
     let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| p.canonicalize().ok()).collect();
-    for (name, _) in files {
+    for (name, _) in outputs {
         let target = dir.join(name);
         if let Ok(canon) = target.canonicalize() {
             if inputs.contains(&canon) {
@@ -179,24 +184,31 @@ pub(crate) fn write_outputs(
             }
         }
     }
-    let mut temps = Vec::new();
-    let result = (|| {
-        for (name, bytes) in files {
-            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            temps.push((tmp.clone(), dir.join(name)));
-            let mut f = std::fs::File::create(&tmp)
+    let temps: Vec<(PathBuf, PathBuf)> = outputs
+        .iter()
+        .map(|(name, _)| (dir.join(format!(".{name}.{}.tmp", std::process::id())), dir.join(name)))
+        .collect();
+    let written: Vec<anyhow::Result<()>> = outputs
+        .par_iter()
+        .zip(&temps)
+        .map(|((_, render), (tmp, _))| {
+            let file = std::fs::File::create(tmp)
                 .with_context(|| format!("cannot write in {}", dir.display()))?;
-            std::io::Write::write_all(&mut f, bytes)
-                .and_then(|()| f.sync_all())
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-        }
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            render(&mut w).with_context(|| format!("cannot write {}", tmp.display()))?;
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all().with_context(|| format!("cannot write {}", tmp.display()))?;
+            Ok(())
+        })
+        .collect();
+    let result = written.into_iter().collect::<anyhow::Result<()>>().and_then(|()| {
         for (tmp, target) in &temps {
             std::fs::rename(tmp, target).with_context(|| {
                 format!("cannot rename {} to {}", tmp.display(), target.display())
             })?;
         }
         Ok(())
-    })();
+    });
     if result.is_err() {
         for (tmp, _) in &temps {
             let _ = std::fs::remove_file(tmp);

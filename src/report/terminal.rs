@@ -154,7 +154,7 @@ pub(crate) fn render(
                 format!("{}{}", "  ".repeat(depth as usize), sanitize(name)),
                 sanitize(&org.id),
                 p,
-                &pr.exact[i].confidence.to_string(),
+                &pr.confidence[i].to_string(),
                 &money,
                 marks,
             ));
