@@ -51,7 +51,7 @@ const EN: Labels = Labels {
     line: "line",
     lines: "lines",
     legend: "▼ below target   ? not reviewed   ! manager's own deals",
-    hidden: "deeper levels hidden by --depth",
+    hidden: "deeper nodes not shown: --depth N shows more, --out writes every row",
 };
 
 const ZH: Labels = Labels {
@@ -77,11 +77,38 @@ const ZH: Labels = Labels {
     line: "条",
     lines: "条",
     legend: "▼ 未达标   ? 未评估   ! 管理者自签单",
-    hidden: "更深层级已按 --depth 隐藏",
+    hidden: "个更深层级的节点未显示：--depth N 显示更多，--out 写出全部",
 };
 
 /// How many names a note lists before "and N more".
 const NOTE_NAMES: usize = 12;
+
+/// Without `--depth`, the table shows the levels that fit in this many rows: a national
+/// pack of 100,000 reps is read from the files, not from 110,000 lines on a projector.
+const AUTO_ROWS: usize = 200;
+
+/// The deepest level to show: `--depth`, or the deepest whose rows (with all above) fit in
+/// [`AUTO_ROWS`].
+fn shown_depth(pack: &Pack, asked: Option<u32>) -> u32 {
+    if let Some(d) = asked {
+        return d;
+    }
+    let max = pack.tree.depth.iter().copied().max().unwrap_or(0) as usize;
+    let mut per_level = vec![0usize; max + 1];
+    for &d in &pack.tree.depth {
+        per_level[d as usize] += 1;
+    }
+    let mut rows = 0;
+    let mut depth = 0;
+    for (d, n) in per_level.iter().enumerate() {
+        rows += n;
+        if rows > AUTO_ROWS && d > 0 {
+            break;
+        }
+        depth = d as u32;
+    }
+    depth
+}
 
 fn percent(attainment: i128) -> String {
     // attainment is a ratio in units of 10^-4: 8750 → 87.50%
@@ -109,6 +136,7 @@ pub(crate) fn render(
         out.push_str(b);
         out.push_str("\n\n");
     }
+    let max_depth = shown_depth(pack, opts.depth);
     for (inputs, pr) in pack.periods.iter().zip(&rollup.periods) {
         let root = &pr.printed[tree.root as usize];
         let _ =
@@ -129,12 +157,12 @@ pub(crate) fn render(
             .load_preset(&compact_preset())
             .set_content_arrangement(ContentArrangement::Disabled)
             .set_header(l.headers.to_vec());
-        let mut hidden = false;
+        let mut hidden = 0usize;
         for &v in &tree.order {
             let i = v as usize;
             let depth = tree.depth[i];
-            if opts.depth.is_some_and(|d| depth > d) {
-                hidden = true;
+            if depth > max_depth {
+                hidden += 1;
                 continue;
             }
             let org = &pack.org[i];
@@ -176,8 +204,8 @@ pub(crate) fn render(
         }
         out.push_str(&table.to_string());
         out.push('\n');
-        if hidden {
-            let _ = writeln!(out, "({})", l.hidden);
+        if hidden > 0 {
+            let _ = writeln!(out, "({hidden} {})", l.hidden);
         }
         notes(&mut out, pack, inputs, pr, l, &money);
         out.push('\n');
