@@ -80,6 +80,15 @@ impl Exact {
         if m == 0 {
             return Exact::ZERO;
         }
+        // i128 division is a library call; most mantissas fit an i64, where it is one
+        // instruction.
+        if let Ok(mut small) = i64::try_from(m) {
+            while s > 0 && small % 10 == 0 {
+                small /= 10;
+                s -= 1;
+            }
+            return Exact { m: i128::from(small), s };
+        }
         while s > 0 && m % 10 == 0 {
             m /= 10;
             s -= 1;
@@ -115,8 +124,8 @@ impl Exact {
             return self.mantissa_at(scale);
         }
         let p = POW10[(self.s - scale) as usize];
-        let q = self.m / p;
-        let r = (self.m % p).unsigned_abs();
+        let (q, r) = div_rem(self.m, p);
+        let r = r.unsigned_abs();
         let twice = r * 2; // r < 10^38, so 2r < 2^128
         let p = p as u128;
         let away = match mode {
@@ -134,7 +143,7 @@ impl Exact {
         }
         let d = self.s - scale;
         let p = POW10[d as usize];
-        let (mut q, mut r) = (self.m / p, self.m % p);
+        let (mut q, mut r) = div_rem(self.m, p);
         if r < 0 {
             q -= 1;
             r += p;
@@ -181,6 +190,14 @@ impl Ord for Exact {
     }
 }
 
+/// `(m / p, m % p)`, in 64 bits where both fit (one instruction instead of a library call).
+fn div_rem(m: i128, p: i128) -> (i128, i128) {
+    match (i64::try_from(m), i64::try_from(p)) {
+        (Ok(a), Ok(b)) => (i128::from(a / b), i128::from(a % b)),
+        _ => (m / p, m % p),
+    }
+}
+
 /// Room for any `i128` in decimal with a sign and a point.
 pub(crate) const UNITS_BUF: usize = 48;
 
@@ -190,16 +207,26 @@ pub(crate) fn format_units(buf: &mut [u8; UNITS_BUF], units: i128, scale: u32) -
     let mut u = units.unsigned_abs();
     let mut i = UNITS_BUF;
     let mut digits = 0;
-    loop {
-        if digits == scale && scale > 0 {
-            i -= 1;
-            buf[i] = b'.';
+    let mut put = |i: &mut usize, digit: u8, digits: &mut u32| {
+        if *digits == scale && scale > 0 {
+            *i -= 1;
+            buf[*i] = b'.';
         }
-        i -= 1;
-        buf[i] = b'0' + (u % 10) as u8;
+        *i -= 1;
+        buf[*i] = b'0' + digit;
+        *digits += 1;
+    };
+    // 128-bit division is a library call: peel digits in 128 bits only while the value needs
+    // them, then finish in 64 bits.
+    while u > u128::from(u64::MAX) {
+        put(&mut i, (u % 10) as u8, &mut digits);
         u /= 10;
-        digits += 1;
-        if u == 0 && digits > scale {
+    }
+    let mut small = u as u64;
+    loop {
+        put(&mut i, (small % 10) as u8, &mut digits);
+        small /= 10;
+        if small == 0 && digits > scale {
             break;
         }
     }

@@ -11,16 +11,29 @@ use std::sync::OnceLock;
 
 pub(crate) type NodeIx = u32;
 
-/// An id of up to 15 bytes packed into one integer (the bytes, then the length in the top
-/// byte), so that looking it up is an integer hash and compare, not a `memcmp` of a boxed key.
+/// An id of up to 15 bytes as one integer (length in the top byte), so that looking it up is an
+/// integer hash and compare, not a `memcmp` of a boxed key. Built from two fixed-width loads that
+/// overlap in the middle (the first and last 4 or 8 bytes): with the length, they determine
+/// every byte, so different ids always get different keys.
 pub(crate) fn short_key(id: &[u8]) -> Option<u128> {
-    if id.len() > 15 {
-        return None;
-    }
-    let mut b = [0u8; 16];
-    b[..id.len()].copy_from_slice(id);
-    b[15] = id.len() as u8;
-    Some(u128::from_le_bytes(b))
+    let n = id.len();
+    let k: u128 = match n {
+        0 => 0,
+        1..=3 => id.iter().enumerate().fold(0, |k, (i, &b)| k | u128::from(b) << (8 * i)),
+        4..=7 => {
+            let lo = u32::from_le_bytes(id[..4].try_into().ok()?);
+            let hi = u32::from_le_bytes(id[n - 4..].try_into().ok()?);
+            u128::from(lo) | u128::from(hi) << 32
+        }
+        8..=15 => {
+            let lo = u64::from_le_bytes(id[..8].try_into().ok()?);
+            // The last 7 bytes: enough, with the first 8, for any length up to 15.
+            let hi = u64::from_le_bytes(id[n - 8..].try_into().ok()?) >> 8;
+            u128::from(lo) | u128::from(hi) << 64
+        }
+        _ => return None,
+    };
+    Some(k | (n as u128) << 120)
 }
 
 /// A full-avalanche mix of a packed key: ids such as `R000123` differ only in their last bytes,
@@ -334,6 +347,30 @@ mod tests {
         assert_eq!(idx.get(b"R10"), None);
         assert_eq!(idx.get(b""), None);
         assert_ne!(short_key(b"R1"), short_key(b"R1\0"));
+    }
+
+    #[test]
+    fn short_keys_differ_whenever_ids_differ() {
+        let mut ids: Vec<Vec<u8>> = Vec::new();
+        for n in 0..=15usize {
+            for fill in [b'a', b'0', 0u8, 0xff] {
+                let base = vec![fill; n];
+                ids.push(base.clone());
+                for i in 0..n {
+                    let mut v = base.clone();
+                    v[i] = v[i].wrapping_add(1);
+                    ids.push(v);
+                }
+            }
+        }
+        let mut seen = std::collections::HashMap::new();
+        for id in &ids {
+            let k = short_key(id).unwrap();
+            if let Some(other) = seen.insert(k, id.clone()) {
+                assert_eq!(&other, id, "two ids share a key");
+            }
+        }
+        assert_eq!(short_key(&[b'x'; 16]), None);
     }
 
     #[test]

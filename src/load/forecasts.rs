@@ -88,6 +88,19 @@ impl Acc {
     /// Adds `m × 10^-s`; `false` if the sum no longer fits.
     fn add(&mut self, m: i128, s: u32) -> bool {
         let cur = u32::from(self.s);
+        if s == cur || self.n == 0 {
+            // The common case: the same scale as the lines before (or the first line).
+            let sum = if self.n == 0 { Some(m) } else { self.m.checked_add(m) };
+            return match sum {
+                Some(v) => {
+                    self.m = v;
+                    self.s = s as u8;
+                    self.n += 1;
+                    true
+                }
+                None => false,
+            };
+        }
         let sum = if s > cur {
             self.m.checked_mul(POW10[(s - cur) as usize]).and_then(|a| a.checked_add(m))
         } else {
@@ -273,6 +286,7 @@ impl Worker {
     fn parse_plain(&mut self, piece: &[u8], ctx: &Ctx) {
         let mut fields = std::mem::take(&mut self.fields);
         let mut batch = std::mem::take(&mut self.batch);
+        let at = [REP, PERIOD, AMOUNT, DEAL].map(|k| ctx.cols.get(k));
         let mut line: u64 = 1;
         let mut line_start = 0;
         let mut from = 0;
@@ -295,10 +309,10 @@ impl Worker {
                 fields.push((from, i));
                 let cell = |k: usize| fields.get(k).map_or(&b""[..], |&(a, b)| &piece[a..b]);
                 if let Some(p) = self.screen(fields.len(), &cell, line, 1, ctx) {
-                    let range = |k: usize| {
-                        let (a, b) =
-                            ctx.cols.get(k).and_then(|c| fields.get(c).copied()).unwrap_or((0, 0));
-                        trim_range(piece, a, b)
+                    // The width check passed: every column present in the header is in range.
+                    let range = |k: usize| match at[k] {
+                        Some(c) => trim_range(piece, fields[c].0, fields[c].1),
+                        None => (0, 0),
                     };
                     let rep = range(REP);
                     let key = short_key(&piece[rep.0..rep.1]);
@@ -332,19 +346,20 @@ impl Worker {
 
     fn flush(&mut self, piece: &[u8], batch: &mut Vec<Pending>, ctx: &Ctx) {
         let mut nodes = [None; BATCH];
-        for (p, node) in batch.iter().zip(nodes.iter_mut()) {
+        let mut periods = [None; BATCH];
+        for ((p, node), pk) in batch.iter().zip(nodes.iter_mut()).zip(periods.iter_mut()) {
             *node = ctx.ids.get_keyed(&piece[p.rep.0..p.rep.1], p.key);
-            let same_period = short_key(&piece[p.period.0..p.period.1]);
-            if let (Some(n), true) = (*node, same_period.is_some() && same_period == self.last_key)
-            {
+            *pk = short_key(&piece[p.period.0..p.period.1]);
+            if let (Some(n), true) = (*node, pk.is_some() && *pk == self.last_key) {
                 if let Some(Some(sums)) = self.sums.get(self.last_period) {
                     prefetch(&sums[n as usize]);
                 }
             }
         }
-        for (p, node) in batch.drain(..).zip(nodes) {
+        for ((p, node), pk) in batch.drain(..).zip(nodes).zip(periods) {
             let cell = |r: (usize, usize)| &piece[r.0..r.1];
-            self.line(cell(p.rep), node, cell(p.period), cell(p.amount), cell(p.deal), p.line, ctx);
+            let period = (cell(p.period), pk);
+            self.line(cell(p.rep), node, period, cell(p.amount), cell(p.deal), p.line, ctx);
         }
     }
 
@@ -374,7 +389,8 @@ impl Worker {
                 let field = |k: usize| ctx.cols.get(k).map_or(&b""[..], cell).trim_ascii();
                 let rep = field(REP);
                 let node = ctx.ids.get(rep);
-                self.line(rep, node, field(PERIOD), field(AMOUNT), field(DEAL), line, ctx);
+                let period = (field(PERIOD), short_key(field(PERIOD)));
+                self.line(rep, node, period, field(AMOUNT), field(DEAL), line, ctx);
             }
         }
         self.piece_lines = rdr.position().line() - 1;
@@ -389,7 +405,9 @@ impl Worker {
         spans: u64,
         ctx: &Ctx,
     ) -> Option<u64> {
-        if (0..width).all(|i| cell(i).trim_ascii().is_empty()) {
+        // Almost every line has text in its first cell: test that before all cells.
+        let blank = cell(0).trim_ascii().is_empty() && (0..width).all(|i| cell(i).trim_ascii().is_empty());
+        if blank {
             self.stats.blank += 1;
             return None;
         }
@@ -406,7 +424,7 @@ impl Worker {
         &mut self,
         rep: &[u8],
         node: Option<u32>,
-        period: &[u8],
+        (period, period_key): (&[u8], Option<u128>),
         amount: &[u8],
         deal: &[u8],
         line: u64,
@@ -462,7 +480,7 @@ impl Worker {
         if !deal.is_empty() {
             self.deals.push(deal_hash(node, period, deal));
         }
-        let k = self.period_index(period, ctx);
+        let k = self.period_index(period, period_key, ctx);
         let Some(sums) = &mut self.sums[k] else {
             self.stats.other_period += 1;
             return;
@@ -477,8 +495,7 @@ impl Worker {
         }
     }
 
-    fn period_index(&mut self, period: &[u8], ctx: &Ctx) -> usize {
-        let key = short_key(period);
+    fn period_index(&mut self, period: &[u8], key: Option<u128>, ctx: &Ctx) -> usize {
         if key.is_some() && key == self.last_key {
             return self.last_period;
         }
