@@ -240,6 +240,61 @@ pub(crate) fn grouped(units: i128, scale: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::{InputData, InputFile, PackFiles, ReadOptions};
+    use crate::problem::{FileKind, Problems};
+
+    /// A pack folder through the real pipeline.
+    fn rolled_up(dir: &std::path::Path) -> (Pack, Rollup) {
+        let file = |kind: FileKind| InputFile {
+            kind,
+            display: kind.file_name().into(),
+            data: InputData::Path(dir.join(kind.file_name())),
+        };
+        let optional = |kind: FileKind| Some(file(kind)).filter(|f| f.exists());
+        let files = PackFiles {
+            org: file(FileKind::Org),
+            forecasts: file(FileKind::Forecasts),
+            confidence: optional(FileKind::Confidence),
+            targets: optional(FileKind::Targets),
+        };
+        let opts = ReadOptions { encoding: crate::load::encoding::EncodingChoice::Auto };
+        let mut problems = Problems::default();
+        let loaded = crate::load::pack(&files, opts, 2.into(), None, &mut problems).unwrap();
+        let pack = crate::validate::validate(loaded.unwrap(), &Default::default(), &mut problems)
+            .expect("a valid pack");
+        let rollup_opts = crate::rollup::RollupOptions { scale: 2, rounding: Default::default() };
+        let rollup = crate::rollup::compute(&pack, rollup_opts).unwrap();
+        (pack, rollup)
+    }
+
+    #[test]
+    fn hand_written_writers_equal_serde_byte_for_byte() {
+        let odd = tempfile::tempdir().unwrap();
+        std::fs::write(
+            odd.path().join("org.csv"),
+            "id,parent_id,name,level\nCN,,\"=SUM(A1), \"\"x\"\"\",+n\n@R,CN,\"two\nlines\",-\n",
+        )
+        .unwrap();
+        std::fs::write(odd.path().join("forecasts.csv"), "rep_id,period,amount\n@R,\"2026,Q1\",-1.005\n").unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let dirs = [root.join("demo"), root.join("handcalc"), root.join("deep_utf8"), odd.path().into()];
+        for dir in dirs {
+            let (pack, rollup) = rolled_up(&dir);
+            for bom in [false, true] {
+                let mut fast = Vec::new();
+                csv::render(&pack, &rollup, bom, &mut fast).unwrap();
+                assert_eq!(fast, csv::render_with_serde(&pack, &rollup, bom), "{}", dir.display());
+            }
+            let mut fast = Vec::new();
+            json::render(&pack, &rollup, &mut fast).unwrap();
+            let text = String::from_utf8(fast).unwrap();
+            let rows = String::from_utf8(json::rows_with_serde(&pack, &rollup)).unwrap();
+            let start = text.find(",\"rows\":[").unwrap() + 9;
+            assert_eq!(&text[start..text.len() - 4], rows, "{}", dir.display());
+            let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert!(parsed["rows"].is_array());
+        }
+    }
 
     #[test]
     fn groups_thousands_for_people() {
