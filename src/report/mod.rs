@@ -158,9 +158,11 @@ pub(crate) fn rows<'a>(
 pub(crate) type Output<'a> = (&'a str, &'a (dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync));
 
 /// Writes each output into `dir` whole or not at all: every file is rendered into a temporary
-/// name beside its final one (the files in parallel), synced, and only when all are complete
-/// are they renamed into place. A run killed at any point leaves the previous outputs as they
-/// were; a failed run removes its temporary files.
+/// name beside its final one (the files in parallel), and only when all are complete are they
+/// renamed into place. A run killed at any point leaves the previous outputs as they were; a
+/// failed run removes its temporary files. The files are not fsync'ed: the rename already
+/// makes the replacement atomic for any reader, a sync would add power-loss durability at the
+/// cost of most of a small run's time, and every output can be made again from its inputs.
 pub(crate) fn write_outputs(
     dir: &Path,
     outputs: &[Output],
@@ -196,8 +198,7 @@ pub(crate) fn write_outputs(
                 .with_context(|| format!("cannot write in {}", dir.display()))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
             render(&mut w).with_context(|| format!("cannot write {}", tmp.display()))?;
-            let file = w.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all().with_context(|| format!("cannot write {}", tmp.display()))?;
+            w.flush().with_context(|| format!("cannot write {}", tmp.display()))?;
             Ok(())
         })
         .collect();
