@@ -73,11 +73,11 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
         &mut problems,
     )?;
     if let Some(t) = loaded.as_ref().map(|l| l.forecasts.timings) {
-        clock.detail("  org.csv", t.org);
+        clock.detail("  org, confidence, targets", t.others);
+        clock.detail("  index org ids", t.org);
         clock.detail("  forecasts: read", t.read);
         clock.detail("  forecasts: parse", t.parse);
         clock.detail("  forecasts: merge", t.merge);
-        clock.detail("  confidence, targets", t.others);
     }
     clock.lap("read + parse");
     let pack = loaded.and_then(|l| validate::validate(l, &config.check, &mut problems));

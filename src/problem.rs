@@ -125,6 +125,14 @@ impl Problems {
         self.list.extend(ps);
     }
 
+    /// Adds problems collected on another thread, with their overflow counts.
+    pub(crate) fn absorb(&mut self, other: Problems) {
+        self.list.extend(other.list);
+        for (a, b) in self.dropped.iter_mut().zip(other.dropped) {
+            *a += b;
+        }
+    }
+
     pub(crate) fn note_dropped(&mut self, file: FileKind, n: u64) {
         self.dropped[file as usize] += n;
     }

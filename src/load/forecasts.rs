@@ -49,9 +49,9 @@ pub(crate) struct LoadTimings {
     pub parse: Duration,
     /// Merging per-thread totals and checking deal ids for repeats.
     pub merge: Duration,
-    /// Reading org.csv and indexing its ids.
+    /// Indexing org.csv's ids.
     pub org: Duration,
-    /// Reading confidence.csv and targets.csv.
+    /// Reading org.csv, confidence.csv and targets.csv (side by side).
     pub others: Duration,
 }
 
@@ -406,7 +406,8 @@ impl Worker {
         ctx: &Ctx,
     ) -> Option<u64> {
         // Almost every line has text in its first cell: test that before all cells.
-        let blank = cell(0).trim_ascii().is_empty() && (0..width).all(|i| cell(i).trim_ascii().is_empty());
+        let blank =
+            cell(0).trim_ascii().is_empty() && (0..width).all(|i| cell(i).trim_ascii().is_empty());
         if blank {
             self.stats.blank += 1;
             return None;

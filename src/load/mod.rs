@@ -350,21 +350,49 @@ pub(crate) fn pack(
     if !problems.is_empty() {
         return Ok(None);
     }
+    // org.csv, confidence.csv and targets.csv are independent until validation: read them
+    // side by side; forecasts.csv needs org's ids and all the threads.
     let t = std::time::Instant::now();
-    let Some((org, _)) = org::load(&files.org, opts, problems)? else { return Ok(None) };
+    let ((org, org_problems), ((confidence, conf_problems), (targets, target_problems))) =
+        rayon::join(
+            || {
+                let mut p = Problems::default();
+                (org::load(&files.org, opts, &mut p), p)
+            },
+            || {
+                rayon::join(
+                    || {
+                        let mut p = Problems::default();
+                        let rows = match &files.confidence {
+                            Some(f) => confidence::load(f, opts, max_confidence, &mut p)
+                                .map(|r| r.map(|(rows, _)| rows)),
+                            None => Ok(Some(Vec::new())),
+                        };
+                        (rows, p)
+                    },
+                    || {
+                        let mut p = Problems::default();
+                        let rows = match &files.targets {
+                            Some(f) => {
+                                targets::load(f, opts, &mut p).map(|r| r.map(|(rows, _)| rows))
+                            }
+                            None => Ok(Some(Vec::new())),
+                        };
+                        (rows, p)
+                    },
+                )
+            },
+        );
+    for p in [org_problems, conf_problems, target_problems] {
+        problems.absorb(p);
+    }
+    let (org, confidence, targets) = (org?, confidence?, targets?);
+    let others_time = t.elapsed();
+    let Some((org, _)) = org else { return Ok(None) };
+    let t = std::time::Instant::now();
     let ids = crate::model::IdIndex::new(&org);
     let org_time = t.elapsed();
     let forecasts = forecasts::load(&files.forecasts, opts, &ids, only_period, problems)?;
-    let t = std::time::Instant::now();
-    let confidence = match &files.confidence {
-        Some(f) => confidence::load(f, opts, max_confidence, problems)?.map(|(rows, _)| rows),
-        None => Some(Vec::new()),
-    };
-    let targets = match &files.targets {
-        Some(f) => targets::load(f, opts, problems)?.map(|(rows, _)| rows),
-        None => Some(Vec::new()),
-    };
-    let others_time = t.elapsed();
     let (Some(mut forecasts), Some(confidence), Some(targets)) = (forecasts, confidence, targets)
     else {
         return Ok(None);

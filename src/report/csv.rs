@@ -14,7 +14,12 @@ use std::io::Write;
 const HEADER: &[u8] = b"period,node_id,name,level,parent_id,depth,raw,forecast,confidence,adjusted,contribution,target,gap,attainment,own,own_contribution,reviewed,note\n";
 
 /// Writes rollup.csv to `out`.
-pub(crate) fn render(pack: &Pack, rollup: &Rollup, bom: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn render(
+    pack: &Pack,
+    rollup: &Rollup,
+    bom: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     if bom {
         buf.extend_from_slice(b"\xEF\xBB\xBF");

@@ -276,9 +276,14 @@ mod tests {
             "id,parent_id,name,level\nCN,,\"=SUM(A1), \"\"x\"\"\",+n\n@R,CN,\"two\nlines\",-\n",
         )
         .unwrap();
-        std::fs::write(odd.path().join("forecasts.csv"), "rep_id,period,amount\n@R,\"2026,Q1\",-1.005\n").unwrap();
+        std::fs::write(
+            odd.path().join("forecasts.csv"),
+            "rep_id,period,amount\n@R,\"2026,Q1\",-1.005\n",
+        )
+        .unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let dirs = [root.join("demo"), root.join("handcalc"), root.join("deep_utf8"), odd.path().into()];
+        let dirs =
+            [root.join("demo"), root.join("handcalc"), root.join("deep_utf8"), odd.path().into()];
         for dir in dirs {
             let (pack, rollup) = rolled_up(&dir);
             for bom in [false, true] {
