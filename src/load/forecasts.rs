@@ -526,6 +526,7 @@ impl Worker {
     }
 }
 
+/// A 64-bit hash of (rep, period, deal), the same in the first pass and the verifying one.
 fn deal_hash(node: u32, period: &[u8], deal: &[u8]) -> u64 {
     let mut h = FxHasher::default();
     h.write(period);

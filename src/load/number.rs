@@ -198,8 +198,8 @@ pub(crate) fn parse_confidence(cell: &str) -> Result<Decimal, NumberError> {
 }
 
 /// The common case, `-?digits(.digits)?` in ASCII with no spaces and at most 28 digits, as
-/// `(mantissa, scale)`, without allocating. Up to 19 digits accumulate in a `u64` (one multiply
-/// each); longer numbers take the same loop in `i128`.
+/// `(mantissa, scale)`, without allocating: the whole part, then the fraction, each a tight
+/// digit loop (in `u64` up to 19 digits; longer numbers take the `i128` loop).
 fn fast_parts(b: &[u8]) -> Option<(i128, u32)> {
     let (neg, body) = match b.first()? {
         b'-' => (true, &b[1..]),
@@ -209,34 +209,55 @@ fn fast_parts(b: &[u8]) -> Option<(i128, u32)> {
     if len == 0 || len > MAX_DIGITS {
         return None;
     }
+    if len > 19 {
+        return wide_parts(neg, body);
+    }
+    let mut m: u64 = 0;
+    let mut i = 0;
+    while i < len {
+        let d = body[i].wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        m = m * 10 + u64::from(d);
+        i += 1;
+    }
+    let mut scale = 0;
+    if i < len {
+        // Only a point may follow the whole part, with digits on both sides.
+        if body[i] != b'.' || i == 0 || i + 1 == len {
+            return None;
+        }
+        scale = (len - i - 1) as u32;
+        i += 1;
+        while i < len {
+            let d = body[i].wrapping_sub(b'0');
+            if d >= 10 {
+                return None;
+            }
+            m = m * 10 + u64::from(d);
+            i += 1;
+        }
+    }
+    let m = i128::from(m);
+    Some((if neg { -m } else { m }, scale))
+}
+
+/// [`fast_parts`] for 20 to 28 characters, in `i128`.
+fn wide_parts(neg: bool, body: &[u8]) -> Option<(i128, u32)> {
+    let len = body.len();
     let mut dot = usize::MAX;
-    let m: i128 = if len <= 19 {
-        let mut m: u64 = 0;
-        for (i, &c) in body.iter().enumerate() {
-            let d = c.wrapping_sub(b'0');
-            if d < 10 {
-                m = m * 10 + u64::from(d);
-            } else if c == b'.' && dot == usize::MAX && i > 0 && i + 1 < len {
-                dot = i;
-            } else {
-                return None;
-            }
+    let mut m: i128 = 0;
+    for (i, &c) in body.iter().enumerate() {
+        let d = c.wrapping_sub(b'0');
+        if d < 10 {
+            m = m * 10 + i128::from(d);
+        } else if c == b'.' && dot == usize::MAX && i > 0 && i + 1 < len {
+            dot = i;
+        } else {
+            return None;
         }
-        i128::from(m)
-    } else {
-        let mut m: i128 = 0;
-        for (i, &c) in body.iter().enumerate() {
-            let d = c.wrapping_sub(b'0');
-            if d < 10 {
-                m = m * 10 + i128::from(d);
-            } else if c == b'.' && dot == usize::MAX && i > 0 && i + 1 < len {
-                dot = i;
-            } else {
-                return None;
-            }
-        }
-        m
-    };
+    }
     let scale = if dot == usize::MAX { 0 } else { (len - dot - 1) as u32 };
     Some((if neg { -m } else { m }, scale))
 }
