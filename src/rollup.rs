@@ -332,13 +332,16 @@ fn printed_pass(
         }
         items.push(item(exact[i].own, out[i].own, Pin::Hard, v, "own lines")?);
         let (lo, hi) = reach(&items);
-        let (floor, _) = exact[i]
+        let (floor, frac) = exact[i]
             .forecast
             .floor_units(scale)
             .ok_or_else(|| too_big(pack, inputs, v, "forecast"))?;
+        // The printed values within one unit of the exact one: itself if it has no more
+        // decimals than are printed, else the two around it.
+        let neighbour = |x: i128| x == floor || (frac > 0 && x == floor + 1);
         // What the group adds up to before anything moves: printing that moves no child.
         let natural: i128 = items.iter().map(|it| it.value).sum();
-        let natural = (natural == floor || natural == floor + 1).then_some(natural);
+        let natural = neighbour(natural).then_some(natural);
         let plain = round(exact[i].forecast, v, "forecast")?;
         let mut prefer = Vec::with_capacity(5);
         if v == root {
@@ -348,7 +351,12 @@ fn printed_pass(
         }
         prefer.extend(natural);
         prefer.extend([plain, floor, floor + 1]);
-        let forecast = prefer.iter().copied().find(|x| (lo..=hi).contains(x)).unwrap_or(lo);
+        let forecast = prefer
+            .iter()
+            .copied()
+            .find(|&x| neighbour(x) && (lo..=hi).contains(&x))
+            .or_else(|| prefer.iter().copied().find(|x| (lo..=hi).contains(x)))
+            .unwrap_or(lo);
         out[i].forecast = forecast;
         if !allocate(forecast, &mut items) {
             return Err(bug(v));
