@@ -129,7 +129,7 @@ pub(crate) struct RepRecord {
     pub forecast: i128,
     /// Σ booked, money units.
     pub booked: i128,
-    /// `booked / forecast` in units of 10^-4; `None` where the forecast sums to 0 or less.
+    /// `booked / forecast` in units of 10^-2; `None` where the forecast sums to 0 or less.
     pub ratio: Option<i128>,
     /// The suggested confidence in units of 10^-2.
     pub suggested: Option<i128>,
@@ -309,7 +309,7 @@ pub(crate) fn judge(
                 periods: r.periods,
                 forecast: r.forecast,
                 booked: r.booked,
-                ratio: div_round(r.booked, r.forecast, RATIO_SCALE, Rounding::HalfUp)
+                ratio: div_round(r.booked, r.forecast, 2, Rounding::HalfUp)
                     .filter(|_| r.forecast > 0),
                 suggested: s,
                 given: g,

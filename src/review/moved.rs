@@ -161,7 +161,8 @@ impl Before {
                     name: pack.org[i].name.clone(),
                     raw: p.raw,
                     forecast: p.forecast,
-                    confidence: inputs.confidence[i].map(|_| pr.confidence[i]),
+                    confidence: (inputs.confidence[i].is_some() || v == pack.tree.root)
+                        .then_some(pr.confidence[i]),
                     adjusted: p.adjusted,
                     rank,
                 });
@@ -288,7 +289,8 @@ pub(crate) fn compare(
         let org = &pack.org[i];
         seen.insert(&org.id, ());
         let p = &pr.printed[i];
-        let conf_now = inputs.confidence[i].map(|_| pr.confidence[i]);
+        let conf_now =
+            (inputs.confidence[i].is_some() || v == tree.root).then_some(pr.confidence[i]);
         let change = match prev.nodes.get(&org.id) {
             Some(b) => NodeChange {
                 status: Status::Changed,

@@ -213,7 +213,7 @@ struct HBar {
 
 fn hbars(out: &mut String, class: &str, title: &str, rows: &[HBar], centered: bool) {
     let (label_w, plot, row_h) = (220i128, 520i128, 34i128);
-    let width = label_w + plot + 140;
+    let width = label_w + plot + 280;
     let height = 10 + row_h * rows.len() as i128;
     let axis = Axis::new(
         rows.iter().flat_map(|r| r.bars.iter().map(|b| b.0)).chain(

@@ -388,7 +388,7 @@ fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
             r.periods.to_string(),
             f.money(r.forecast),
             f.money(r.booked),
-            r.ratio.map(|x| grouped(x, RATIO_SCALE - 2)).unwrap_or_default(),
+            r.ratio.map(|x| grouped(x, 2)).unwrap_or_default(),
             r.suggested.map(|x| grouped(x, 2)).unwrap_or_default(),
             confidence(r.given),
             reads.into(),
@@ -427,6 +427,7 @@ fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
         ]);
     }
     b.push(Block::Table(t));
+    b.push(Block::Minor("By level: every manager at the level, summed".into()));
     let mut t = table(
         &["Level (judging)", "Managers", "Error without", "Error with", "Better", "Verdict"],
         &[false, true, true, true, true, false],
