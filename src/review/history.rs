@@ -359,3 +359,25 @@ pub(crate) fn judge(
         levels: levels.into_values().collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shrinks_the_record_toward_one_with_few_periods() {
+        // Booked 625 of 500 forecast (1.25×) over 4 periods.
+        assert_eq!(suggested(4, 625, 500, 0), Some(125));
+        assert_eq!(suggested(4, 625, 500, 2), Some(117));
+        assert_eq!(suggested(1, 625, 500, 2), Some(108));
+        assert_eq!(suggested(40, 6250, 5000, 2), Some(124));
+        assert_eq!(suggested(3, 10, 0, 2), None);
+    }
+
+    #[test]
+    fn improvement_is_the_share_of_error_removed() {
+        assert_eq!(improvement(27500, 9000), Some(6727));
+        assert_eq!(improvement(9000, 21650), Some(-14056));
+        assert_eq!(improvement(0, 0), None);
+    }
+}

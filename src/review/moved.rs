@@ -365,8 +365,10 @@ pub(crate) fn compare(
         *acc = x.and_then(|x| acc.checked_add(x)).ok_or_else(overflow)?;
         Ok(())
     };
-    let name_of = |id: &str| match pack.org.iter().find(|r| r.id == id) {
-        Some(r) if !r.name.is_empty() => format!("{} ({id})", r.name),
+    let by_id: HashMap<&str, &str> =
+        pack.org.iter().map(|r| (r.id.as_str(), r.name.as_str())).collect();
+    let name_of = |id: &str| match by_id.get(id) {
+        Some(name) if !name.is_empty() => format!("{name} ({id})"),
         _ => prev
             .nodes
             .get(id)
@@ -470,4 +472,23 @@ pub(crate) fn allocate(exact: &[Exact], total: i128, ro: RollupOptions) -> Optio
         diff -= step;
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x(s: &str) -> Exact {
+        Exact::from_decimal(s.parse().unwrap())
+    }
+
+    #[test]
+    fn allocation_ties_rounded_steps_to_the_printed_total() {
+        let ro = RollupOptions { scale: 2, rounding: Rounding::HalfUp };
+        // 0.005 + 0.005 + 0.005 = 0.015, printed 0.02 in total: plain rounding would give 0.03.
+        let steps = allocate(&[x("0.005"), x("0.005"), x("0.005")], 2, ro).unwrap();
+        assert_eq!(steps.iter().sum::<i128>(), 2);
+        assert!(steps.iter().all(|&s| s == 0 || s == 1));
+        assert_eq!(allocate(&[x("1.234"), x("-0.5")], 73, ro), Some(vec![123, -50]));
+    }
 }
