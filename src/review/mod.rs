@@ -213,7 +213,12 @@ pub(crate) fn run(config: &Config, pack: &Pack, rollup: &Rollup) -> anyhow::Resu
         inputs.extend(review_inputs(options, config.history.as_deref()));
         crate::report::write_outputs(dir, &[("review.md", &md), ("review.html", &html)], &inputs)?;
     }
-    let text = crate::report::review::text::render(&doc, options.top);
+    let mut text = String::new();
+    if config.demo {
+        text.push_str(crate::config::DEMO_BANNER);
+        text.push_str("\n\n");
+    }
+    text.push_str(&crate::report::review::text::render(&doc, options.top));
     std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
     Ok(Outcome::Done)
 }
