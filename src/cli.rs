@@ -25,7 +25,11 @@ pub(crate) enum Command {
     /// Roll up a pack and print the report; --out DIR also writes rollup.csv and rollup.json.
     Run(RunArgs),
     /// Validate a pack only: list every problem, exit 2 if there is any.
-    Check(InputArgs),
+    Check(CheckArgs),
+    /// The 扒皮会 review: layer waterfall, agenda per manager, flags, what moved since the last
+    /// review (--previous) and whose judgment to trust (--history); --out DIR also writes
+    /// review.md and review.html.
+    Review(ReviewArgs),
     /// Write a generated pack of any size (for benchmarks and scale tests).
     #[command(hide = true)]
     Gen(GenArgs),
@@ -101,6 +105,67 @@ pub(crate) struct InputArgs {
     /// Worker threads (default: one per core; RAYON_NUM_THREADS also works).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// `check`: the pack, and optionally a history folder to validate with it.
+#[derive(Debug, Args, Default)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Also check this history folder: each earlier pack in it and its actuals.csv.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+}
+
+/// `review`: the pack under review, what to compare it with, and the review's thresholds.
+#[derive(Debug, Args, Default)]
+pub(crate) struct ReviewArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The last review to compare with: its pack folder (changes deal by deal) or the
+    /// rollup.json that `run --out` wrote for it (changes node by node only).
+    #[arg(long, value_name = "PACK_DIR|rollup.json")]
+    pub previous: Option<PathBuf>,
+
+    /// Earlier packs (one folder each) and an actuals.csv (rep_id,period,amount) of what was
+    /// booked: each rep's record against their raw forecasts, and each manager's against theirs.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+
+    /// Also write review.md and review.html into this existing folder (both whole, or neither).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Flag a confidence below this multiplier (0.6) or percentage (60%).
+    #[arg(long, value_name = "X", default_value = "0.6")]
+    pub band_low: String,
+
+    /// Flag a confidence above this multiplier (1.4) or percentage (140%).
+    #[arg(long, value_name = "X", default_value = "1.4")]
+    pub band_high: String,
+
+    /// Flag a rep or a deal carrying more than this share of its team's raw forecast (0.5 or 50%).
+    #[arg(long, value_name = "SHARE", default_value = "50%")]
+    pub concentration: String,
+
+    /// How hard a rep's record is pulled toward 1: as if each rep had this many more periods
+    /// in which they booked exactly what they forecast.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub prior_periods: u32,
+
+    /// Rows shown per list in the terminal (the files have every row).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+
+    /// Decimals of money.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub scale: u32,
+
+    /// How a value exactly halfway is rounded: half-up (四舍五入, away from zero) or half-even.
+    #[arg(long, value_enum, default_value_t = Rounding::HalfUp)]
+    pub rounding: Rounding,
 }
 
 #[derive(Debug, Args, Default)]

@@ -2,12 +2,14 @@
 //! read, check and roll-up options, outputs. The only place for checks that involve more than
 //! one flag.
 
-use crate::cli::{Command, InputArgs, Opts, RunArgs};
+use crate::cli::{Command, InputArgs, Opts, ReviewArgs, RunArgs};
+use crate::exact::Exact;
 use crate::load::number::parse_confidence;
 use crate::load::{InputData, InputFile, PackFiles, ReadOptions};
 use crate::problem::FileKind;
 use crate::report::terminal::{Lang, TerminalOptions};
 use crate::report::Format;
+use crate::review::{Previous, ReviewOptions};
 use crate::rollup::RollupOptions;
 use crate::validate::CheckOptions;
 use rust_decimal::Decimal;
@@ -32,6 +34,14 @@ pub(crate) enum ConfigError {
     MaxConfidence(String),
     #[error("pack folder {0} does not exist (or is not a folder)")]
     PackDir(String),
+    #[error("{flag} {value:?}: {why}")]
+    Review { flag: &'static str, value: String, why: &'static str },
+    #[error("--band-low {0} is not below --band-high {1}: the band would be empty")]
+    Band(String, String),
+    #[error("--previous {0}: give the last review's pack folder or its rollup.json (not found)")]
+    Previous(String),
+    #[error("--history {0}: give a folder of earlier packs with an actuals.csv (not found)")]
+    History(String),
 }
 
 /// What the command does after validation.
@@ -39,6 +49,7 @@ pub(crate) enum ConfigError {
 pub(crate) enum Mode {
     Check,
     Run,
+    Review,
 }
 
 #[derive(Debug)]
@@ -56,15 +67,28 @@ pub(crate) struct Config {
     pub bom: bool,
     pub timings: bool,
     pub threads: Option<usize>,
+    /// `review`'s options; `None` for the other commands.
+    pub review: Option<ReviewOptions>,
+    /// `check --history DIR` or `review --history DIR`.
+    pub history: Option<PathBuf>,
 }
 
 impl Config {
     pub(crate) fn from_opts(opts: Opts) -> anyhow::Result<Config> {
+        let mut review = None;
+        let mut history = None;
         let (mode, run) = match opts.command {
             None => (Mode::Run, RunArgs::default_run()),
             Some(Command::Run(r)) => (Mode::Run, r),
-            Some(Command::Check(input)) => {
-                (Mode::Check, RunArgs { input, ..RunArgs::default_run() })
+            Some(Command::Check(c)) => {
+                history = c.history;
+                (Mode::Check, RunArgs { input: c.input, ..RunArgs::default_run() })
+            }
+            Some(Command::Review(r)) => {
+                let (run, options, hist) = review_options(r)?;
+                review = Some(options);
+                history = hist;
+                (Mode::Review, run)
             }
             // main.rs runs the generator before any Config is built.
             Some(Command::Gen(_)) => anyhow::bail!("gen takes no pack"),
@@ -101,6 +125,8 @@ impl Config {
             bom: run.bom,
             timings: run.timings,
             threads: input.threads,
+            review,
+            history,
         })
     }
 
@@ -128,6 +154,61 @@ impl RunArgs {
             ..RunArgs::default()
         }
     }
+}
+
+/// `review`'s flags: thresholds checked one by one and together, the previous review and the
+/// history folder found on disk.
+fn review_options(r: ReviewArgs) -> anyhow::Result<(RunArgs, ReviewOptions, Option<PathBuf>)> {
+    let ratio = |flag: &'static str, value: &str| -> Result<Exact, ConfigError> {
+        parse_confidence(value).ok().filter(|d| *d >= Decimal::ZERO).map(Exact::from_decimal).ok_or(
+            ConfigError::Review {
+                flag,
+                value: value.to_string(),
+                why: "give a multiplier (0.6) or a percentage (60%)",
+            },
+        )
+    };
+    let band_low = ratio("--band-low", &r.band_low)?;
+    let band_high = ratio("--band-high", &r.band_high)?;
+    if band_low >= band_high {
+        return Err(ConfigError::Band(r.band_low, r.band_high).into());
+    }
+    let concentration = ratio("--concentration", &r.concentration)?;
+    if concentration.is_zero() || concentration > Exact::ONE {
+        return Err(ConfigError::Review {
+            flag: "--concentration",
+            value: r.concentration,
+            why: "give a share above 0 and at most 1 (0.5) or 100% (50%)",
+        }
+        .into());
+    }
+    let previous = match r.previous {
+        None => None,
+        Some(p) if p.is_dir() => Some(Previous::Pack(p)),
+        Some(p) if p.is_file() => Some(Previous::RollupJson(p)),
+        Some(p) => return Err(ConfigError::Previous(p.display().to_string()).into()),
+    };
+    if let Some(h) = &r.history {
+        if !h.is_dir() {
+            return Err(ConfigError::History(h.display().to_string()).into());
+        }
+    }
+    let options = ReviewOptions {
+        band_low,
+        band_high,
+        concentration,
+        prior_periods: r.prior_periods,
+        top: r.top.max(1),
+        previous,
+    };
+    let run = RunArgs {
+        input: r.input,
+        out: r.out,
+        scale: r.scale,
+        rounding: r.rounding,
+        ..RunArgs::default_run()
+    };
+    Ok((run, options, r.history))
 }
 
 /// The display name of a path: as typed, without a leading `./`.

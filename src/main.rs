@@ -11,6 +11,7 @@ mod load;
 mod model;
 mod problem;
 mod report;
+mod review;
 mod rollup;
 mod validate;
 
@@ -89,6 +90,9 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
         Err(ps) => return Ok(report_problems(&config, ps)),
     };
     clock.lap("roll up");
+    if config.mode == Mode::Review {
+        return Ok(finish(review::run(&config, &pack, &rollup)?));
+    }
     if config.mode == Mode::Check {
         let s = pack.stats;
         println!(
@@ -99,6 +103,9 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
             s.target_rows,
             pack.periods.len()
         );
+        if let Some(dir) = &config.history {
+            return Ok(finish(review::check_history(&config, &pack, dir)?));
+        }
         return Ok(ExitStatus::Done);
     }
 
@@ -139,6 +146,17 @@ fn report_problems(config: &Config, mut problems: Problems) -> ExitStatus {
     let text = problems.render(&|k| config.files.display(k));
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
     ExitStatus::BadInput
+}
+
+/// The exit status of a review or a history check; extra packs' problems go to stderr.
+fn finish(outcome: review::Outcome) -> ExitStatus {
+    match outcome {
+        review::Outcome::Done => ExitStatus::Done,
+        review::Outcome::BadInput(text) => {
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            ExitStatus::BadInput
+        }
+    }
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

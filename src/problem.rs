@@ -19,16 +19,19 @@ pub(crate) enum FileKind {
     Forecasts,
     Confidence,
     Targets,
+    /// What was really booked, in a history folder (`review --history`, `check --history`).
+    Actuals,
     /// A flag that does not fit the pack (`--period` naming no period in it).
     CommandLine,
 }
 
 impl FileKind {
-    pub(crate) const ALL: [FileKind; 5] = [
+    pub(crate) const ALL: [FileKind; 6] = [
         FileKind::Org,
         FileKind::Forecasts,
         FileKind::Confidence,
         FileKind::Targets,
+        FileKind::Actuals,
         FileKind::CommandLine,
     ];
 
@@ -39,6 +42,7 @@ impl FileKind {
             FileKind::Forecasts => "forecasts.csv",
             FileKind::Confidence => "confidence.csv",
             FileKind::Targets => "targets.csv",
+            FileKind::Actuals => "actuals.csv",
             FileKind::CommandLine => "command line",
         }
     }
@@ -113,7 +117,7 @@ pub(crate) const KEEP_PER_FILE: usize = 1000;
 pub(crate) struct Problems {
     list: Vec<Problem>,
     /// Problems found beyond what is kept, per file (indexed like [`FileKind::ALL`]).
-    dropped: [u64; 5],
+    dropped: [u64; 6],
 }
 
 impl Problems {
@@ -151,7 +155,7 @@ impl Problems {
         self.list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.list.dedup();
         let mut kept = Vec::with_capacity(self.list.len());
-        let mut per_file = [0usize; 5];
+        let mut per_file = [0usize; 6];
         for p in self.list.drain(..) {
             let i = p.file as usize;
             if per_file[i] < KEEP_PER_FILE {

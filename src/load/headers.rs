@@ -44,6 +44,13 @@ pub(crate) const TARGETS: &[ColumnSpec] = &[
     col("target", &["目标", "目标金额"], true),
 ];
 
+/// actuals.csv (in a history folder): what each rep really booked in a period.
+pub(crate) const ACTUALS: &[ColumnSpec] = &[
+    col("rep_id", &["销售编号", "工号"], true),
+    col("period", &["期间", "季度"], true),
+    col("amount", &["实际金额", "成交金额", "金额"], true),
+];
+
 /// Where each spec'd column sits in a file, and what the user called it.
 #[derive(Debug, Clone)]
 pub(crate) struct Columns {

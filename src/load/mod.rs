@@ -5,6 +5,7 @@
 //! parallel and folded into per-rep totals as it goes (see [`forecasts`]). Every problem found
 //! is a [`Problem`] value added to one list; loading never stops at the first.
 
+pub(crate) mod actuals;
 pub(crate) mod confidence;
 pub(crate) mod encoding;
 pub(crate) mod forecasts;
@@ -70,7 +71,7 @@ impl PackFiles {
             FileKind::Targets => {
                 self.targets.as_ref().map_or(kind.file_name().into(), |f| f.display.clone())
             }
-            FileKind::CommandLine => kind.file_name().into(),
+            FileKind::Actuals | FileKind::CommandLine => kind.file_name().into(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod csv;
 pub(crate) mod json;
+pub(crate) mod review;
 pub(crate) mod terminal;
 
 use crate::exact::{format_units, write_units, UNITS_BUF};

@@ -1,0 +1,69 @@
+//! `actuals.csv` (in a history folder): what each rep really booked in a period. Several rows
+//! of one rep and period are summed (one row per booked deal is fine). Only `review --history`
+//! and `check --history` read it.
+
+use super::number::{cell_message, parse_amount, NumberError};
+use super::{cell, headers, read_table, InputFile, ReadOptions, ReadResult};
+use crate::problem::{Problem, Problems, Source};
+use rust_decimal::Decimal;
+
+/// One row of actuals.csv, parsed.
+#[derive(Debug, Clone)]
+pub(crate) struct ActualRow {
+    pub rep_id: String,
+    pub period: String,
+    pub amount: Decimal,
+    pub src: Source,
+}
+
+/// Reads actuals.csv; an empty id or period or an unreadable amount becomes a problem.
+pub(crate) fn load(
+    file: &InputFile,
+    opts: ReadOptions,
+    problems: &mut Problems,
+) -> ReadResult<Vec<ActualRow>> {
+    let mut rows = Vec::new();
+    let read = read_table(file, headers::ACTUALS, opts, problems, |line, rec, cols, problems| {
+        let src = Source::new(file.kind, line);
+        let rep_id = cell(rec, cols, 0);
+        let period = cell(rec, cols, 1);
+        let raw = cell(rec, cols, 2);
+        let mut ok = true;
+        if rep_id.is_empty() {
+            problems.push(Problem::at(src, "empty cell").column(cols.label(0)));
+            ok = false;
+        }
+        if period.is_empty() {
+            problems.push(
+                Problem::at(src, "empty cell")
+                    .column(cols.label(1))
+                    .hint("every booked amount needs its period, e.g. 2026-Q1"),
+            );
+            ok = false;
+        }
+        let amount = match parse_amount(raw) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let hint = match e {
+                    NumberError::Empty | NumberError::NotANumber => {
+                        Some("write what was booked as a number (0 if nothing was booked)")
+                    }
+                    _ => e.hint(),
+                };
+                problems.push(
+                    Problem::at(src, cell_message(raw, &e)).column(cols.label(2)).maybe_hint(hint),
+                );
+                None
+            }
+        };
+        if let (true, Some(amount)) = (ok, amount) {
+            rows.push(ActualRow {
+                rep_id: rep_id.to_string(),
+                period: period.to_string(),
+                amount,
+                src,
+            });
+        }
+    })?;
+    Ok(read.map(|_| rows))
+}

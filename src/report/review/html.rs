@@ -1,0 +1,373 @@
+//! review.html: one self-contained page for the meeting room (no script, no network, no
+//! fonts to fetch). The layout's tables, plus inline SVG charts (the layer waterfall, forecast
+//! against target per region, the biggest movers) and the tree as rows that fold by level
+//! with `<details>`. Every text from the pack is HTML-escaped. Chart coordinates are integer
+//! arithmetic on the printed money units: no floating point anywhere.
+
+use super::{confidence, percent, Block, Chart, Doc, Fmt, Table};
+use crate::model::NodeIx;
+use crate::review::Review;
+use std::fmt::Write as _;
+
+/// Text safe inside HTML elements and attribute values.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {
+                let _ = write!(out, "&#x{:x};", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root { --up: #2e7d32; --down: #c62828; --total: #37474f; --target: #90a4ae; --line: #e0e0e0; }
+body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB",
+  "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif;
+  margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #212121; line-height: 1.4; }
+h1 { font-size: 1.7em; } h2 { border-bottom: 2px solid var(--total); padding-bottom: .2em; margin-top: 2em; }
+h3 { margin-top: 1.6em; } h4 { margin: 1.2em 0 .4em; }
+table { border-collapse: collapse; margin: .4em 0 1em; font-size: .92em; }
+th, td { border-bottom: 1px solid var(--line); padding: .25em .6em; text-align: left; vertical-align: top; }
+th { background: #f5f5f5; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+svg { display: block; margin: .5em 0 1em; max-width: 100%; height: auto; font-size: 12px; }
+svg text { fill: #212121; } .bar.up { fill: var(--up); } .bar.down { fill: var(--down); }
+.bar.total, .bar.forecast { fill: var(--total); } .bar.target { fill: var(--target); }
+.tree { font-size: .9em; margin-bottom: 2em; }
+.row { display: grid; grid-template-columns: minmax(14em, 3fr) 7em repeat(6, minmax(6.5em, 1fr)) 3em;
+  border-bottom: 1px solid var(--line); padding: .15em 0; }
+.row > span { padding: 0 .4em; } .row > span.n { text-align: right; font-variant-numeric: tabular-nums; }
+.row.head { font-weight: 600; background: #f5f5f5; }
+summary { cursor: pointer; list-style: none; } summary::-webkit-details-marker { display: none; }
+summary .name::before { content: "▸ "; } details[open] > summary .name::before { content: "▾ "; }
+.leaf .name::before { content: "  "; white-space: pre; }
+"#;
+
+/// Renders the page.
+pub(crate) fn render(review: &Review, doc: &Doc) -> String {
+    let f = Fmt { scale: review.scale() };
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let periods: Vec<&str> = review.pack.periods.iter().map(|p| p.period.as_str()).collect();
+    let _ = writeln!(out, "<title>Forecast review {}</title>", esc(&periods.join(", ")));
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+    for block in &doc.blocks {
+        match block {
+            Block::Title(t) => {
+                let _ = writeln!(out, "<h1>{}</h1>", esc(t));
+            }
+            Block::Section(t) => {
+                let _ = writeln!(out, "<h2>{}</h2>", esc(t));
+            }
+            Block::Part(t) => {
+                let _ = writeln!(out, "<h3>{}</h3>", esc(t));
+            }
+            Block::Minor(t) => {
+                let _ = writeln!(out, "<h4>{}</h4>", esc(t));
+            }
+            Block::Para(t) => {
+                let _ = writeln!(out, "<p>{}</p>", esc(t));
+            }
+            Block::Table(t) => table(&mut out, t),
+            Block::Chart(c) => match *c {
+                Chart::Waterfall(k) => waterfall(&mut out, review, &f, k),
+                Chart::Targets(k) => targets(&mut out, review, &f, k),
+                Chart::Movers(k) => movers(&mut out, review, &f, k),
+                Chart::Tree(k) => tree(&mut out, review, &f, k),
+            },
+        }
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn table(out: &mut String, t: &Table) {
+    out.push_str("<table>\n<thead><tr>");
+    for (h, &right) in t.header.iter().zip(&t.right) {
+        let _ = write!(out, "<th{}>{}</th>", if right { " class=\"n\"" } else { "" }, esc(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &t.rows {
+        out.push_str("<tr>");
+        for (c, &right) in row.iter().zip(&t.right) {
+            let _ = write!(out, "<td{}>{}</td>", if right { " class=\"n\"" } else { "" }, esc(c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// Maps money units onto pixels `[0, span]` over the range `[lo, hi]`, in integers.
+struct Axis {
+    lo: i128,
+    hi: i128,
+    span: i128,
+}
+
+impl Axis {
+    fn new(values: impl IntoIterator<Item = i128>, span: i128) -> Axis {
+        let (mut lo, mut hi) = (0i128, 0i128);
+        for v in values {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        if hi == lo {
+            hi = lo + 1;
+        }
+        Axis { lo, hi, span }
+    }
+
+    /// Pixels from the low end.
+    fn at(&self, v: i128) -> i128 {
+        (v - self.lo).saturating_mul(self.span) / (self.hi - self.lo)
+    }
+}
+
+/// A bar from `a` to `b` (pixels), at least 1 pixel long so that a zero change still shows.
+fn extent(a: i128, b: i128) -> (i128, i128) {
+    (a.min(b), (a - b).abs().max(1))
+}
+
+fn waterfall(out: &mut String, review: &Review, f: &Fmt, k: usize) {
+    let w = &review.periods[k].waterfall;
+    // (label, from, to, class)
+    let mut bars: Vec<(String, i128, i128, &str)> = vec![("Raw".into(), 0, w.raw, "total")];
+    for s in &w.steps {
+        let class = if s.change < 0 { "down" } else { "up" };
+        bars.push((format!("{} → {}", s.given_by, s.on), s.before, s.after, class));
+    }
+    bars.push(("National forecast".into(), 0, w.forecast, "total"));
+    if let Some(t) = w.target {
+        bars.push(("Target".into(), 0, t, "target"));
+    }
+    let (slot, top, plot, left) = (130i128, 30i128, 220i128, 20i128);
+    let width = left * 2 + slot * bars.len() as i128;
+    let height = top + plot + 50;
+    let axis = Axis::new(bars.iter().flat_map(|b| [b.1, b.2]), plot);
+    let y = |v: i128| top + plot - axis.at(v);
+    let _ = writeln!(
+        out,
+        "<svg class=\"chart waterfall\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    let _ = writeln!(out, "<title>Layer waterfall</title>");
+    let zero = y(0);
+    let _ = writeln!(
+        out,
+        "<line x1=\"{left}\" x2=\"{}\" y1=\"{zero}\" y2=\"{zero}\" stroke=\"#9e9e9e\"/>",
+        width - left
+    );
+    for (i, (label, from, to, class)) in bars.iter().enumerate() {
+        let x = left + slot * i as i128 + 15;
+        let (ry, rh) = extent(y(*from), y(*to));
+        let value =
+            if *class == "up" || *class == "down" { f.signed(to - from) } else { f.money(*to) };
+        let _ = writeln!(
+            out,
+            "<rect class=\"bar {class}\" x=\"{x}\" y=\"{ry}\" width=\"{}\" height=\"{rh}\"><title>{}: {}</title></rect>",
+            slot - 30,
+            esc(label),
+            esc(&value)
+        );
+        let cx = x + (slot - 30) / 2;
+        let _ = writeln!(
+            out,
+            "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            (ry - 5).max(12),
+            esc(&value)
+        );
+        let _ = writeln!(
+            out,
+            "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            top + plot + 20,
+            esc(&shorten(label, 18))
+        );
+    }
+    out.push_str("</svg>\n");
+}
+
+/// At most `n` characters, with `…` where cut.
+fn shorten(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(n - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Horizontal bars, one row per item: a label and one or two bars.
+struct HBar {
+    label: String,
+    bars: Vec<(i128, &'static str, String)>,
+}
+
+fn hbars(out: &mut String, class: &str, title: &str, rows: &[HBar], centered: bool) {
+    let (label_w, plot, row_h) = (220i128, 520i128, 34i128);
+    let width = label_w + plot + 280;
+    let height = 10 + row_h * rows.len() as i128;
+    let axis = Axis::new(
+        rows.iter().flat_map(|r| r.bars.iter().map(|b| b.0)).chain(
+            // A diverging chart is symmetric around zero.
+            rows.iter().flat_map(|r| r.bars.iter().map(|b| if centered { -b.0 } else { 0 })),
+        ),
+        plot,
+    );
+    let _ = writeln!(
+        out,
+        "<svg class=\"chart {class}\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    let _ = writeln!(out, "<title>{}</title>", esc(title));
+    let x0 = label_w + axis.at(0);
+    let _ = writeln!(
+        out,
+        "<line x1=\"{x0}\" x2=\"{x0}\" y1=\"0\" y2=\"{height}\" stroke=\"#9e9e9e\"/>"
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = 8 + row_h * i as i128;
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_w - 8,
+            y + 17,
+            esc(&shorten(&r.label, 24))
+        );
+        let thick = (row_h - 10) / r.bars.len().max(1) as i128;
+        for (j, (v, bar_class, text)) in r.bars.iter().enumerate() {
+            let (rx, rw) = extent(label_w + axis.at(0), label_w + axis.at(*v));
+            let by = y + thick * j as i128;
+            let _ = writeln!(
+                out,
+                "<rect class=\"bar {bar_class}\" x=\"{rx}\" y=\"{by}\" width=\"{rw}\" height=\"{}\"><title>{}</title></rect>",
+                thick - 2,
+                esc(text)
+            );
+        }
+        let last = r.bars.iter().map(|b| b.2.as_str()).collect::<Vec<_>>().join(" / ");
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\">{}</text>",
+            label_w + plot + 8,
+            y + 17,
+            esc(&shorten(&last, 40))
+        );
+    }
+    out.push_str("</svg>\n");
+}
+
+fn targets(out: &mut String, review: &Review, f: &Fmt, k: usize) {
+    let pack = review.pack;
+    let pr = &review.rollup.periods[review.periods[k].index];
+    let under: &[NodeIx] = pack.tree.children(pack.tree.root);
+    if under.is_empty() {
+        return;
+    }
+    let level = crate::review::waterfall::level_label(pack, 1, false);
+    let title = format!("Forecast against target per {level}");
+    let _ = writeln!(out, "<h4>{}</h4>", esc(&title));
+    let rows: Vec<HBar> = under
+        .iter()
+        .map(|&v| {
+            let p = &pr.printed[v as usize];
+            let mut bars =
+                vec![(p.forecast, "forecast", format!("forecast {}", f.money(p.forecast)))];
+            if let Some(t) = p.target {
+                let a = p.attainment.map(|a| format!(" ({})", percent(a))).unwrap_or_default();
+                bars.push((t, "target", format!("target {}{a}", f.money(t))));
+            }
+            HBar { label: review.who(v), bars }
+        })
+        .collect();
+    hbars(out, "targets", &title, &rows, false);
+}
+
+fn movers(out: &mut String, review: &Review, f: &Fmt, k: usize) {
+    let Some(m) = &review.periods[k].moved else { return };
+    let rows: Vec<HBar> = m
+        .nodes
+        .iter()
+        .filter(|c| c.adjusted.1 != c.adjusted.0)
+        .take(12)
+        .map(|c| {
+            let d = c.adjusted.1 - c.adjusted.0;
+            let class = if d < 0 { "down" } else { "up" };
+            HBar { label: c.who(), bars: vec![(d, class, format!("Δ adjusted {}", f.signed(d)))] }
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<h4>Biggest movers (Δ adjusted)</h4>");
+    hbars(out, "movers", "Biggest movers", &rows, true);
+}
+
+fn tree(out: &mut String, review: &Review, f: &Fmt, k: usize) {
+    let pack = review.pack;
+    let idx = review.periods[k].index;
+    let (inputs, pr) = (&pack.periods[idx], &review.rollup.periods[idx]);
+    let t = &pack.tree;
+    out.push_str("<h3>The tree (folds by level)</h3>\n<div class=\"tree\">\n");
+    out.push_str("<div class=\"row head\"><span>Node</span><span>ID</span><span class=\"n\">Raw</span><span class=\"n\">Forecast</span><span class=\"n\">Conf.</span><span class=\"n\">Adjusted</span><span class=\"n\">Target</span><span class=\"n\">Gap</span><span></span></div>\n");
+    let mut open: Vec<u32> = Vec::new();
+    for &v in &t.order {
+        let i = v as usize;
+        let d = t.depth[i];
+        while open.last().is_some_and(|&o| o >= d) {
+            open.pop();
+            out.push_str("</details>\n");
+        }
+        let org = &pack.org[i];
+        let p = &pr.printed[i];
+        let name = if org.name.is_empty() { &org.id } else { &org.name };
+        let mut marks = String::new();
+        if p.target.is_some_and(|t| p.forecast < t) {
+            marks.push('▼');
+        }
+        if v != t.root && inputs.confidence[i].is_none() {
+            marks.push('?');
+        }
+        if !t.is_leaf(v) && inputs.lines[i] > 0 {
+            marks.push('!');
+        }
+        let conf = if v == t.root {
+            String::new()
+        } else {
+            confidence(inputs.confidence[i].map(|_| pr.confidence[i]))
+        };
+        let cells = format!(
+            "<span class=\"name\" style=\"padding-left:{}em\">{}</span><span>{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span>{}</span>",
+            d,
+            esc(name),
+            esc(&org.id),
+            f.money(p.raw),
+            f.money(p.forecast),
+            esc(&conf),
+            f.money(p.adjusted),
+            f.opt(p.target),
+            p.gap.map(|g| f.signed(g)).unwrap_or_default(),
+            marks
+        );
+        if t.is_leaf(v) {
+            let _ = writeln!(out, "<div class=\"row leaf\">{cells}</div>");
+        } else {
+            let state = if d < 2 { " open" } else { "" };
+            let _ = writeln!(out, "<details{state}><summary class=\"row\">{cells}</summary>");
+            open.push(d);
+        }
+    }
+    for _ in open {
+        out.push_str("</details>\n");
+    }
+    out.push_str(
+        "</div>\n<p>▼ below target · ? not reviewed (counted at 1) · ! manager's own deals</p>\n",
+    );
+}

@@ -1,0 +1,447 @@
+//! The review's renderers. [`document`] lays the review out once, as headings, paragraphs and
+//! tables of already formatted cells; `text` (the terminal), `md` (review.md) and `html`
+//! (review.html, which adds the charts and the folding tree) each only render that layout, so
+//! the three always show the same numbers. Cells hold user text as given: each renderer
+//! escapes it for its medium.
+
+pub(crate) mod html;
+pub(crate) mod md;
+pub(crate) mod text;
+
+use super::grouped;
+use crate::exact::Exact;
+use crate::review::history::improvement;
+use crate::review::moved::{Moved, Status};
+use crate::review::{PeriodReview, Review};
+use crate::rollup::RATIO_SCALE;
+
+/// A chart of the HTML page; the text formats leave it out (the table beside it has the same
+/// numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Chart {
+    /// The layer waterfall of a period (index into `review.periods`).
+    Waterfall(usize),
+    /// Forecast against target for each node under the root.
+    Targets(usize),
+    /// The largest changes since the previous review.
+    Movers(usize),
+    /// The whole tree, folding by level.
+    Tree(usize),
+}
+
+/// A table: header, which columns are numbers (right-aligned), rows of formatted cells.
+#[derive(Debug, Clone)]
+pub(crate) struct Table {
+    pub header: Vec<&'static str>,
+    pub right: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
+    /// Whether the terminal may cut it at `--top` rows (lists, not sums).
+    pub list: bool,
+}
+
+/// One block of the layout.
+#[derive(Debug, Clone)]
+pub(crate) enum Block {
+    Title(String),
+    /// A period or the history: a section of its own.
+    Section(String),
+    /// A part of a section.
+    Part(String),
+    /// A manager's agenda, a list's title.
+    Minor(String),
+    Para(String),
+    Table(Table),
+    Chart(Chart),
+}
+
+/// The review laid out.
+#[derive(Debug, Clone)]
+pub(crate) struct Doc {
+    pub blocks: Vec<Block>,
+}
+
+pub(crate) struct Fmt {
+    pub scale: u32,
+}
+
+impl Fmt {
+    pub(crate) fn money(&self, units: i128) -> String {
+        grouped(units, self.scale)
+    }
+
+    pub(crate) fn signed(&self, units: i128) -> String {
+        if units > 0 {
+            format!("+{}", self.money(units))
+        } else {
+            self.money(units)
+        }
+    }
+
+    pub(crate) fn opt(&self, units: Option<i128>) -> String {
+        units.map(|u| self.money(u)).unwrap_or_default()
+    }
+}
+
+/// A ratio in units of 10^-4 as a percentage: `88.01%`.
+pub(crate) fn percent(units: i128) -> String {
+    format!("{}%", grouped(units, RATIO_SCALE - 2))
+}
+
+/// A signed percentage: `+12.50%`.
+pub(crate) fn signed_percent(units: i128) -> String {
+    if units > 0 {
+        format!("+{}", percent(units))
+    } else {
+        percent(units)
+    }
+}
+
+/// A confidence; `—` where none was given (it counts at 1).
+pub(crate) fn confidence(c: Option<Exact>) -> String {
+    c.map_or("—".into(), |c| c.to_string())
+}
+
+fn table(header: &[&'static str], right: &[bool], list: bool) -> Table {
+    Table { header: header.to_vec(), right: right.to_vec(), rows: Vec::new(), list }
+}
+
+/// Lays the review out.
+pub(crate) fn document(review: &Review) -> Doc {
+    let f = Fmt { scale: review.scale() };
+    let o = &review.options;
+    let mut b = Vec::new();
+    b.push(Block::Title("Forecast review (扒皮会)".into()));
+    let pack = review.pack;
+    b.push(Block::Para(format!(
+        "{} nodes, {} period(s). Flags: confidence outside {}–{}; a rep or deal above {} of its team's raw forecast. \
+         Money as printed by the roll-up: every total adds up exactly.",
+        pack.org.len(),
+        pack.periods.len(),
+        o.band_low,
+        o.band_high,
+        crate::review::flags::share_limit(o.concentration),
+    )));
+    for (k, p) in review.periods.iter().enumerate() {
+        period(&mut b, review, &f, k, p);
+    }
+    if let Some(h) = &review.history {
+        history(&mut b, h, &f);
+    }
+    Doc { blocks: b }
+}
+
+fn period(b: &mut Vec<Block>, review: &Review, f: &Fmt, k: usize, p: &PeriodReview) {
+    let pack = review.pack;
+    let label = &pack.periods[p.index].period;
+    let w = &p.waterfall;
+    let headline = match (w.target, w.attainment) {
+        (Some(t), Some(a)) => format!(
+            "{label}: national forecast {} against target {} ({})",
+            f.money(w.forecast),
+            f.money(t),
+            percent(a)
+        ),
+        (Some(t), None) => {
+            format!(
+                "{label}: national forecast {} against target {}",
+                f.money(w.forecast),
+                f.money(t)
+            )
+        }
+        _ => format!("{label}: national forecast {} (no target)", f.money(w.forecast)),
+    };
+    b.push(Block::Section(headline));
+
+    b.push(Block::Part("Layer waterfall (逐层瀑布)".into()));
+    b.push(Block::Chart(Chart::Waterfall(k)));
+    let mut t = table(
+        &["Step", "Confidence given by", "On", "Change", "%", "Running total"],
+        &[false, false, false, true, true, true],
+        false,
+    );
+    t.rows.push(row(["Raw forecast (Σ every line)", "", "", "", "", &f.money(w.raw)]));
+    for s in &w.steps {
+        t.rows.push(row([
+            &format!("Level {}", s.depth),
+            &s.given_by,
+            &s.on,
+            &f.signed(s.change),
+            &s.ratio.map(signed_percent).unwrap_or_default(),
+            &f.money(s.after),
+        ]));
+    }
+    t.rows.push(row(["= National forecast", "", "", "", "", &f.money(w.forecast)]));
+    if let Some(target) = w.target {
+        t.rows.push(row(["Target", "", "", "", "", &f.money(target)]));
+        let gap = w.gap.unwrap_or(w.forecast - target);
+        t.rows.push(row([
+            "Gap",
+            "",
+            "",
+            &f.signed(gap),
+            &w.attainment.map(percent).unwrap_or_default(),
+            "",
+        ]));
+    }
+    b.push(Block::Table(t));
+    b.push(Block::Chart(Chart::Targets(k)));
+
+    b.push(Block::Part(format!("Flags ({})", p.flags.len())));
+    if p.flags.is_empty() {
+        b.push(Block::Para("Nothing flagged.".into()));
+    } else {
+        let mut t = table(&["Flag", "Node", "Numbers"], &[false, false, false], true);
+        for fl in &p.flags {
+            t.rows.push(vec![fl.kind.title().into(), review.who(fl.node), fl.detail.clone()]);
+        }
+        b.push(Block::Table(t));
+    }
+
+    if let Some(m) = &p.moved {
+        moved(b, review, f, k, m);
+    }
+
+    b.push(Block::Part("Agenda per manager (议程)".into()));
+    b.push(Block::Para(
+        "Each manager's direct reports, the most money at stake first: the size of the manager's \
+         haircut or uplift plus the shortfall to target. — in Conf. means not reviewed (counted at 1)."
+            .into(),
+    ));
+    for a in &p.agenda {
+        let m = &a.printed;
+        let mut head = format!("{} — forecast {}", review.who(a.manager), f.money(m.forecast));
+        if let Some(t) = m.target {
+            head.push_str(&format!(", target {}, gap {}", f.money(t), f.signed(m.forecast - t)));
+        }
+        if a.own_lines > 0 {
+            head.push_str(&format!(", own lines {}", f.money(m.own)));
+        }
+        b.push(Block::Minor(head));
+        let mut t = table(
+            &["Report", "Raw", "Forecast", "Conf.", "Adjusted", "Haircut", "Target", "Gap", "Note"],
+            &[false, true, true, true, true, true, true, true, false],
+            true,
+        );
+        for it in &a.items {
+            let p = &it.printed;
+            t.rows.push(vec![
+                review.who(it.node),
+                f.money(p.raw),
+                f.money(p.forecast),
+                confidence(it.confidence),
+                f.money(p.adjusted),
+                f.signed(it.haircut),
+                f.opt(p.target),
+                p.gap.map(|g| f.signed(g)).unwrap_or_default(),
+                it.note.clone(),
+            ]);
+        }
+        b.push(Block::Table(t));
+    }
+    b.push(Block::Chart(Chart::Tree(k)));
+}
+
+fn row<const N: usize>(cells: [&str; N]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
+fn moved(b: &mut Vec<Block>, review: &Review, f: &Fmt, k: usize, m: &Moved) {
+    let (source, _) = review.previous.clone().unwrap_or_default();
+    b.push(Block::Part(format!("What moved since {source}")));
+    if !m.found {
+        b.push(Block::Para("The previous review has no numbers for this period.".into()));
+        return;
+    }
+    if !m.deal_level {
+        b.push(Block::Para(
+            "The previous review is a rollup.json, which has no deal lines: changes are node by node \
+             (new reps, removed reps, changed rep totals), not deal by deal. Give --previous the previous \
+             pack folder for the deal-level bridge."
+                .into(),
+        ));
+    }
+    if let Some(br) = &m.bridge {
+        let (new, gone, amounts) = if m.deal_level {
+            ("New deals", "Removed deals", "Changed amounts")
+        } else {
+            ("New reps' lines", "Removed reps' lines", "Changed rep totals")
+        };
+        let mut t = table(
+            &["Bridge (national forecast)", "Change", "Running total"],
+            &[false, true, true],
+            false,
+        );
+        let mut total = br.before;
+        t.rows.push(row(["Previous national forecast", "", &f.money(total)]));
+        for (label, x) in [
+            (new, br.new_deals),
+            (gone, br.removed_deals),
+            (amounts, br.changed_amounts),
+            ("Changed confidence", br.changed_confidence),
+        ] {
+            total += x;
+            t.rows.push(row([label, &f.signed(x), &f.money(total)]));
+        }
+        t.rows.push(row([
+            "= National forecast now",
+            &f.signed(br.after - br.before),
+            &f.money(br.after),
+        ]));
+        b.push(Block::Table(t));
+    }
+    b.push(Block::Chart(Chart::Movers(k)));
+    b.push(Block::Minor(format!("Nodes that changed ({})", m.nodes.len())));
+    if m.nodes.is_empty() {
+        b.push(Block::Para("No node changed.".into()));
+    } else {
+        let mut t = table(
+            &[
+                "Node",
+                "Status",
+                "Δ Raw",
+                "Δ Forecast",
+                "Conf. before → now",
+                "Δ Adjusted",
+                "Adjusted now",
+            ],
+            &[false, false, true, true, true, true, true],
+            true,
+        );
+        for c in &m.nodes {
+            t.rows.push(vec![
+                c.who(),
+                c.status.label().into(),
+                f.signed(c.raw.1 - c.raw.0),
+                f.signed(c.forecast.1 - c.forecast.0),
+                if c.confidence.0 == c.confidence.1 {
+                    confidence(c.confidence.1)
+                } else {
+                    format!("{} → {}", confidence(c.confidence.0), confidence(c.confidence.1))
+                },
+                f.signed(c.adjusted.1 - c.adjusted.0),
+                f.money(c.adjusted.1),
+            ]);
+        }
+        b.push(Block::Table(t));
+    }
+    let what = if m.deal_level { "Deals" } else { "Reps' own lines" };
+    b.push(Block::Minor(format!("{what} new, removed or changed ({})", m.deals.len())));
+    if !m.deals.is_empty() {
+        let mut t = table(
+            &["Rep", "Deal", "Status", "Before", "Now", "Change"],
+            &[false, false, false, true, true, true],
+            true,
+        );
+        for d in &m.deals {
+            let deal = if d.deal_id.is_empty() && m.deal_level {
+                "(lines without deal_id)".to_string()
+            } else {
+                d.deal_id.clone()
+            };
+            t.rows.push(vec![
+                d.who.clone(),
+                deal,
+                d.status.label().into(),
+                if d.status == Status::New { String::new() } else { f.money(d.before) },
+                if d.status == Status::Gone { String::new() } else { f.money(d.now) },
+                f.signed(d.now - d.before),
+            ]);
+        }
+        b.push(Block::Table(t));
+    }
+}
+
+fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
+    b.push(Block::Section("Whose judgment to trust (history)".into()));
+    let used: Vec<String> = h.used.iter().map(|(p, dir)| format!("{p} from {dir}")).collect();
+    b.push(Block::Para(format!(
+        "Booked periods: {}. Record = booked / raw forecast. Suggested confidence = 1 + (record − 1) × n / (n + {}), \
+         n = the rep's periods (--prior-periods {}).",
+        if used.is_empty() { "none".to_string() } else { used.join(", ") },
+        h.prior_periods,
+        h.prior_periods
+    )));
+    b.push(Block::Part("Reps: record and suggested confidence".into()));
+    let mut t = table(
+        &[
+            "Rep",
+            "Periods",
+            "Raw forecast",
+            "Booked",
+            "Record",
+            "Suggested",
+            "Given now",
+            "Reads as",
+        ],
+        &[false, true, true, true, true, true, true, false],
+        true,
+    );
+    for r in &h.reps {
+        let reads = match r.suggested {
+            Some(s) if s >= 105 => "sandbagger (books more)",
+            Some(s) if s <= 95 => "optimist (books less)",
+            Some(_) => "reliable",
+            None => "no forecast to judge",
+        };
+        t.rows.push(vec![
+            r.who.clone(),
+            r.periods.to_string(),
+            f.money(r.forecast),
+            f.money(r.booked),
+            r.ratio.map(|x| grouped(x, 2)).unwrap_or_default(),
+            r.suggested.map(|x| grouped(x, 2)).unwrap_or_default(),
+            confidence(r.given),
+            reads.into(),
+        ]);
+    }
+    b.push(Block::Table(t));
+    b.push(Block::Part("Managers: error without and with their confidence".into()));
+    b.push(Block::Para(
+        "Error = Σ |number − booked| over the manager's direct reports and periods; without = the \
+         reports' forecasts, with = after the manager's confidence. Better = the share of the error \
+         the manager's judgment removed (negative: it added error)."
+            .into(),
+    ));
+    let mut t = table(
+        &["Manager", "Judgments", "Error without", "Error with", "Better", "Verdict"],
+        &[false, true, true, true, true, false],
+        true,
+    );
+    let verdict = |without: i128, with: i128| {
+        if with < without {
+            "closer to booked"
+        } else if with > without {
+            "further from booked"
+        } else {
+            "no effect"
+        }
+    };
+    for m in &h.managers {
+        t.rows.push(vec![
+            m.who.clone(),
+            m.judgments.to_string(),
+            f.money(m.without),
+            f.money(m.with),
+            improvement(m.without, m.with).map(signed_percent).unwrap_or_default(),
+            verdict(m.without, m.with).into(),
+        ]);
+    }
+    b.push(Block::Table(t));
+    b.push(Block::Minor("By level: every manager at the level, summed".into()));
+    let mut t = table(
+        &["Level (judging)", "Managers", "Error without", "Error with", "Better", "Verdict"],
+        &[false, true, true, true, true, false],
+        false,
+    );
+    for l in &h.levels {
+        t.rows.push(vec![
+            format!("{} (depth {})", l.label, l.depth),
+            l.managers.to_string(),
+            f.money(l.without),
+            f.money(l.with),
+            improvement(l.without, l.with).map(signed_percent).unwrap_or_default(),
+            verdict(l.without, l.with).into(),
+        ]);
+    }
+    b.push(Block::Table(t));
+}

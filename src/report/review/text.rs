@@ -1,0 +1,80 @@
+//! The review in the terminal: the layout as plain text, tables aligned by display width
+//! (Chinese names are double width), lists cut at `--top` rows. Cell text is escaped for the
+//! terminal: control and bidi characters cannot reorder or hide what is printed.
+
+use super::{Block, Doc, Table};
+use comfy_table::{presets, Cell, CellAlignment, ContentArrangement};
+use std::fmt::Write as _;
+
+/// Text made safe for a terminal, kept whole (notes and flags are not shortened).
+pub(crate) fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
+        if c.is_control() || bidi {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Renders the layout; each list shows its first `top` rows.
+pub(crate) fn render(doc: &Doc, top: usize) -> String {
+    let mut out = String::new();
+    for block in &doc.blocks {
+        match block {
+            Block::Title(t) => {
+                let _ = writeln!(out, "{}\n", clean(t));
+            }
+            Block::Section(t) => {
+                let t = clean(t);
+                let _ = writeln!(out, "\n{t}\n{}", "═".repeat(t.chars().count().min(100)));
+            }
+            Block::Part(t) => {
+                let _ = writeln!(out, "\n── {} ──", clean(t));
+            }
+            Block::Minor(t) => {
+                let _ = writeln!(out, "\n▸ {}", clean(t));
+            }
+            Block::Para(t) => {
+                let _ = writeln!(out, "{}", clean(t));
+            }
+            Block::Table(t) => table(&mut out, t, top),
+            Block::Chart(_) => {}
+        }
+    }
+    out
+}
+
+fn table(out: &mut String, t: &Table, top: usize) {
+    let mut chars: Vec<char> = presets::UTF8_HORIZONTAL_ONLY.chars().collect();
+    chars[9] = ' ';
+    chars[10] = ' ';
+    let preset: String = chars.into_iter().collect();
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(&preset)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(t.header.clone());
+    let shown = if t.list { top.min(t.rows.len()) } else { t.rows.len() };
+    for row in &t.rows[..shown] {
+        table.add_row(row.iter().map(|c| Cell::new(clean(c))).collect::<Vec<_>>());
+    }
+    for (k, &right) in t.right.iter().enumerate() {
+        if right {
+            if let Some(c) = table.column_mut(k) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    let _ = writeln!(out, "{table}");
+    if shown < t.rows.len() {
+        let _ = writeln!(
+            out,
+            "… and {} more (--top N shows more; --out writes every row)",
+            t.rows.len() - shown
+        );
+    }
+}

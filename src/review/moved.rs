@@ -1,0 +1,494 @@
+//! What moved since the last review (`--previous`): per node the change of raw, forecast,
+//! confidence and adjusted; reps and deals that appeared or vanished; and the national bridge
+//! from the last number to this one.
+//!
+//! The bridge splits the change of the national forecast exactly. Each deal `d` (rep, deal_id)
+//! is worth `amount × m` nationally, where `m` is the product of the confidences on the path
+//! from its rep to the root. With `a`, `m` before and `a'`, `m'` now:
+//!
+//! - new deals: `Σ a' m'` over deals only in this pack;
+//! - removed deals: `−Σ a m` over deals only in the previous pack;
+//! - changed amounts: `Σ (a' − a) m` over deals in both;
+//! - changed confidence: `Σ a' (m' − m)` over deals in both.
+//!
+//! They add up to the exact change. Each is rounded to the money scale, and the residue of a
+//! few units is given to the components rounded furthest the other way, so that the printed
+//! steps add up exactly to the printed national forecasts. Deals are matched by rep and
+//! deal_id; a rep's lines without a deal_id count as one deal. Given a rollup.json, which has
+//! no deal lines, each node's own lines count as one deal: the bridge then says which reps
+//! were new or gone and how much their numbers changed, not which deals.
+
+use super::deals::Deal;
+use super::packs::{OtherPack, Reported};
+use crate::config::Config;
+use crate::exact::{Exact, Rounding};
+use crate::load::number::{parse_amount, parse_confidence};
+use crate::model::Pack;
+use crate::rollup::{Rollup, RollupOptions};
+use anyhow::Context;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// A node's numbers in the previous review.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeBefore {
+    pub name: String,
+    pub raw: i128,
+    pub forecast: i128,
+    /// `None`: not reviewed.
+    pub confidence: Option<Exact>,
+    pub adjusted: i128,
+    /// Position in the previous display order, to list vanished nodes in it.
+    pub rank: usize,
+}
+
+/// The previous review of one period.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PeriodBefore {
+    pub national: i128,
+    pub nodes: HashMap<String, NodeBefore>,
+    /// (node_id, deal_id) → (amount, national multiplier).
+    pub items: BTreeMap<(String, String), (Exact, Exact)>,
+}
+
+/// The previous review, per period label.
+#[derive(Debug, Clone)]
+pub(crate) struct Before {
+    pub periods: HashMap<String, PeriodBefore>,
+    /// Whether items are deals (a pack) or nodes' own lines (a rollup.json).
+    pub deal_level: bool,
+}
+
+/// How a node or a deal changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    Changed,
+    New,
+    Gone,
+}
+
+impl Status {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Status::Changed => "changed",
+            Status::New => "new",
+            Status::Gone => "gone",
+        }
+    }
+}
+
+/// One node's change, money in units.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeChange {
+    pub status: Status,
+    pub id: String,
+    pub name: String,
+    pub raw: (i128, i128),
+    pub forecast: (i128, i128),
+    pub confidence: (Option<Exact>, Option<Exact>),
+    pub adjusted: (i128, i128),
+}
+
+impl NodeChange {
+    pub(crate) fn who(&self) -> String {
+        if self.name.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{} ({})", self.name, self.id)
+        }
+    }
+}
+
+/// One deal's change, money in units (0 where absent).
+#[derive(Debug, Clone)]
+pub(crate) struct DealChange {
+    pub status: Status,
+    /// The rep, as `Name (ID)`.
+    pub who: String,
+    pub deal_id: String,
+    pub before: i128,
+    pub now: i128,
+}
+
+/// The national bridge, money in units: `before + Σ steps = after`, exactly.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bridge {
+    pub before: i128,
+    pub new_deals: i128,
+    pub removed_deals: i128,
+    pub changed_amounts: i128,
+    pub changed_confidence: i128,
+    pub after: i128,
+}
+
+/// What moved in one period.
+#[derive(Debug, Clone)]
+pub(crate) struct Moved {
+    /// `false` when the previous review has no numbers for this period.
+    pub found: bool,
+    pub deal_level: bool,
+    /// Sorted by the size of the change of `adjusted`, then of `raw`.
+    pub nodes: Vec<NodeChange>,
+    /// New, gone and changed deals (or nodes' own lines), largest change first.
+    pub deals: Vec<DealChange>,
+    pub bridge: Option<Bridge>,
+}
+
+fn money(cell: &str, scale: u32, mode: Rounding) -> Option<i128> {
+    Exact::from_decimal(parse_amount(cell).ok()?).round_units(scale, mode)
+}
+
+impl Before {
+    /// The previous review from its pack, deal by deal.
+    pub(crate) fn from_pack(
+        other: OtherPack,
+        config: &Config,
+        reported: &mut Reported,
+    ) -> anyhow::Result<Before> {
+        let OtherPack { files, pack, rollup } = other;
+        let mut problems = crate::problem::Problems::default();
+        let deals = super::deals::read(&files.forecasts, &pack, config.read, &mut problems)?;
+        reported.add(problems, &|k| files.display(k));
+        let deals = deals.unwrap_or_default();
+        let mut periods = HashMap::new();
+        for (index, (inputs, pr)) in pack.periods.iter().zip(&rollup.periods).enumerate() {
+            let mult = super::multipliers(&pack, pr)?;
+            let mut nodes = HashMap::new();
+            for (rank, &v) in pack.tree.order.iter().enumerate() {
+                let i = v as usize;
+                let p = &pr.printed[i];
+                nodes.entry(pack.org[i].id.clone()).or_insert(NodeBefore {
+                    name: pack.org[i].name.clone(),
+                    raw: p.raw,
+                    forecast: p.forecast,
+                    confidence: (inputs.confidence[i].is_some() || v == pack.tree.root)
+                        .then_some(pr.confidence[i]),
+                    adjusted: p.adjusted,
+                    rank,
+                });
+            }
+            let items = deals
+                .iter()
+                .filter(|d| d.period as usize == index)
+                .map(|d| {
+                    let id = pack.org[d.node as usize].id.clone();
+                    ((id, d.deal_id.clone()), (d.amount, mult[d.node as usize]))
+                })
+                .collect();
+            let national = pr.printed[pack.tree.root as usize].forecast;
+            periods.insert(inputs.period.clone(), PeriodBefore { national, nodes, items });
+        }
+        Ok(Before { periods, deal_level: true })
+    }
+
+    /// The previous review from the rollup.json that `run --out` wrote, node by node.
+    pub(crate) fn from_json(path: &Path, ro: RollupOptions) -> anyhow::Result<Before> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            period: String,
+            node_id: String,
+            #[serde(default)]
+            name: String,
+            parent_id: String,
+            raw: String,
+            forecast: String,
+            confidence: String,
+            adjusted: String,
+            own: String,
+            reviewed: bool,
+        }
+        #[derive(serde::Deserialize)]
+        struct File {
+            rows: Vec<Row>,
+        }
+        let what =
+            || format!("--previous {}: not a rollup.json written by run --out", path.display());
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let file: File = serde_json::from_slice(&bytes).with_context(what)?;
+        let (scale, mode) = (ro.scale, ro.rounding);
+        let mut by_period: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
+        for r in &file.rows {
+            by_period.entry(r.period.clone()).or_default().push(r);
+        }
+        let mut periods = HashMap::new();
+        for (period, rows) in by_period {
+            let mut nodes = HashMap::new();
+            let mut conf: HashMap<&str, (&str, Exact)> = HashMap::new();
+            let mut national = None;
+            for (rank, r) in rows.iter().enumerate() {
+                let bad = || anyhow::anyhow!("{}: row {} of {period}", what(), r.node_id);
+                let c = parse_confidence(&r.confidence).map_err(|_| bad())?;
+                let node = NodeBefore {
+                    name: r.name.clone(),
+                    raw: money(&r.raw, scale, mode).ok_or_else(bad)?,
+                    forecast: money(&r.forecast, scale, mode).ok_or_else(bad)?,
+                    confidence: r.reviewed.then_some(Exact::from_decimal(c)),
+                    adjusted: money(&r.adjusted, scale, mode).ok_or_else(bad)?,
+                    rank,
+                };
+                if r.parent_id.is_empty() {
+                    national = Some(node.forecast);
+                }
+                conf.insert(&r.node_id, (&r.parent_id, Exact::from_decimal(c)));
+                nodes.insert(r.node_id.clone(), node);
+            }
+            let mut items = BTreeMap::new();
+            for r in &rows {
+                let own = Exact::from_decimal(parse_amount(&r.own).with_context(what)?);
+                if own.is_zero() {
+                    continue;
+                }
+                // The national multiplier: the confidences up the parent chain (the root's is 1).
+                let mut m = Exact::ONE;
+                let mut at = r.node_id.as_str();
+                for _ in 0..=rows.len() {
+                    let Some(&(parent, c)) = conf.get(at) else { break };
+                    if parent.is_empty() {
+                        break;
+                    }
+                    m = m.checked_mul(c).with_context(what)?;
+                    at = parent;
+                }
+                items.insert((r.node_id.clone(), String::new()), (own, m));
+            }
+            let national = national.with_context(what)?;
+            periods.insert(period, PeriodBefore { national, nodes, items });
+        }
+        Ok(Before { periods, deal_level: false })
+    }
+}
+
+/// Compares one period of the pack under review with the previous review.
+pub(crate) fn compare(
+    pack: &Pack,
+    rollup: &Rollup,
+    index: usize,
+    deals: &[&Deal],
+    before: &Before,
+) -> anyhow::Result<Moved> {
+    let inputs = &pack.periods[index];
+    let pr = &rollup.periods[index];
+    let ro = rollup.opts;
+    let Some(prev) = before.periods.get(&inputs.period) else {
+        return Ok(Moved {
+            found: false,
+            deal_level: before.deal_level,
+            nodes: vec![],
+            deals: vec![],
+            bridge: None,
+        });
+    };
+    let tree = &pack.tree;
+
+    // Nodes: this pack's in display order, then the vanished in the previous display order.
+    let mut nodes = Vec::new();
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for &v in &tree.order {
+        let i = v as usize;
+        let org = &pack.org[i];
+        seen.insert(&org.id, ());
+        let p = &pr.printed[i];
+        let conf_now =
+            (inputs.confidence[i].is_some() || v == tree.root).then_some(pr.confidence[i]);
+        let change = match prev.nodes.get(&org.id) {
+            Some(b) => NodeChange {
+                status: Status::Changed,
+                id: org.id.clone(),
+                name: org.name.clone(),
+                raw: (b.raw, p.raw),
+                forecast: (b.forecast, p.forecast),
+                confidence: (b.confidence, conf_now),
+                adjusted: (b.adjusted, p.adjusted),
+            },
+            None => NodeChange {
+                status: Status::New,
+                id: org.id.clone(),
+                name: org.name.clone(),
+                raw: (0, p.raw),
+                forecast: (0, p.forecast),
+                confidence: (None, conf_now),
+                adjusted: (0, p.adjusted),
+            },
+        };
+        let same = change.status == Status::Changed
+            && change.raw.0 == change.raw.1
+            && change.forecast.0 == change.forecast.1
+            && change.adjusted.0 == change.adjusted.1
+            && change.confidence.0 == change.confidence.1;
+        if !same {
+            nodes.push(change);
+        }
+    }
+    let mut gone: Vec<(&String, &NodeBefore)> =
+        prev.nodes.iter().filter(|(id, _)| !seen.contains_key(id.as_str())).collect();
+    gone.sort_by_key(|(_, b)| b.rank);
+    for (id, b) in gone {
+        nodes.push(NodeChange {
+            status: Status::Gone,
+            id: id.clone(),
+            name: b.name.clone(),
+            raw: (b.raw, 0),
+            forecast: (b.forecast, 0),
+            confidence: (b.confidence, None),
+            adjusted: (b.adjusted, 0),
+        });
+    }
+    // Stable: equal changes keep the order above.
+    nodes.sort_by_key(|c| {
+        std::cmp::Reverse(((c.adjusted.1 - c.adjusted.0).abs(), (c.raw.1 - c.raw.0).abs()))
+    });
+
+    // Items now: deals, or each node's own lines when the previous review has no deals.
+    let mult = super::multipliers(pack, pr)?;
+    let mut now: BTreeMap<(String, String), (Exact, Exact)> = BTreeMap::new();
+    if before.deal_level {
+        for d in deals {
+            let id = pack.org[d.node as usize].id.clone();
+            now.insert((id, d.deal_id.clone()), (d.amount, mult[d.node as usize]));
+        }
+    } else {
+        for &v in &tree.order {
+            let i = v as usize;
+            if inputs.lines[i] > 0 {
+                now.insert((pack.org[i].id.clone(), String::new()), (inputs.own[i], mult[i]));
+            }
+        }
+    }
+    let overflow =
+        || anyhow::anyhow!("the bridge of period {} needs more than 38 digits", inputs.period);
+    let minus_one = Exact::new(-1, 0).ok_or_else(overflow)?;
+    let neg = |x: Exact| x.checked_mul(minus_one);
+    let (mut new, mut removed, mut amounts, mut confidence) =
+        (Exact::ZERO, Exact::ZERO, Exact::ZERO, Exact::ZERO);
+    let add = |acc: &mut Exact, x: Option<Exact>| -> anyhow::Result<()> {
+        *acc = x.and_then(|x| acc.checked_add(x)).ok_or_else(overflow)?;
+        Ok(())
+    };
+    let by_id: HashMap<&str, &str> =
+        pack.org.iter().map(|r| (r.id.as_str(), r.name.as_str())).collect();
+    let name_of = |id: &str| match by_id.get(id) {
+        Some(name) if !name.is_empty() => format!("{name} ({id})"),
+        _ => prev
+            .nodes
+            .get(id)
+            .filter(|b| !b.name.is_empty())
+            .map_or(id.to_string(), |b| format!("{} ({id})", b.name)),
+    };
+    let units = |x: Exact| x.round_units(ro.scale, ro.rounding).unwrap_or(0);
+    let mut deal_changes = Vec::new();
+    for (key, &(a_now, m_now)) in &now {
+        match prev.items.get(key) {
+            None => {
+                add(&mut new, a_now.checked_mul(m_now))?;
+                deal_changes.push(DealChange {
+                    status: Status::New,
+                    who: name_of(&key.0),
+                    deal_id: key.1.clone(),
+                    before: 0,
+                    now: units(a_now),
+                });
+            }
+            Some(&(a_before, m_before)) => {
+                let da = neg(a_before).and_then(|n| a_now.checked_add(n));
+                add(&mut amounts, da.and_then(|d| d.checked_mul(m_before)))?;
+                let dm = neg(m_before).and_then(|n| m_now.checked_add(n));
+                add(&mut confidence, dm.and_then(|d| a_now.checked_mul(d)))?;
+                if a_now != a_before {
+                    deal_changes.push(DealChange {
+                        status: Status::Changed,
+                        who: name_of(&key.0),
+                        deal_id: key.1.clone(),
+                        before: units(a_before),
+                        now: units(a_now),
+                    });
+                }
+            }
+        }
+    }
+    for (key, &(a_before, m_before)) in &prev.items {
+        if !now.contains_key(key) {
+            add(&mut removed, a_before.checked_mul(m_before).and_then(neg))?;
+            deal_changes.push(DealChange {
+                status: Status::Gone,
+                who: name_of(&key.0),
+                deal_id: key.1.clone(),
+                before: units(a_before),
+                now: 0,
+            });
+        }
+    }
+    deal_changes.sort_by_key(|d| std::cmp::Reverse((d.now - d.before).abs()));
+    let after = pr.printed[tree.root as usize].forecast;
+    let steps = allocate(&[new, removed, amounts, confidence], after - prev.national, ro)
+        .ok_or_else(overflow)?;
+    Ok(Moved {
+        found: true,
+        deal_level: before.deal_level,
+        nodes,
+        deals: deal_changes,
+        bridge: Some(Bridge {
+            before: prev.national,
+            new_deals: steps[0],
+            removed_deals: steps[1],
+            changed_amounts: steps[2],
+            changed_confidence: steps[3],
+            after,
+        }),
+    })
+}
+
+/// Rounds exact values to units so that they add up to `total`: each starts at its rounding,
+/// and each unit of residue goes to the value it leaves closest to its exact value (ties: the
+/// first). `None` if a value does not fit.
+pub(crate) fn allocate(exact: &[Exact], total: i128, ro: RollupOptions) -> Option<Vec<i128>> {
+    let mut out = Vec::with_capacity(exact.len());
+    let mut floors = Vec::with_capacity(exact.len());
+    for x in exact {
+        out.push(x.round_units(ro.scale, ro.rounding)?);
+        floors.push(x.floor_units(ro.scale)?);
+    }
+    if exact.is_empty() {
+        return Some(out);
+    }
+    let one = u128::try_from(crate::exact::POW10[crate::exact::MAX_SCALE as usize]).ok()?;
+    let mut diff = total - out.iter().sum::<i128>();
+    while diff != 0 {
+        let step = diff.signum();
+        // The distance from the exact value after a move, as (whole units, fraction key).
+        let cost = |k: usize| {
+            let (floor, frac) = floors[k];
+            let v = out[k] + step;
+            if v == floor {
+                (0, frac)
+            } else if v == floor + 1 {
+                (0, one - frac)
+            } else {
+                ((v - floor).unsigned_abs(), 0)
+            }
+        };
+        let k = (0..out.len()).min_by_key(|&k| (cost(k), k))?;
+        out[k] += step;
+        diff -= step;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x(s: &str) -> Exact {
+        Exact::from_decimal(s.parse().unwrap())
+    }
+
+    #[test]
+    fn allocation_ties_rounded_steps_to_the_printed_total() {
+        let ro = RollupOptions { scale: 2, rounding: Rounding::HalfUp };
+        // 0.005 + 0.005 + 0.005 = 0.015, printed 0.02 in total: plain rounding would give 0.03.
+        let steps = allocate(&[x("0.005"), x("0.005"), x("0.005")], 2, ro).unwrap();
+        assert_eq!(steps.iter().sum::<i128>(), 2);
+        assert!(steps.iter().all(|&s| s == 0 || s == 1));
+        assert_eq!(allocate(&[x("1.234"), x("-0.5")], 73, ro), Some(vec![123, -50]));
+    }
+}

@@ -1,0 +1,317 @@
+//! `review`: hand-computed packs against expected outputs, the waterfall's exact sums, flags
+//! where planted and nowhere else, the bridge and the history method on known answers, and
+//! review.html in a real browser.
+
+use crate::harness::*;
+use std::path::Path;
+
+/// Runs `review` in `fixtures/review/<pack>` with `extra` flags and `--out`; returns stdout,
+/// review.md and review.html.
+fn review(pack: &str, extra: &[&str]) -> (String, String, String) {
+    let dir = fixture(&format!("review/{pack}"));
+    let out = tmp();
+    let mut args = vec!["review", ".", "--out", out.path().to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run_in(&dir, &args);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
+    assert_eq!(text(&o.stderr), "");
+    assert_eq!(listing(out.path()), ["review.html", "review.md"]);
+    let read = |n: &str| std::fs::read_to_string(out.path().join(n)).unwrap();
+    (text(&o.stdout), read("review.md"), read("review.html"))
+}
+
+fn expect(pack: &str, name: &str, got: &str) {
+    assert_file(&fixture(&format!("review/{pack}/expected/{name}")), got.as_bytes());
+}
+
+#[test]
+fn planted_pack_gives_the_expected_review() {
+    let (stdout, md, _) = review("planted", &[]);
+    expect("planted", "stdout.txt", &stdout);
+    expect("planted", "review.md", &md);
+}
+
+#[test]
+fn planted_pack_against_the_previous_pack_gives_the_expected_review() {
+    let (stdout, md, _) = review("planted", &["--previous", "../planted_previous"]);
+    expect("planted", "stdout_previous.txt", &stdout);
+    expect("planted", "review_previous.md", &md);
+}
+
+#[test]
+fn trust_pack_with_history_gives_the_expected_review() {
+    let (stdout, md, _) = review("trust", &["--history", "../../history"]);
+    expect("trust", "stdout.txt", &stdout);
+    expect("trust", "review.md", &md);
+}
+
+/// The rows of the Markdown table that follows the heading line starting with `heading`.
+fn md_table(md: &str, heading: &str) -> Vec<Vec<String>> {
+    let mut lines = md.lines().skip_while(|l| !l.starts_with(heading)).skip(1);
+    let mut rows = Vec::new();
+    let mut started = false;
+    for l in lines.by_ref() {
+        if l.starts_with('|') {
+            started = true;
+            rows.push(l.trim_matches('|').split(" | ").map(|c| c.trim().to_string()).collect());
+        } else if started {
+            break;
+        }
+    }
+    rows.drain(..rows.len().min(2)); // header and rule
+    rows
+}
+
+/// `1,234.50` / `-0.05` / `+3.00` → units of 0.01.
+fn units(cell: &str) -> i128 {
+    let t: String = cell.chars().filter(|c| *c != ',' && *c != '+').collect();
+    let (int, frac) = t.split_once('.').unwrap_or((&t, "00"));
+    let neg = int.starts_with('-');
+    let v =
+        int.trim_start_matches('-').parse::<i128>().unwrap() * 100 + frac.parse::<i128>().unwrap();
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+#[test]
+fn waterfall_steps_add_up_exactly_to_the_national_forecast() {
+    for pack in ["demo", "handcalc", "deep_utf8", "deep_gb18030", "review/planted"] {
+        let o = run_in(&fixture(pack), &["review", "."]);
+        assert_eq!(o.status.code(), Some(0), "{pack}: {}", text(&o.stderr));
+        let out = tmp();
+        let o = run_in(&fixture(pack), &["review", ".", "--out", out.path().to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0));
+        let md = std::fs::read_to_string(out.path().join("review.md")).unwrap();
+        let mut checked = 0;
+        for section in md.split("### Layer waterfall").skip(1) {
+            let rows = md_table(&format!("x{section}"), "x");
+            let raw = units(&rows[0][5]);
+            let mut total = raw;
+            let mut k = 1;
+            while rows[k][0].starts_with("Level") {
+                total += units(&rows[k][3]);
+                assert_eq!(total, units(&rows[k][5]), "{pack}: running total of {:?}", rows[k]);
+                k += 1;
+            }
+            assert!(k > 1, "{pack}: a waterfall has steps");
+            assert_eq!(rows[k][0], "= National forecast");
+            assert_eq!(total, units(&rows[k][5]), "{pack}: steps add up to the national forecast");
+            checked += 1;
+        }
+        assert!(checked > 0, "{pack}: no waterfall found");
+    }
+}
+
+#[test]
+fn flags_are_found_where_planted_and_nowhere_else() {
+    let (_, md, _) = review("planted", &[]);
+    let got: Vec<(String, String)> =
+        md_table(&md, "### Flags").into_iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    let want = [
+        ("not reviewed (未评估)", "Rep C (C)"),
+        ("confidence outside the band", "张伟 &lt;B&gt; &amp; Co (B)"),
+        ("manager's own deals (主管不签单)", "Sup Two (S2)"),
+        ("targets do not add up", "全国 National (CN)"),
+        ("target with no forecast", "Sup Three (S3)"),
+        ("forecast with no target", "Sup Two (S2)"),
+        ("one rep carries the team", "李明 (A)"),
+        ("one deal carries the team", "Sup Two (S2)"),
+    ];
+    let want: Vec<(String, String)> =
+        want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn band_and_concentration_flags_follow_their_flags() {
+    let (_, md, _) = review("planted", &["--band-low", "40%", "--concentration", "0.6"]);
+    let kinds: Vec<String> = md_table(&md, "### Flags").into_iter().map(|r| r[0].clone()).collect();
+    assert!(!kinds.iter().any(|k| k.contains("band") || k.contains("carries")), "{kinds:?}");
+    let o = run_in(&fixture("review/planted"), &["review", ".", "--band-low", "1.5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        text(&o.stderr),
+        "forecast-rollup: error: --band-low 1.5 is not below --band-high 1.4: the band would be empty\n"
+    );
+}
+
+#[test]
+fn bridge_from_the_previous_pack_has_the_hand_computed_steps() {
+    let (_, md, _) = review("planted", &["--previous", "../planted_previous"]);
+    let rows = md_table(&md, "### What moved");
+    let steps: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    // 652.50 last time; A-3 is new (50 × 0.9), D-9 and F-1 are gone (−(35 + 10) × 1.1), B-1
+    // fell from 120 to 90 (−30 × 0.5 × 0.9), and E (1 → 1.2) and R2 (1.1 → 1.2) moved the
+    // confidence: 100 × 0.1 + 20 × 0.34 + 150 × 0.1.
+    assert_eq!(
+        steps,
+        [
+            ("Previous national forecast", ""),
+            ("New deals", "+45.00"),
+            ("Removed deals", "-49.50"),
+            ("Changed amounts", "-13.50"),
+            ("Changed confidence", "+31.80"),
+            ("= National forecast now", "+13.80"),
+        ]
+    );
+    assert_eq!(rows[0][2], "652.50");
+    assert_eq!(rows[5][2], "666.30");
+}
+
+#[test]
+fn previous_rollup_json_gives_node_level_changes_and_says_so() {
+    let prev = tmp();
+    let o = run_in(
+        &fixture("review/planted_previous"),
+        &["run", ".", "--out", prev.path().to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let json = prev.path().join("rollup.json");
+    let (stdout, md, _) = review("planted", &["--previous", json.to_str().unwrap()]);
+    assert!(stdout.contains("node by node"), "{stdout}");
+    let rows = md_table(&md, "### What moved");
+    let steps: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    // F is gone (−10 × 1.1); A +50 × 0.9, B −30 × 0.45, D −35 × 1.1; confidence as with the pack.
+    assert_eq!(steps, ["", "0.00", "-11.00", "-7.00", "+31.80", "+13.80"]);
+}
+
+#[test]
+fn history_suggests_the_rate_a_rep_really_books() {
+    // P books 1.25× its raw forecast every quarter: with no shrinking the suggestion is 1.25;
+    // with the default 2 prior periods over 4 booked ones it is 1 + 0.25 × 4/6 = 1.17.
+    let suggestion = |extra: &[&str]| {
+        let mut args = vec!["--history", "../../history"];
+        args.extend_from_slice(extra);
+        let (_, md, _) = review("trust", &args);
+        let rows = md_table(&md, "### Reps");
+        let p = rows.iter().find(|r| r[0].contains("(P)")).unwrap().clone();
+        let o = rows.iter().find(|r| r[0].contains("(O)")).unwrap().clone();
+        (p[4].clone(), p[5].clone(), o[5].clone())
+    };
+    assert_eq!(
+        suggestion(&["--prior-periods", "0"]),
+        ("1.25".into(), "1.25".into(), "0.50".into())
+    );
+    assert_eq!(suggestion(&[]), ("1.25".into(), "1.17".into(), "0.67".into()));
+    // S1's multipliers (1.25 on P, 0.8 on O) cut the error from 275 to 90; the national 1.1
+    // overlay on S1 raised it from 90 to 216.50.
+    let (_, md, _) = review("trust", &["--history", "../../history"]);
+    let managers = md_table(&md, "### Managers");
+    let got: Vec<Vec<&str>> = managers
+        .iter()
+        .map(|r| vec![r[0].as_str(), r[2].as_str(), r[3].as_str(), r[4].as_str()])
+        .collect();
+    assert_eq!(
+        got,
+        [
+            vec!["National (CN)", "90.00", "216.50", "-140.56%"],
+            vec!["Sup One (S1)", "275.00", "90.00", "+67.27%"],
+        ]
+    );
+}
+
+#[test]
+fn check_validates_the_history_folder() {
+    let o = run_in(&fixture("review/trust"), &["check", ".", "--history", "../../history"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("4 earlier pack(s), 12 actuals row(s)"));
+    let bad = tmp();
+    let d = bad.path().join("2025-Q1");
+    std::fs::create_dir(&d).unwrap();
+    copy_pack(&fixture("history/2025-Q1"), &d);
+    std::fs::write(
+        bad.path().join("actuals.csv"),
+        "rep_id,period,amount\np,2025-Q1,10\nP,2025-Q1,1.2E+03\nO,,5\n",
+    )
+    .unwrap();
+    let o = run_in(
+        &fixture("review/trust"),
+        &["check", ".", "--history", bad.path().to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr).replace(bad.path().to_str().unwrap(), "HIST");
+    assert_file(&fixture("review/trust/expected/bad_actuals_stderr.txt"), err.as_bytes());
+}
+
+/// Chromium, or `None` (a printed notice) where it is missing outside CI.
+fn chromium() -> Option<std::path::PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.is_file());
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium is missing: .ci/run installs it (apt-get install chromium)");
+        }
+        eprintln!("NOTICE: chromium not installed; review.html was not checked in a browser");
+    }
+    found
+}
+
+fn headless(browser: &Path, profile: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("timeout")
+        .arg("120")
+        .arg(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("chromium runs")
+}
+
+#[test]
+fn review_html_renders_in_chromium_with_its_charts_and_no_console_errors() {
+    let Some(browser) = chromium() else { return };
+    let (_, _, html) = review("planted", &["--previous", "../planted_previous"]);
+    assert!(!html.contains("<script"), "the page needs no script");
+    assert!(!html.contains("src=") && !html.contains("href="), "nothing to fetch");
+    assert!(html.contains("张伟 &lt;B&gt; &amp; Co"), "names are escaped");
+    let dir = tmp();
+    let page = dir.path().join("review.html");
+    std::fs::write(&page, &html).unwrap();
+    let url = format!("file://{}", page.display());
+    let o = headless(&browser, &dir.path().join("profile"), &["--dump-dom", &url]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let log = text(&o.stderr);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    let dom = text(&o.stdout);
+    // Each chart as the browser parsed it, and its bars.
+    let bars = |chart: &str| {
+        let start = dom
+            .find(&format!("<svg class=\"chart {chart}\""))
+            .unwrap_or_else(|| panic!("no {chart} chart"));
+        let end = start + dom[start..].find("</svg>").unwrap();
+        dom[start..end].matches("<rect class=\"bar ").count()
+    };
+    assert_eq!(bars("waterfall"), 6, "raw, three levels, national, target");
+    assert_eq!(bars("targets"), 4, "forecast and target of two regions");
+    assert_eq!(bars("movers"), 10, "the ten nodes whose adjusted moved");
+    assert!(dom.contains("<details open=\"\"><summary class=\"row\">"), "the tree folds");
+    let shot = dir.path().join("shot.png");
+    let o = headless(
+        &browser,
+        &dir.path().join("profile2"),
+        &[
+            "--hide-scrollbars",
+            "--window-size=1280,2000",
+            &format!("--screenshot={}", shot.display()),
+            &url,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "a screenshot with content");
+}
