@@ -213,7 +213,7 @@ struct HBar {
 
 fn hbars(out: &mut String, class: &str, title: &str, rows: &[HBar], centered: bool) {
     let (label_w, plot, row_h) = (220i128, 520i128, 34i128);
-    let width = label_w + plot + 280;
+    let width = label_w + plot + 420;
     let height = 10 + row_h * rows.len() as i128;
     let axis = Axis::new(
         rows.iter().flat_map(|r| r.bars.iter().map(|b| b.0)).chain(
@@ -258,7 +258,7 @@ fn hbars(out: &mut String, class: &str, title: &str, rows: &[HBar], centered: bo
             "<text x=\"{}\" y=\"{}\">{}</text>",
             label_w + plot + 8,
             y + 17,
-            esc(&shorten(&last, 40))
+            esc(&shorten(&last, 64))
         );
     }
     out.push_str("</svg>\n");
