@@ -199,7 +199,7 @@ pub(crate) fn run(config: &Config, pack: &Pack, rollup: &Rollup) -> anyhow::Resu
     let mut reported = packs::Reported::default();
     let review = build(config, pack, rollup, options, &mut reported)?;
     let Some(review) = review else { return Ok(Outcome::BadInput(reported.finish())) };
-    let doc = crate::report::review::document(&review);
+    let doc = crate::report::review::document(&review, None);
     if let Some(dir) = &config.out {
         let md = |w: &mut dyn std::io::Write| -> anyhow::Result<()> {
             w.write_all(crate::report::review::md::render(&doc).as_bytes())?;
@@ -218,7 +218,11 @@ pub(crate) fn run(config: &Config, pack: &Pack, rollup: &Rollup) -> anyhow::Resu
         text.push_str(crate::config::DEMO_BANNER);
         text.push_str("\n\n");
     }
-    text.push_str(&crate::report::review::text::render(&doc, options.top));
+    // The terminal shows the agendas of the top levels; the files hold them all.
+    let depth =
+        crate::report::review::agenda_depth(&review, crate::report::review::TERMINAL_AGENDAS);
+    let terminal = crate::report::review::document(&review, Some(depth));
+    text.push_str(&crate::report::review::text::render(&terminal, options.top));
     std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
     Ok(Outcome::Done)
 }

@@ -105,8 +105,35 @@ fn table(header: &[&'static str], right: &[bool], list: bool) -> Table {
     Table { header: header.to_vec(), right: right.to_vec(), rows: Vec::new(), list }
 }
 
-/// Lays the review out.
-pub(crate) fn document(review: &Review) -> Doc {
+/// How many managers' agendas the terminal shows: those of the levels that fit in this many;
+/// the files hold every one.
+pub(crate) const TERMINAL_AGENDAS: usize = 40;
+
+/// The deepest level whose managers (with all above) fit in `limit` agendas.
+pub(crate) fn agenda_depth(review: &Review, limit: usize) -> u32 {
+    let depth = &review.pack.tree.depth;
+    let mut per_level: Vec<usize> = Vec::new();
+    for a in review.periods.first().map_or(&[][..], |p| &p.agenda[..]) {
+        let d = depth[a.manager as usize] as usize;
+        if per_level.len() <= d {
+            per_level.resize(d + 1, 0);
+        }
+        per_level[d] += 1;
+    }
+    let mut seen = 0;
+    let mut shown = 0;
+    for (d, n) in per_level.iter().enumerate() {
+        seen += n;
+        if seen > limit && d > 0 {
+            break;
+        }
+        shown = d as u32;
+    }
+    shown
+}
+
+/// Lays the review out; `agenda_depth` keeps the agendas of managers down to that depth.
+pub(crate) fn document(review: &Review, agenda_depth: Option<u32>) -> Doc {
     let f = Fmt { scale: review.scale() };
     let o = &review.options;
     let mut b = Vec::new();
@@ -122,7 +149,7 @@ pub(crate) fn document(review: &Review) -> Doc {
         crate::review::flags::share_limit(o.concentration),
     )));
     for (k, p) in review.periods.iter().enumerate() {
-        period(&mut b, review, &f, k, p);
+        period(&mut b, review, &f, k, p, agenda_depth);
     }
     if let Some(h) = &review.history {
         history(&mut b, h, &f);
@@ -130,7 +157,14 @@ pub(crate) fn document(review: &Review) -> Doc {
     Doc { blocks: b }
 }
 
-fn period(b: &mut Vec<Block>, review: &Review, f: &Fmt, k: usize, p: &PeriodReview) {
+fn period(
+    b: &mut Vec<Block>,
+    review: &Review,
+    f: &Fmt,
+    k: usize,
+    p: &PeriodReview,
+    agenda_depth: Option<u32>,
+) {
     let pack = review.pack;
     let label = &pack.periods[p.index].period;
     let w = &p.waterfall;
@@ -207,7 +241,11 @@ fn period(b: &mut Vec<Block>, review: &Review, f: &Fmt, k: usize, p: &PeriodRevi
          haircut or uplift plus the shortfall to target. — in Conf. means not reviewed (counted at 1)."
             .into(),
     ));
-    for a in &p.agenda {
+    let shown = |a: &&crate::review::agenda::Agenda| {
+        agenda_depth.is_none_or(|d| pack.tree.depth[a.manager as usize] <= d)
+    };
+    let hidden = p.agenda.iter().filter(|a| !shown(a)).count();
+    for a in p.agenda.iter().filter(shown) {
         let m = &a.printed;
         let mut head = format!("{} — forecast {}", review.who(a.manager), f.money(m.forecast));
         if let Some(t) = m.target {
@@ -237,6 +275,11 @@ fn period(b: &mut Vec<Block>, review: &Review, f: &Fmt, k: usize, p: &PeriodRevi
             ]);
         }
         b.push(Block::Table(t));
+    }
+    if hidden > 0 {
+        b.push(Block::Para(format!(
+            "… and the agendas of {hidden} managers on deeper levels: see review.md or review.html (--out)."
+        )));
     }
     b.push(Block::Chart(Chart::Tree(k)));
 }
