@@ -5,3 +5,4 @@ mod invalid;
 mod outputs;
 mod packs;
 mod properties;
+mod valid;
