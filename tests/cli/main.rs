@@ -2,8 +2,10 @@
 
 mod extreme;
 mod harness;
+mod hostile;
 mod invalid;
 mod outputs;
 mod packs;
 mod properties;
+mod reference;
 mod valid;
