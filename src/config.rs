@@ -26,10 +26,13 @@ const DEMO: [(FileKind, &[u8]); 4] = [
 pub(crate) const DEMO_BANNER: &str =
     "Demo: the built-in pack (fixtures/demo). To roll up your own: forecast-rollup run PACK_DIR";
 
-/// A flag value or pack folder that cannot work: the input is wrong, so exit 2 like clap's own
-/// usage errors.
+/// A flag value, pack folder or input file that cannot work: the input is wrong, so exit 2 like
+/// clap's own usage errors.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ConfigError {
+    /// An input file past a size limit (see `load::MAX_SMALL_FILE`, `load::encoding::MAX_LINE`).
+    #[error("{0}")]
+    TooLarge(String),
     #[error("--max-confidence {0:?}: give a positive multiplier (2) or percentage (200%)")]
     MaxConfidence(String),
     #[error("pack folder {0} does not exist (or is not a folder)")]
@@ -138,7 +141,7 @@ impl Config {
             .flatten()
             .filter_map(|f| match &f.data {
                 InputData::Path(p) => Some(p.clone()),
-                InputData::Embedded(_) => None,
+                InputData::Embedded(_) | InputData::Bytes(_) => None,
             })
             .collect()
     }

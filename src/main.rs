@@ -94,15 +94,7 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
         return Ok(finish(review::run(&config, &pack, &rollup)?));
     }
     if config.mode == Mode::Check {
-        let s = pack.stats;
-        println!(
-            "ok: {} nodes, {} forecast lines, {} confidence rows, {} target rows, {} period(s)",
-            s.org_rows,
-            s.forecasts.read,
-            s.confidence_rows,
-            s.target_rows,
-            pack.periods.len()
-        );
+        print!("{}", check_summary(&config, &pack));
         if let Some(dir) = &config.history {
             return Ok(finish(review::check_history(&config, &pack, dir)?));
         }
@@ -139,6 +131,48 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
     }
     clock.finish();
     Ok(ExitStatus::Done)
+}
+
+/// `check`'s answer on a valid pack: every input row accounted for, file by file.
+fn check_summary(config: &Config, pack: &model::Pack) -> String {
+    use problem::FileKind;
+    let s = pack.stats;
+    let f = s.forecasts;
+    let blank = |n: u64| if n > 0 { format!(", {n} blank skipped") } else { String::new() };
+    let mut out = format!("ok: {} nodes, {} period(s)\n", s.org_rows, pack.periods.len());
+    let name = |k: FileKind| config.files.display(k);
+    out.push_str(&format!(
+        "  {}: {} rows{}\n",
+        name(FileKind::Org),
+        s.org_rows,
+        blank(s.org_blank)
+    ));
+    let mut lines = format!("{} lines read, {} used", f.read, f.used);
+    if f.other_period > 0 {
+        lines.push_str(&format!(", {} in other periods (--period)", f.other_period));
+    }
+    out.push_str(&format!(
+        "  {}: {lines}, 0 refused{}\n",
+        name(FileKind::Forecasts),
+        blank(f.blank)
+    ));
+    if config.files.confidence.is_some() {
+        let n = s.confidence_rows;
+        out.push_str(&format!(
+            "  {}: {n} rows{}\n",
+            name(FileKind::Confidence),
+            blank(s.confidence_blank)
+        ));
+    }
+    if config.files.targets.is_some() {
+        let n = s.target_rows;
+        out.push_str(&format!(
+            "  {}: {n} rows{}\n",
+            name(FileKind::Targets),
+            blank(s.target_blank)
+        ));
+    }
+    out
 }
 
 fn report_problems(config: &Config, mut problems: Problems) -> ExitStatus {

@@ -125,7 +125,19 @@ pub(crate) struct IdIndex {
 
 /// An id with case and white space folded away, to find near misses.
 pub(crate) fn fold_id(id: &str) -> String {
-    id.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    folded_chars(id).collect()
+}
+
+/// An id's characters with white space dropped, full-width ASCII (`Ｒ－１`, as a Chinese input
+/// method types it) made ASCII, and case folded.
+pub(crate) fn folded_chars(id: &str) -> impl Iterator<Item = char> + '_ {
+    id.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
 }
 
 impl IdIndex {
@@ -285,13 +297,16 @@ pub(crate) struct ConfidenceNote {
     pub note: String,
 }
 
-/// Row counts per file, for the summary line.
+/// Row counts per file, for the summary.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct PackStats {
     pub org_rows: u64,
+    pub org_blank: u64,
     pub forecasts: LineStats,
     pub confidence_rows: u64,
+    pub confidence_blank: u64,
     pub target_rows: u64,
+    pub target_blank: u64,
 }
 
 /// A loaded and validated pack.
@@ -376,5 +391,6 @@ mod tests {
     #[test]
     fn folds_case_and_spaces_for_suggestions() {
         assert_eq!(fold_id(" S 001 "), "s001");
+        assert_eq!(fold_id("Ｒ－Ｅ１０１"), "r-e101");
     }
 }

@@ -21,7 +21,7 @@ use std::hash::Hasher;
 /// A hash of [`fold_id`]`(id)`, computed without building the folded string.
 fn fold_hash(id: &str) -> u64 {
     let mut h = FxHasher::default();
-    for c in id.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase) {
+    for c in crate::model::folded_chars(id) {
         h.write_u32(c as u32);
     }
     h.finish()

@@ -67,14 +67,23 @@ pub(crate) fn load(
                 return;
             }
             if confidence > max_confidence {
-                let hint = if confidence >= Decimal::TEN && !raw.contains(['%', '％']) {
+                let percent = confidence / Decimal::ONE_HUNDRED;
+                let hint = if confidence >= Decimal::TEN
+                    && percent <= max_confidence
+                    && !raw.contains(['%', '％'])
+                {
                     format!(
                         "did you mean {}% ({})? Write percentages with %",
                         confidence.normalize(),
-                        (confidence / Decimal::ONE_HUNDRED).normalize()
+                        percent.normalize()
                     )
-                } else {
+                } else if confidence <= max_confidence * Decimal::TEN {
                     "if this multiplier is meant, raise --max-confidence".to_string()
+                } else {
+                    format!(
+                        "a confidence is a multiplier from 0 to {max_confidence} ({}%); this one is far outside it",
+                        (max_confidence * Decimal::ONE_HUNDRED).normalize()
+                    )
                 };
                 problems.push(
                     Problem::at(

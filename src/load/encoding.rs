@@ -3,7 +3,9 @@
 //!
 //! [`TextReader`] reads a file in blocks and appends UTF-8 text, so a 2 GB file never has to be in
 //! memory at once. Nothing is ever replaced: a byte sequence that is not valid in the file's
-//! encoding is an error at its position.
+//! encoding is an error at its position. A NUL byte is refused the same way (no CSV export holds
+//! one: it is UTF-16 without its BOM, a binary file, or a damaged copy), and so is a line longer
+//! than [`MAX_LINE`], so that a file with no line ends cannot fill the memory.
 
 use std::io::Read;
 
@@ -61,6 +63,22 @@ pub(crate) enum ReadError {
 /// How much raw input one [`TextReader::read_text`] call reads.
 pub(crate) const BLOCK: usize = 8 << 20;
 
+/// The longest line read: 64 MiB. A forecast line is a hundred bytes; a line this long is a file
+/// whose line ends are not `\n` (CR only) or not a CSV file at all, and reading on would only
+/// hold more of it in memory.
+pub(crate) const MAX_LINE: usize = 64 << 20;
+
+/// A line longer than [`MAX_LINE`], carried as the `InvalidData` I/O error of a read.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "a line longer than {} MiB (it starts at byte {start} of the text): \
+     the file has no line ends this tool reads (old Mac Excel ends lines with CR only) or is not a CSV file",
+    MAX_LINE >> 20
+)]
+pub(crate) struct LineTooLong {
+    pub start: u64,
+}
+
 /// Decides the encoding from the first block of a file; returns it and the BOM's length.
 pub(crate) fn sniff(head: &[u8], choice: EncodingChoice) -> (Encoding, usize) {
     const GB18030_BOM: &[u8] = &[0x84, 0x31, 0x95, 0x33];
@@ -115,6 +133,9 @@ pub(crate) struct TextReader<R> {
     /// Bytes of `raw` already consumed.
     raw_pos: usize,
     eof: bool,
+    /// Bytes of text handed out so far, and where the current line started.
+    produced: u64,
+    line_start: u64,
 }
 
 impl<R: Read> TextReader<R> {
@@ -129,7 +150,16 @@ impl<R: Read> TextReader<R> {
             Encoding::Utf16Le => Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling()),
             Encoding::Utf16Be => Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling()),
         };
-        Ok(TextReader { src, encoding, decoder, raw, raw_pos: bom, eof })
+        Ok(TextReader {
+            src,
+            encoding,
+            decoder,
+            raw,
+            raw_pos: bom,
+            eof,
+            produced: 0,
+            line_start: 0,
+        })
     }
 
     #[cfg(test)]
@@ -139,7 +169,7 @@ impl<R: Read> TextReader<R> {
 
     /// The first bytes of the file, to recognise files that are not text at all.
     pub(crate) fn head(&self) -> &[u8] {
-        &self.raw[..self.raw.len().min(8)]
+        &self.raw[..self.raw.len().min(64)]
     }
 
     /// Whether [`TextReader::read_block`] hands out bytes it has not checked (UTF-8 files, whose
@@ -151,8 +181,15 @@ impl<R: Read> TextReader<R> {
     /// Appends the next block to `out`: for UTF-8 the raw bytes, read straight into `out` and
     /// not yet checked; for other encodings the decoded text. `Ok(false)` once nothing is left.
     pub(crate) fn read_block(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
+        let start = out.len();
+        let more = self.read_block_unchecked(out);
+        self.screen(out, start)?;
+        more
+    }
+
+    fn read_block_unchecked(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
         if self.decoder.is_some() {
-            return self.read_text(out);
+            return self.read_text_unchecked(out);
         }
         if self.raw_pos < self.raw.len() {
             out.extend_from_slice(&self.raw[self.raw_pos..]);
@@ -170,6 +207,36 @@ impl<R: Read> TextReader<R> {
 
     /// Appends the next block of text to `out`; `Ok(false)` once the whole file has been read.
     pub(crate) fn read_text(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
+        let start = out.len();
+        let more = self.read_text_unchecked(out);
+        self.screen(out, start)?;
+        more
+    }
+
+    /// Checks the text appended to `out` since `start` (also what a failed read appended before
+    /// its error): a NUL is an error at its place, and so is a line past [`MAX_LINE`].
+    fn screen(&mut self, out: &[u8], start: usize) -> Result<(), ReadError> {
+        let new = &out[start.min(out.len())..];
+        if let Some(i) = memchr::memchr(0, new) {
+            return Err(ReadError::Decode(DecodeError {
+                pos: start + i,
+                encoding: self.encoding,
+                bytes: vec![0],
+                truncated: false,
+            }));
+        }
+        if let Some(i) = memchr::memrchr(b'\n', new) {
+            self.line_start = self.produced + i as u64 + 1;
+        }
+        self.produced += new.len() as u64;
+        if self.produced - self.line_start > MAX_LINE as u64 {
+            let e = LineTooLong { start: self.line_start };
+            return Err(ReadError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)));
+        }
+        Ok(())
+    }
+
+    fn read_text_unchecked(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
         if self.raw_pos >= self.raw.len() {
             if self.eof {
                 return Ok(false);

@@ -51,6 +51,9 @@ pub(crate) const ACTUALS: &[ColumnSpec] = &[
     col("amount", &["实际金额", "成交金额", "金额"], true),
 ];
 
+/// The most columns a header may have: Excel's and WPS's limit (16,384, column XFD).
+pub(crate) const MAX_COLUMNS: usize = 16_384;
+
 /// Where each spec'd column sits in a file, and what the user called it.
 #[derive(Debug, Clone)]
 pub(crate) struct Columns {
@@ -72,7 +75,7 @@ impl Columns {
     }
 }
 
-fn normalize(h: &str) -> String {
+pub(crate) fn normalize(h: &str) -> String {
     h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').to_lowercase()
 }
 
@@ -84,6 +87,29 @@ pub(crate) fn match_headers(
     specs: &[ColumnSpec],
 ) -> Result<Columns, Vec<Problem>> {
     let src = Source::new(file, line);
+    if headers.len() > MAX_COLUMNS {
+        return Err(vec![Problem::at(
+            src,
+            format!(
+                "the header has {} columns, more than the {MAX_COLUMNS} a spreadsheet can hold: this is not a table export",
+                headers.len()
+            ),
+        )
+        .hint("check that this is the right file and that its delimiter is a comma")]);
+    }
+    // With `\n` as the only line end, a file whose lines end with CR alone (old Mac Excel) reads
+    // as one long line whose header cells run into the data.
+    if let Some(h) = headers.iter().find(|h| h.trim().contains('\r')) {
+        return Err(vec![Problem::at(
+            src,
+            format!(
+                "the header runs past a bare CR into the next line ({}): the file's lines end with CR only, \
+                 as old Mac Excel writes them",
+                quoted(h.trim())
+            ),
+        )
+        .hint("save the file again as \"CSV UTF-8 (comma delimited)\" (lines ending in CRLF or LF)")]);
+    }
     let mut index = vec![None; specs.len()];
     let mut label: Vec<String> = specs.iter().map(|s| s.name.to_string()).collect();
     let mut problems = Vec::new();
@@ -116,6 +142,22 @@ pub(crate) fn match_headers(
                 .hint("rename or delete one of them"),
             ),
         }
+    }
+    if index.iter().all(Option::is_none) && !headers.iter().all(|h| h.trim().is_empty()) {
+        let found: Vec<String> = headers.iter().take(8).map(|h| quoted(h.trim())).collect();
+        let required: Vec<&str> = specs.iter().filter(|s| s.required).map(|s| s.name).collect();
+        return Err(vec![Problem::at(
+            src,
+            format!(
+                "the first line is not a header: none of its cells ({}{}) names a column",
+                found.join(", "),
+                if headers.len() > 8 { ", …" } else { "" }
+            ),
+        )
+        .hint(format!(
+            "add a first line naming the columns: {} (or their Chinese names)",
+            required.join(",")
+        ))]);
     }
     for (k, spec) in specs.iter().enumerate() {
         if spec.required && index[k].is_none() {

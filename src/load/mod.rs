@@ -19,11 +19,14 @@ use encoding::{EncodingChoice, ReadError, TextReader};
 use headers::{ColumnSpec, Columns};
 use std::path::PathBuf;
 
-/// Where a file's bytes come from: disk, or the demo pack compiled into the binary.
+/// Where a file's bytes come from: disk, the demo pack compiled into the binary, or bytes held
+/// in memory (the fuzzer's packs).
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // `Bytes` is built by the fuzz targets only.
 pub(crate) enum InputData {
     Path(PathBuf),
     Embedded(&'static [u8]),
+    Bytes(Vec<u8>),
 }
 
 /// One input file of a pack.
@@ -40,13 +43,14 @@ impl InputFile {
         Ok(match &self.data {
             InputData::Path(p) => Box::new(std::fs::File::open(p)?),
             InputData::Embedded(b) => Box::new(*b),
+            InputData::Bytes(b) => Box::new(b.as_slice()),
         })
     }
 
     pub(crate) fn exists(&self) -> bool {
         match &self.data {
             InputData::Path(p) => p.is_file(),
-            InputData::Embedded(_) => true,
+            InputData::Embedded(_) | InputData::Bytes(_) => true,
         }
     }
 }
@@ -106,6 +110,16 @@ pub(crate) fn read_text(
     let mut text = Vec::new();
     loop {
         match reader.read_text(&mut text) {
+            Ok(true) if text.len() > MAX_SMALL_FILE => {
+                return Err(crate::config::ConfigError::TooLarge(format!(
+                    "{}: more than {} MiB of text; {} is read whole and this is far more than \
+                     any organisation needs: is it the right file?",
+                    file.display,
+                    MAX_SMALL_FILE >> 20,
+                    file.kind.file_name()
+                ))
+                .into())
+            }
             Ok(true) => {}
             Ok(false) => return Ok(Some(text)),
             Err(ReadError::Io(e)) => return Err(io_error(file, e)),
@@ -118,8 +132,16 @@ pub(crate) fn read_text(
 }
 
 pub(crate) fn io_error(file: &InputFile, e: std::io::Error) -> anyhow::Error {
+    // A line past the limit is the input's fault, not the machine's: exit 2, like a bad flag.
+    if let Some(long) = e.get_ref().and_then(|x| x.downcast_ref::<encoding::LineTooLong>()) {
+        return crate::config::ConfigError::TooLarge(format!("{}: {long}", file.display)).into();
+    }
     anyhow::Error::new(e).context(format!("cannot read {}", file.display))
 }
+
+/// The most text org.csv, confidence.csv or targets.csv may hold: 1 GiB. They are read whole;
+/// ten million people fit in under half of it.
+pub(crate) const MAX_SMALL_FILE: usize = 1 << 30;
 
 /// A problem for bytes that are not text, at their line and byte in the line.
 pub(crate) fn decode_problem(
@@ -141,6 +163,17 @@ pub(crate) fn decode_problem(
             ),
         )
         .hint("export or copy the file again; a complete file ends with a whole line");
+    }
+    if e.bytes == [0] {
+        let at = before.len() - line_start + 1;
+        return Problem::at(
+            src,
+            format!(
+                "a NUL byte (0x00) at byte {at} of the line: this is not a CSV text file \
+                 (UTF-16 saved without its BOM, a binary file, or a damaged copy)"
+            ),
+        )
+        .hint("open it in Excel/WPS and save it again as \"CSV UTF-8 (comma delimited)\"");
     }
     let hex: Vec<String> = e.bytes.iter().map(|b| format!("0x{b:02X}")).collect();
     // In a UTF-8 file the byte offset is what a hex editor shows; in other encodings the text
@@ -173,6 +206,10 @@ pub(crate) fn not_csv(kind: FileKind, head: &[u8]) -> Option<Problem> {
         "an old Excel workbook (.xls)"
     } else if head.starts_with(b"%PDF") {
         "a PDF"
+    } else if head.starts_with(b"\x1F\x8B") {
+        "a gzip-compressed file"
+    } else if is_markup(head) {
+        "a web page or XML file (Excel's \"Web Page\" or \"XML Spreadsheet\" format)"
     } else {
         return None;
     };
@@ -180,6 +217,14 @@ pub(crate) fn not_csv(kind: FileKind, head: &[u8]) -> Option<Problem> {
         Problem::file(kind, format!("this is {what}, not a CSV file"))
             .hint("open it in Excel/WPS and use Save As → \"CSV UTF-8 (comma delimited)\""),
     )
+}
+
+/// HTML or XML: what Excel writes when "Save As" picks a web page or XML spreadsheet, often
+/// renamed to .csv.
+fn is_markup(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head).trim_ascii_start();
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    [&b"<html"[..], b"<!doctype", b"<?xml", b"<table"].iter().any(|p| lower.starts_with(p))
 }
 
 /// The field delimiter, decided from the header line: a comma, unless the header has none and
@@ -216,6 +261,7 @@ pub(crate) fn read_table(
         .from_reader(text.as_slice());
     let mut rec = csv::StringRecord::new();
     let mut header: Option<(u64, Columns)> = None;
+    let mut header_cells: Vec<String> = Vec::new();
     let mut blank = 0;
     loop {
         let before = rdr.position().clone();
@@ -238,14 +284,21 @@ pub(crate) fn read_table(
             None => {
                 let cells: Vec<&str> = rec.iter().collect();
                 match headers::match_headers(file.kind, line, &cells, specs) {
-                    Ok(c) => header = Some((line, c)),
+                    Ok(c) => {
+                        header_cells = cells.iter().map(|h| headers::normalize(h)).collect();
+                        header = Some((line, c));
+                    }
                     Err(ps) => {
                         problems.extend(ps);
                         return Ok(None);
                     }
                 }
             }
-            Some((_, cols)) => {
+            Some((first, cols)) => {
+                if rec.iter().map(headers::normalize).eq(header_cells.iter().cloned()) {
+                    problems.push(repeated_header(file.kind, line, *first));
+                    continue;
+                }
                 if let Some(p) = check_width(file.kind, line, rec.len(), cols.width, spans) {
                     problems.push(p);
                     continue;
@@ -266,6 +319,16 @@ pub(crate) fn read_table(
             Ok(None)
         }
     }
+}
+
+/// The header row again in the middle of a file: two exports pasted together, whose rows may
+/// now be in the file twice.
+pub(crate) fn repeated_header(kind: FileKind, line: u64, first: u64) -> Problem {
+    Problem::at(
+        Source::new(kind, line),
+        format!("the header row is repeated here (first at line {first}): were two exports pasted together?"),
+    )
+    .hint("delete this line, and check that the rows after it are not a second copy of rows above")
 }
 
 /// The line a record starts on and how many lines it touches, from the reader's positions
@@ -341,6 +404,15 @@ pub(crate) fn pack(
     .into_iter()
     .flatten()
     {
+        if let InputData::Path(p) = &f.data {
+            if p.is_dir() {
+                problems.push(Problem::file(f.kind, "this is a folder, not a file").hint(format!(
+                    "name the CSV file itself, e.g. {}",
+                    p.join(f.kind.file_name()).display()
+                )));
+                continue;
+            }
+        }
         if !f.exists() {
             problems.push(Problem::file(f.kind, "file not found").hint(format!(
                 "a pack folder holds org.csv and forecasts.csv (confidence.csv and targets.csv are optional); {} is missing",
@@ -365,19 +437,16 @@ pub(crate) fn pack(
                     || {
                         let mut p = Problems::default();
                         let rows = match &files.confidence {
-                            Some(f) => confidence::load(f, opts, max_confidence, &mut p)
-                                .map(|r| r.map(|(rows, _)| rows)),
-                            None => Ok(Some(Vec::new())),
+                            Some(f) => confidence::load(f, opts, max_confidence, &mut p),
+                            None => Ok(Some((Vec::new(), 0))),
                         };
                         (rows, p)
                     },
                     || {
                         let mut p = Problems::default();
                         let rows = match &files.targets {
-                            Some(f) => {
-                                targets::load(f, opts, &mut p).map(|r| r.map(|(rows, _)| rows))
-                            }
-                            None => Ok(Some(Vec::new())),
+                            Some(f) => targets::load(f, opts, &mut p),
+                            None => Ok(Some((Vec::new(), 0))),
                         };
                         (rows, p)
                     },
@@ -389,12 +458,22 @@ pub(crate) fn pack(
     }
     let (org, confidence, targets) = (org?, confidence?, targets?);
     let others_time = t.elapsed();
-    let Some((org, _)) = org else { return Ok(None) };
+    let Some((org, org_blank)) = org else { return Ok(None) };
     let t = std::time::Instant::now();
+    if org.is_empty() {
+        // Every forecast line would be "not an id": the one problem worth showing is this one.
+        problems.push(
+            Problem::file(FileKind::Org, "the file has a header but no rows").hint(
+                "export the organisation again: the root (national) and every rep need a row",
+            ),
+        );
+        return Ok(None);
+    }
     let ids = crate::model::IdIndex::new(&org);
     let org_time = t.elapsed();
     let forecasts = forecasts::load(&files.forecasts, opts, &ids, only_period, problems)?;
-    let (Some(mut forecasts), Some(confidence), Some(targets)) = (forecasts, confidence, targets)
+    let (Some(mut forecasts), Some((confidence, confidence_blank)), Some((targets, target_blank))) =
+        (forecasts, confidence, targets)
     else {
         return Ok(None);
     };
@@ -408,9 +487,12 @@ pub(crate) fn pack(
     }
     let stats = crate::model::PackStats {
         org_rows: org.len() as u64,
+        org_blank,
         forecasts: forecasts.stats,
         confidence_rows: confidence.len() as u64,
+        confidence_blank,
         target_rows: targets.len() as u64,
+        target_blank,
     };
     Ok(Some(crate::validate::Loaded { org, ids, forecasts, confidence, targets, stats }))
 }

@@ -44,6 +44,10 @@ pub(crate) enum NumberError {
     OtherCurrency,
     #[error("has spaces between digits")]
     SpaceGrouping,
+    #[error("is a column name: the header row is repeated here")]
+    ColumnName,
+    #[error("starts with ', Excel's mark for a number stored as text")]
+    TextMark,
 }
 
 impl NumberError {
@@ -70,6 +74,12 @@ impl NumberError {
                 "a pack is in one currency: write the amount in yuan, as a plain number or with ¥"
             }
             NumberError::SpaceGrouping => "remove the spaces, or group with commas: 10500.00 or 10,500.00",
+            NumberError::TextMark => {
+                "remove the leading ' (in Excel/WPS: select the column, Data → Text to Columns → Finish)"
+            }
+            NumberError::ColumnName => {
+                "were two exports pasted together? Delete this line, and check that the rows after it are not a second copy"
+            }
             NumberError::NotANumber => return None,
         })
     }
@@ -99,6 +109,28 @@ pub(crate) fn parse_amount(cell: &str) -> Result<Decimal, NumberError> {
     if let Some((m, s)) = fast_parts(cell.as_bytes()) {
         return Decimal::try_from_i128_with_scale(m, s).map_err(|_| NumberError::TooManyDigits);
     }
+    parse_amount_text(cell).map_err(|e| match e {
+        NumberError::NotANumber if is_column_name(cell) => NumberError::ColumnName,
+        NumberError::NotANumber if text_marked(cell, parse_amount_text) => NumberError::TextMark,
+        e => e,
+    })
+}
+
+/// `'1234`: a number that Excel stores as text, exported with its marker.
+fn text_marked(cell: &str, parse: fn(&str) -> Result<Decimal, NumberError>) -> bool {
+    cell.trim().strip_prefix(['\'', '‘', '’']).is_some_and(|rest| parse(rest).is_ok())
+}
+
+/// The names of the number columns, as a repeated header row puts them in a number's place.
+fn is_column_name(cell: &str) -> bool {
+    let n = super::headers::normalize(cell);
+    [super::headers::FORECASTS, super::headers::TARGETS, super::headers::CONFIDENCE]
+        .iter()
+        .flat_map(|specs| specs.iter())
+        .any(|s| s.name == n || s.aliases.contains(&n.as_str()))
+}
+
+fn parse_amount_text(cell: &str) -> Result<Decimal, NumberError> {
     let text = normalize(cell);
     let mut t = text.as_str();
     if t.is_empty() {
@@ -162,6 +194,16 @@ pub(crate) fn parse_amount(cell: &str) -> Result<Decimal, NumberError> {
 /// Parses a confidence multiplier: `0.5`, `1`, `1.25`, or a percentage `90%` (= `0.9`).
 /// Range checks belong to the caller, which knows `--max-confidence`.
 pub(crate) fn parse_confidence(cell: &str) -> Result<Decimal, NumberError> {
+    parse_confidence_text(cell).map_err(|e| match e {
+        NumberError::NotANumber if is_column_name(cell) => NumberError::ColumnName,
+        NumberError::NotANumber if text_marked(cell, parse_confidence_text) => {
+            NumberError::TextMark
+        }
+        e => e,
+    })
+}
+
+fn parse_confidence_text(cell: &str) -> Result<Decimal, NumberError> {
     let text = normalize(cell);
     let mut t = text.as_str();
     if t.is_empty() {
@@ -276,6 +318,8 @@ fn normalize(cell: &str) -> String {
             '（' => '(',
             '）' => ')',
             '％' => '%',
+            // No-break and thin spaces between digit groups read as spaces (and are refused).
+            '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{3000}' => ' ',
             'Ｅ' => 'E',
             'ｅ' => 'e',
             _ => c,

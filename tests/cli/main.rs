@@ -1,8 +1,12 @@
 //! Integration tests: the real binary on the fixture packs, compared whole with expected files.
 
+mod extreme;
 mod harness;
+mod hostile;
 mod invalid;
 mod outputs;
 mod packs;
 mod properties;
+mod reference;
 mod review;
+mod valid;

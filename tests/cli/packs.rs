@@ -151,6 +151,6 @@ fn check_reports_ok_on_a_valid_pack() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         text(&o.stdout),
-        "ok: 64 nodes, 264 forecast lines, 89 confidence rows, 24 target rows, 2 period(s)\n"
+        "ok: 64 nodes, 2 period(s)\n  org.csv: 64 rows\n  forecasts.csv: 264 lines read, 264 used, 0 refused\n  confidence.csv: 89 rows\n  targets.csv: 24 rows\n"
     );
 }

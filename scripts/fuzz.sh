@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the number parser and the whole pack pipeline (load → validate →
+# roll up → render) with cargo-fuzz (libFuzzer), on the stable toolchain.
+#
+#   scripts/fuzz.sh                 # both targets, FUZZ_SECONDS (default 30) each: a minute
+#   FUZZ_SECONDS=600 scripts/fuzz.sh pack
+#
+# cargo-fuzz asks for nightly-only flags; RUSTC_BOOTSTRAP=1 lets the stable compiler accept them.
+# No sanitizer (`-s none`): the engine has no unsafe code to check, and without one the fuzzer
+# runs several times faster. Debug assertions are on (`-a`), so an arithmetic overflow is a
+# crash, not a silent wrap. New inputs go to fuzz/corpus/<target> (commit them after
+# `cargo fuzz cmin`); a crash is saved under fuzz/artifacts/<target>/ and the script fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RUSTC_BOOTSTRAP=1 CARGO_TERM_COLOR=never
+seconds=${FUZZ_SECONDS:-30}
+targets=("$@")
+((${#targets[@]})) || targets=(number pack)
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "== installing cargo-fuzz"
+  cargo install --locked cargo-fuzz
+fi
+command -v c++ >/dev/null || { apt-get update -qq && apt-get install -y -qq g++; }
+
+# Seeds from the fixture packs, rebuilt every run (not committed: the fixtures are).
+seeds=fuzz/seeds
+rm -rf "$seeds"
+mkdir -p "$seeds/pack" "$seeds/number"
+for dir in fixtures/*/ fixtures/invalid/*/ fixtures/valid/*/; do
+  [[ -f "$dir/org.csv" ]] || continue
+  name=$(echo "$dir" | tr '/' '_')
+  {
+    cat "$dir/org.csv"; printf '\n=====\n'
+    cat "$dir/forecasts.csv" 2>/dev/null || true; printf '\n=====\n'
+    if [[ -f "$dir/confidence.csv" ]]; then cat "$dir/confidence.csv"; else echo "subject_id,confidence"; fi
+    printf '\n=====\n'
+    if [[ -f "$dir/targets.csv" ]]; then cat "$dir/targets.csv"; else echo "node_id,period,target"; fi
+  } > "$seeds/pack/$name"
+done
+# Number seeds: every distinct cell of the fixtures that holds a digit.
+cat fixtures/*/forecasts.csv fixtures/*/targets.csv fixtures/*/confidence.csv \
+    fixtures/invalid/*/forecasts.csv fixtures/invalid/*/targets.csv fixtures/invalid/*/confidence.csv \
+    2>/dev/null | tr ',\t;' '\n\n\n' | LC_ALL=C grep -a '[0-9]' | sort -u | awk 'NR <= 2000' |
+  while IFS= read -r cell; do
+    printf '%s' "$cell" > "$seeds/number/$(printf '%s' "$cell" | cksum | cut -d' ' -f1)"
+  done
+
+status=0
+for t in "${targets[@]}"; do
+  mkdir -p "fuzz/corpus/$t"
+  echo "== fuzzing $t for ${seconds}s"
+  if ! cargo fuzz run -s none -a -O "$t" "fuzz/corpus/$t" "$seeds/$t" -- \
+      -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+      2> "fuzz/$t.log"; then
+    status=1
+    tail -n 40 "fuzz/$t.log"
+    echo "fuzz: $t crashed; the input is in fuzz/artifacts/$t/ (reproduce: cargo fuzz run -s none -a -O $t FILE)"
+  else
+    grep -E '^(stat::number_of_executed_units|stat::new_units_added|#[0-9]+ +DONE)' "fuzz/$t.log" || true
+    echo "fuzz: $t ran ${seconds}s without a crash"
+  fi
+done
+exit "$status"
