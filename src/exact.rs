@@ -99,7 +99,17 @@ impl Exact {
     /// The mantissa at a larger scale, if it fits.
     fn mantissa_at(self, scale: u32) -> Option<i128> {
         debug_assert!(scale >= self.s);
-        self.m.checked_mul(*POW10.get((scale - self.s) as usize)?)
+        let d = (scale - self.s) as usize;
+        if d == 0 {
+            return Some(self.m);
+        }
+        // i128 checked multiplication is a library call; in 64 bits it is one instruction.
+        if let (Ok(m), true) = (i64::try_from(self.m), d <= 18) {
+            if let Some(v) = m.checked_mul(POW10[d] as i64) {
+                return Some(i128::from(v));
+            }
+        }
+        self.m.checked_mul(*POW10.get(d)?)
     }
 
     pub(crate) fn checked_add(self, other: Exact) -> Option<Exact> {
@@ -112,7 +122,11 @@ impl Exact {
     pub(crate) fn checked_mul(self, other: Exact) -> Option<Exact> {
         let a = self.normalized();
         let b = other.normalized();
-        let m = a.m.checked_mul(b.m)?;
+        // Two 64-bit mantissas multiply into 128 bits without overflow (one instruction).
+        let m = match (i64::try_from(a.m), i64::try_from(b.m)) {
+            (Ok(x), Ok(y)) => i128::from(x) * i128::from(y),
+            _ => a.m.checked_mul(b.m)?,
+        };
         let s = a.s + b.s;
         let p = Exact { m, s }.normalized();
         (p.s <= MAX_SCALE).then_some(p)
@@ -204,31 +218,20 @@ pub(crate) const UNITS_BUF: usize = 48;
 /// Formats `units × 10^-scale` with exactly `scale` decimals and a plain `.` (`-1234.50`) into
 /// `buf`, without allocating; returns the text.
 pub(crate) fn format_units(buf: &mut [u8; UNITS_BUF], units: i128, scale: u32) -> &str {
-    let mut u = units.unsigned_abs();
+    let u = units.unsigned_abs();
     let mut i = UNITS_BUF;
-    let mut digits = 0;
-    let mut put = |i: &mut usize, digit: u8, digits: &mut u32| {
-        if *digits == scale && scale > 0 {
-            *i -= 1;
-            buf[*i] = b'.';
+    match u64::try_from(u) {
+        // The common case: whole part and fraction in 64-bit arithmetic, two digits a step.
+        Ok(small) if scale <= 18 => {
+            let p = POW10[scale as usize] as u64;
+            if scale > 0 {
+                i = write_digits(buf, i, small % p, scale as usize);
+                i -= 1;
+                buf[i] = b'.';
+            }
+            i = write_digits(buf, i, small / p, 1);
         }
-        *i -= 1;
-        buf[*i] = b'0' + digit;
-        *digits += 1;
-    };
-    // 128-bit division is a library call: peel digits in 128 bits only while the value needs
-    // them, then finish in 64 bits.
-    while u > u128::from(u64::MAX) {
-        put(&mut i, (u % 10) as u8, &mut digits);
-        u /= 10;
-    }
-    let mut small = u as u64;
-    loop {
-        put(&mut i, (small % 10) as u8, &mut digits);
-        small /= 10;
-        if small == 0 && digits > scale {
-            break;
-        }
+        _ => i = format_wide(buf, u, scale),
     }
     if units < 0 {
         i -= 1;
@@ -237,10 +240,70 @@ pub(crate) fn format_units(buf: &mut [u8; UNITS_BUF], units: i128, scale: u32) -
     std::str::from_utf8(&buf[i..]).unwrap_or("")
 }
 
+const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Writes `n` right-aligned to end at `end`, zero-padded to at least `min` digits; returns
+/// where it starts.
+fn write_digits(buf: &mut [u8; UNITS_BUF], end: usize, mut n: u64, min: usize) -> usize {
+    let mut i = end;
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        i -= 1;
+        buf[i] = b'0' + n as u8;
+    }
+    while end - i < min {
+        i -= 1;
+        buf[i] = b'0';
+    }
+    i
+}
+
+/// [`format_units`] for magnitudes past 64 bits or scales past 18: digit by digit.
+fn format_wide(buf: &mut [u8; UNITS_BUF], mut u: u128, scale: u32) -> usize {
+    let mut i = UNITS_BUF;
+    let mut digits = 0;
+    loop {
+        if digits == scale && scale > 0 {
+            i -= 1;
+            buf[i] = b'.';
+        }
+        i -= 1;
+        buf[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        digits += 1;
+        if u == 0 && digits > scale {
+            break;
+        }
+    }
+    i
+}
+
 /// Appends `units × 10^-scale` as [`format_units`] writes it.
 pub(crate) fn write_units(out: &mut String, units: i128, scale: u32) {
     let mut buf = [0u8; UNITS_BUF];
     out.push_str(format_units(&mut buf, units, scale));
+}
+
+impl Exact {
+    /// The shortest exact form (as `Display` writes it) into `buf`, without allocating.
+    pub(crate) fn format_shortest(self, buf: &mut [u8; UNITS_BUF]) -> &str {
+        let n = self.normalized();
+        format_units(buf, n.m, n.s)
+    }
 }
 
 /// Shortest exact form: `0.9`, `1`, `1.25`, `-3`.
@@ -343,6 +406,21 @@ mod tests {
         assert_eq!(text(0, 0), "0");
         assert_eq!(text(0, 2), "0.00");
         assert_eq!(text(i128::MIN, 2), "-1701411834604692317316873037158841057.28");
+        assert_eq!(text(1_000_000_007, 4), "100000.0007");
+        assert_eq!(text(-99, 0), "-99");
+        assert_eq!(text(12, 19), "0.0000000000000000012");
+        assert_eq!(text(i128::from(u64::MAX), 2), "184467440737095516.15");
+        for v in [0i128, 1, 9, 10, 99, 100, 101, 12345, 987654321, -5, -100] {
+            for scale in [0, 1, 2, 3, 4] {
+                let wide = {
+                    let mut b = [0u8; UNITS_BUF];
+                    let i = format_wide(&mut b, v.unsigned_abs(), scale);
+                    let sign = if v < 0 { "-" } else { "" };
+                    format!("{sign}{}", std::str::from_utf8(&b[i..]).unwrap())
+                };
+                assert_eq!(text(v, scale), wide, "{v} at {scale}");
+            }
+        }
         assert_eq!(x("0.90").to_string(), "0.9");
         assert_eq!(x("0").to_string(), "0");
     }

@@ -42,11 +42,12 @@ fn write_row(buf: &mut Vec<u8>, r: &RollupRow) {
     text(buf, r.name);
     text(buf, r.level);
     text(buf, r.parent_id);
-    buf.extend_from_slice(r.depth.to_string().as_bytes());
+    let mut tmp = [0u8; UNITS_BUF];
+    buf.extend_from_slice(format_units(&mut tmp, i128::from(r.depth), 0).as_bytes());
     buf.push(b',');
     money(buf, Some(r.raw));
     money(buf, Some(r.forecast));
-    buf.extend_from_slice(r.confidence.0.to_string().as_bytes());
+    buf.extend_from_slice(r.confidence.0.format_shortest(&mut tmp).as_bytes());
     buf.push(b',');
     money(buf, Some(r.adjusted));
     money(buf, Some(r.contribution));
@@ -74,11 +75,15 @@ fn text(buf: &mut Vec<u8>, t: Text) {
     if guard {
         buf.push(b'\'');
     }
-    for &b in t.text.as_bytes() {
-        if b == b'"' {
-            buf.push(b'"');
+    if t.text.contains('"') {
+        for &b in t.text.as_bytes() {
+            if b == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(b);
         }
-        buf.push(b);
+    } else {
+        buf.extend_from_slice(t.text.as_bytes());
     }
     if needs_quotes {
         buf.push(b'"');

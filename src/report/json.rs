@@ -57,7 +57,17 @@ fn write_row(buf: &mut Vec<u8>, r: &RollupRow) -> serde_json::Result<()> {
         buf.extend_from_slice(name.as_bytes());
         buf.extend_from_slice(b"\":");
     };
-    let text = |buf: &mut Vec<u8>, t: &str| serde_json::to_writer(&mut *buf, t);
+    // Text with nothing to escape goes in as it is; anything else through serde_json.
+    let text = |buf: &mut Vec<u8>, t: &str| {
+        if t.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            buf.push(b'"');
+            buf.extend_from_slice(t.as_bytes());
+            buf.push(b'"');
+            Ok(())
+        } else {
+            serde_json::to_writer(&mut *buf, t)
+        }
+    };
     let money = |buf: &mut Vec<u8>, m: Option<Money>| match m {
         Some(m) => {
             let mut tmp = [0u8; UNITS_BUF];
@@ -78,14 +88,15 @@ fn write_row(buf: &mut Vec<u8>, r: &RollupRow) -> serde_json::Result<()> {
     key(buf, "parent_id");
     text(buf, r.parent_id.text)?;
     key(buf, "depth");
-    buf.extend_from_slice(r.depth.to_string().as_bytes());
+    let mut tmp = [0u8; UNITS_BUF];
+    buf.extend_from_slice(format_units(&mut tmp, i128::from(r.depth), 0).as_bytes());
     key(buf, "raw");
     money(buf, Some(r.raw));
     key(buf, "forecast");
     money(buf, Some(r.forecast));
     key(buf, "confidence");
     buf.push(b'"');
-    buf.extend_from_slice(r.confidence.0.to_string().as_bytes());
+    buf.extend_from_slice(r.confidence.0.format_shortest(&mut tmp).as_bytes());
     buf.push(b'"');
     key(buf, "adjusted");
     money(buf, Some(r.adjusted));
