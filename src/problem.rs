@@ -208,10 +208,15 @@ impl Problems {
 /// bidirectional overrides (which could make a line read differently than it is) are escaped,
 /// and very long text is shortened.
 pub(crate) fn sanitize(text: &str) -> String {
-    const MAX_CHARS: usize = 80;
-    let mut out = String::with_capacity(text.len().min(MAX_CHARS * 4));
+    escape_terminal(text, Some(80))
+}
+
+/// Control and bidirectional characters escaped, and the text cut at `max` characters (with
+/// `…`) if a limit is given.
+pub(crate) fn escape_terminal(text: &str, max: Option<usize>) -> String {
+    let mut out = String::with_capacity(text.len());
     for (i, c) in text.chars().enumerate() {
-        if i == MAX_CHARS {
+        if Some(i) == max {
             out.push('…');
             break;
         }

@@ -219,6 +219,28 @@ pub(crate) fn write_outputs(
     result
 }
 
+/// The marks of a node in a period: `▼` below target, `?` not reviewed, `!` a manager with
+/// forecast lines of its own.
+pub(crate) fn marks(
+    pack: &Pack,
+    inputs: &crate::model::PeriodInputs,
+    printed: &Printed,
+    v: crate::model::NodeIx,
+) -> String {
+    let i = v as usize;
+    let mut marks = String::new();
+    if printed.target.is_some_and(|t| printed.forecast < t) {
+        marks.push('▼');
+    }
+    if v != pack.tree.root && inputs.confidence[i].is_none() {
+        marks.push('?');
+    }
+    if !pack.tree.is_leaf(v) && inputs.lines[i] > 0 {
+        marks.push('!');
+    }
+    marks
+}
+
 /// `1234567.891` style units → `1,234,567.89` for people (the files never carry separators).
 pub(crate) fn grouped(units: i128, scale: u32) -> String {
     let mut plain = String::new();

@@ -168,16 +168,7 @@ pub(crate) fn render(
             let org = &pack.org[i];
             let p = &pr.printed[i];
             let name = if org.name.is_empty() { &org.id } else { &org.name };
-            let mut marks = String::new();
-            if p.target.is_some_and(|t| p.forecast < t) {
-                marks.push('▼');
-            }
-            if v != tree.root && inputs.confidence[i].is_none() {
-                marks.push('?');
-            }
-            if !tree.is_leaf(v) && inputs.lines[i] > 0 {
-                marks.push('!');
-            }
+            let marks = crate::report::marks(pack, inputs, p, v);
             table.add_row(row_cells(
                 format!("{}{}", "  ".repeat(depth as usize), sanitize(name)),
                 sanitize(&org.id),

@@ -328,16 +328,7 @@ fn tree(out: &mut String, review: &Review, f: &Fmt, k: usize) {
         let org = &pack.org[i];
         let p = &pr.printed[i];
         let name = if org.name.is_empty() { &org.id } else { &org.name };
-        let mut marks = String::new();
-        if p.target.is_some_and(|t| p.forecast < t) {
-            marks.push('▼');
-        }
-        if v != t.root && inputs.confidence[i].is_none() {
-            marks.push('?');
-        }
-        if !t.is_leaf(v) && inputs.lines[i] > 0 {
-            marks.push('!');
-        }
+        let marks = crate::report::marks(pack, inputs, p, v);
         let conf = if v == t.root {
             String::new()
         } else {

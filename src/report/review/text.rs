@@ -8,16 +8,7 @@ use std::fmt::Write as _;
 
 /// Text made safe for a terminal, kept whole (notes and flags are not shortened).
 pub(crate) fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
-        if c.is_control() || bidi {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::problem::escape_terminal(text, None)
 }
 
 /// Renders the layout; each list shows its first `top` rows.
