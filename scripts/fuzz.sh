@@ -49,6 +49,13 @@ cat fixtures/*/forecasts.csv fixtures/*/targets.csv fixtures/*/confidence.csv \
 status=0
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
+  echo "== building $t"
+  if ! cargo fuzz build -s none -a -O "$t" 2> "fuzz/$t.build.log"; then
+    tail -n 30 "fuzz/$t.build.log"
+    echo "fuzz: $t does not build (see fuzz/$t.build.log); nothing was fuzzed"
+    status=1
+    continue
+  fi
   echo "== fuzzing $t for ${seconds}s"
   if ! cargo fuzz run -s none -a -O "$t" "fuzz/corpus/$t" "$seeds/$t" -- \
       -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
