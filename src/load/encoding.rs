@@ -162,7 +162,6 @@ impl<R: Read> TextReader<R> {
         })
     }
 
-    #[cfg(test)]
     pub(crate) fn encoding(&self) -> Encoding {
         self.encoding
     }

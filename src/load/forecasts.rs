@@ -865,6 +865,53 @@ fn repeats_in<'a>(chunks: impl Iterator<Item = &'a [u64]> + Clone) -> Vec<u64> {
     out
 }
 
+/// Calls `each(line, record)` for every record of the file, read again block by block in
+/// constant memory (the second pass of the deal check). `Ok(false)` if the text no longer
+/// decodes (the first pass checked it, so the file changed in between).
+fn each_record(
+    file: &InputFile,
+    opts: ReadOptions,
+    mut each: impl FnMut(u64, &csv::ByteRecord),
+) -> anyhow::Result<bool> {
+    let src = file.open().map_err(|e| io_error(file, e))?;
+    let mut reader = TextReader::new(src, opts.encoding).map_err(|e| io_error(file, e))?;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut line0: u64 = 1;
+    let mut delimiter = None;
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        let eof = match reader.read_block(&mut buf) {
+            Ok(more) => !more,
+            Err(ReadError::Io(e)) => return Err(io_error(file, e)),
+            Err(ReadError::Decode(_)) => return Ok(false),
+        };
+        let d = *delimiter.get_or_insert_with(|| super::sniff_delimiter(&buf));
+        let end = if eof { buf.len() } else { last_record_end(&buf, d) };
+        if end > 0 {
+            let text = &buf[..end];
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .flexible(true)
+                .delimiter(d)
+                .from_reader(text);
+            loop {
+                let before = rdr.position().clone();
+                if !rdr.read_byte_record(&mut rec)? {
+                    break;
+                }
+                let (line, _) = record_lines(&before, rdr.position(), text);
+                each(line0 + line - 1, &rec);
+            }
+            line0 += memchr::memchr_iter(b'\n', text).count() as u64;
+            buf.drain(..end);
+        }
+        if eof {
+            return Ok(true);
+        }
+    }
+}
+
 /// Checks the deal hashes for repeats; if any, reads the file again to report the real
 /// repeats. Returns `false` if the second read failed on a problem already reported.
 fn deal_repeats_checked(
@@ -887,24 +934,11 @@ fn deal_repeats_checked(
     if repeated.is_empty() {
         return Ok(true);
     }
-    let Some(text) = super::read_text(file, opts, problems)? else { return Ok(false) };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .flexible(true)
-        .delimiter(super::sniff_delimiter(&text))
-        .from_reader(text.as_slice());
-    let mut rec = csv::ByteRecord::new();
     let mut cols: Option<headers::Columns> = None;
     let mut first: FxHashMap<(u32, Vec<u8>, Vec<u8>), u64> = FxHashMap::default();
-    loop {
-        let before = rdr.position().clone();
-        if !rdr.read_byte_record(&mut rec)? {
-            break;
-        }
-        let (line, _) = record_lines(&before, rdr.position(), &text);
+    let read = each_record(file, opts, |line, rec| {
         if rec.iter().all(|f| f.trim_ascii().is_empty()) {
-            continue;
+            return;
         }
         let Some(c) = &cols else {
             let cells: Vec<String> =
@@ -912,13 +946,13 @@ fn deal_repeats_checked(
             let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
             cols =
                 headers::match_headers(FileKind::Forecasts, line, &refs, headers::FORECASTS).ok();
-            continue;
+            return;
         };
         let field = |k: usize| c.get(k).and_then(|i| rec.get(i)).unwrap_or(b"").trim_ascii();
         let (rep, period, deal) = (field(REP), field(PERIOD), field(DEAL));
-        let Some(node) = ids.get(rep) else { continue };
+        let Some(node) = ids.get(rep) else { return };
         if deal.is_empty() || !repeated.contains(&deal_hash(node, period, deal).max(1)) {
-            continue;
+            return;
         }
         match first.entry((node, period.to_vec(), deal.to_vec())) {
             std::collections::hash_map::Entry::Vacant(v) => {
@@ -940,6 +974,10 @@ fn deal_repeats_checked(
                 );
             }
         }
+    })?;
+    if !read {
+        problems.push(Problem::file(FileKind::Forecasts, "the file changed while it was read"));
+        return Ok(false);
     }
     Ok(true)
 }
@@ -1082,6 +1120,29 @@ mod tests {
             "{:?}",
             &p1[..4]
         );
+    }
+
+    #[test]
+    fn repeated_deals_are_found_across_blocks_at_their_lines() {
+        // Well over one 8 MiB block, with the repeat ~300,000 lines after the first use.
+        let mut s = String::from("rep_id,period,amount,deal_id,filler\n");
+        for i in 0..300_000u32 {
+            let deal = if i == 299_990 { 7 } else { i };
+            s.push_str(&format!("R1,2026-Q1,1.00,D{deal},{}\n", "x".repeat(24)));
+        }
+        let text: &'static [u8] = Box::leak(s.into_bytes().into_boxed_slice());
+        assert!(text.len() > crate::load::encoding::BLOCK);
+        for threads in [1, 3] {
+            let (_, problems) = load_with(text, threads);
+            assert_eq!(
+                problems,
+                [
+                    "forecasts.csv:299992: deal_id: \"D7\" repeats for rep \"R1\" in period \"2026-Q1\" (first at line 9): the deal would be counted twice",
+                    "1 problem; nothing written",
+                ],
+                "{threads} threads"
+            );
+        }
     }
 
     #[test]

@@ -107,19 +107,30 @@ pub(crate) fn read_text(
         problems.push(p);
         return Ok(None);
     }
+    let too_large = || -> anyhow::Error {
+        crate::config::ConfigError::TooLarge(format!(
+            "{}: more than {} MiB of text; {} is read whole and this is far more than \
+             any organisation needs: is it the right file?",
+            file.display,
+            MAX_SMALL_FILE >> 20,
+            file.kind.file_name()
+        ))
+        .into()
+    };
+    // UTF-8 and GB18030 text is never shorter than its file: refuse before reading it all.
+    let on_disk = match &file.data {
+        InputData::Path(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        _ => 0,
+    };
+    let never_shrinks =
+        matches!(reader.encoding(), encoding::Encoding::Utf8 | encoding::Encoding::Gb18030);
+    if never_shrinks && on_disk > MAX_SMALL_FILE as u64 {
+        return Err(too_large());
+    }
     let mut text = Vec::new();
     loop {
         match reader.read_text(&mut text) {
-            Ok(true) if text.len() > MAX_SMALL_FILE => {
-                return Err(crate::config::ConfigError::TooLarge(format!(
-                    "{}: more than {} MiB of text; {} is read whole and this is far more than \
-                     any organisation needs: is it the right file?",
-                    file.display,
-                    MAX_SMALL_FILE >> 20,
-                    file.kind.file_name()
-                ))
-                .into())
-            }
+            Ok(true) if text.len() > MAX_SMALL_FILE => return Err(too_large()),
             Ok(true) => {}
             Ok(false) => return Ok(Some(text)),
             Err(ReadError::Io(e)) => return Err(io_error(file, e)),
