@@ -187,6 +187,7 @@ pub(crate) fn write_outputs(
             }
         }
     }
+    remove_stale_temps(dir, outputs);
     let temps: Vec<(PathBuf, PathBuf)> = outputs
         .iter()
         .map(|(name, _)| (dir.join(format!(".{name}.{}.tmp", std::process::id())), dir.join(name)))
@@ -217,6 +218,34 @@ pub(crate) fn write_outputs(
         }
     }
     result
+}
+
+/// Removes `.NAME.PID.tmp` files that a killed run left beside these outputs. A file is
+/// removed only when its process is gone (Linux's /proc says so); elsewhere nothing is
+/// touched.
+fn remove_stale_temps(dir: &Path, outputs: &[Output]) {
+    let proc_fs = Path::new("/proc/self");
+    if !proc_fs.exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(name) = file_name.to_str() else { continue };
+        for (output, _) in outputs {
+            let pid = name
+                .strip_prefix('.')
+                .and_then(|n| n.strip_prefix(*output))
+                .and_then(|n| n.strip_prefix('.'))
+                .and_then(|n| n.strip_suffix(".tmp"))
+                .and_then(|n| n.parse::<u32>().ok());
+            if let Some(pid) = pid {
+                if !Path::new("/proc").join(pid.to_string()).exists() {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
 }
 
 /// The marks of a node in a period: `▼` below target, `?` not reviewed, `!` a manager with

@@ -146,3 +146,21 @@ fn a_closed_stdout_is_a_quiet_success() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "{err}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_runs_temporary_file_is_cleaned_up_and_a_live_ones_is_not() {
+    let out = tmp();
+    // A process id that cannot be running (above the kernel's pid_max), and this test's own.
+    let stale = out.path().join(".rollup.csv.4294967294.tmp");
+    let live = out.path().join(format!(".rollup.json.{}.tmp", std::process::id()));
+    std::fs::write(&stale, b"half").unwrap();
+    std::fs::write(&live, b"busy").unwrap();
+    let o = run_in(&fixture("handcalc"), &["run", ".", "--out", out.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!stale.exists());
+    assert!(live.exists());
+    let mut names = listing(out.path());
+    names.retain(|n| !n.starts_with('.'));
+    assert_eq!(names, ["rollup.csv", "rollup.json"]);
+}
