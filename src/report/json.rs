@@ -2,7 +2,9 @@
 //! produced them. Money and ratios are JSON strings holding the exact printed decimal, so no
 //! JSON parser turns them into binary floating point. One row per line keeps diffs readable.
 
-use super::{rows, Money, RollupRow};
+#[cfg(test)]
+use super::rows;
+use super::{row, row_count, write_rows, Money, RollupRow};
 use crate::exact::{format_units, UNITS_BUF};
 use crate::model::Pack;
 use crate::rollup::{Rollup, RATIO_SCALE};
@@ -36,16 +38,13 @@ pub(crate) fn render(pack: &Pack, rollup: &Rollup, out: &mut dyn Write) -> anyho
     // `{"scale":…,"periods":[…]}` → `{"scale":…,"periods":[…],"rows":[` + rows + `]}`
     buf.extend_from_slice(&head[..head.len() - 1]);
     buf.extend_from_slice(b",\"rows\":[");
-    for (k, row) in rows(pack, rollup, false).enumerate() {
-        buf.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
-        write_row(&mut buf, &row)?;
-        if buf.len() > 1 << 16 {
-            out.write_all(&buf)?;
-            buf.clear();
-        }
-    }
-    buf.extend_from_slice(b"\n]}\n");
     out.write_all(&buf)?;
+    write_rows(row_count(pack), out, &|buf, k| {
+        buf.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
+        // Rows hold text and numbers only; serde_json cannot fail on them.
+        let _ = write_row(buf, &row(pack, rollup, false, k));
+    })?;
+    out.write_all(b"\n]}\n")?;
     Ok(())
 }
 

@@ -116,43 +116,88 @@ pub(crate) struct RollupRow<'a> {
     pub note: Text<'a>,
 }
 
-/// The rows of the roll-up in output order: periods in order, nodes depth-first.
+/// The rows of the roll-up in output order: periods in order, nodes depth-first (the serde
+/// reference the hand-written writers are tested against).
+#[cfg(test)]
 pub(crate) fn rows<'a>(
     pack: &'a Pack,
     rollup: &'a Rollup,
     guard: bool,
 ) -> impl Iterator<Item = RollupRow<'a>> + 'a {
+    (0..row_count(pack)).map(move |k| row(pack, rollup, guard, k))
+}
+
+/// How many rows the outputs have: one per node per period.
+pub(crate) fn row_count(pack: &Pack) -> usize {
+    pack.tree.len() * pack.periods.len()
+}
+
+/// Row `k` of the outputs: period `k / nodes`, node number `k % nodes` in display order.
+pub(crate) fn row<'a>(pack: &'a Pack, rollup: &'a Rollup, guard: bool, k: usize) -> RollupRow<'a> {
     let scale = rollup.opts.scale;
     let t = move |text: &'a str| Text { text, guard };
     let m = move |units: i128| Money { units, scale };
-    pack.periods.iter().zip(&rollup.periods).flat_map(move |(inputs, pr)| {
-        pack.tree.order.iter().map(move |&v| {
-            let i = v as usize;
-            let org = &pack.org[i];
-            let p: &Printed = &pr.printed[i];
-            RollupRow {
-                period: t(&inputs.period),
-                node_id: t(&org.id),
-                name: t(&org.name),
-                level: t(&org.level),
-                parent_id: t(&org.parent_id),
-                depth: pack.tree.depth[i],
-                raw: m(p.raw),
-                forecast: m(p.forecast),
-                confidence: Ratio(pr.confidence[i]),
-                adjusted: m(p.adjusted),
-                contribution: m(p.contribution),
-                target: p.target.map(m),
-                gap: p.gap.map(m),
-                attainment: p.attainment.map(|units| Money { units, scale: RATIO_SCALE }),
-                own: m(p.own),
-                own_contribution: m(p.own_contribution),
-                reviewed: v == pack.tree.root || inputs.confidence[i].is_some(),
-                note: t(inputs.confidence[i]
-                    .map_or("", |g| pack.confidence_rows[g.row as usize].note.as_str())),
-            }
-        })
-    })
+    let n = pack.tree.len();
+    let (inputs, pr) = (&pack.periods[k / n], &rollup.periods[k / n]);
+    let v = pack.tree.order[k % n];
+    let i = v as usize;
+    let org = &pack.org[i];
+    let p: &Printed = &pr.printed[i];
+    RollupRow {
+        period: t(&inputs.period),
+        node_id: t(&org.id),
+        name: t(&org.name),
+        level: t(&org.level),
+        parent_id: t(&org.parent_id),
+        depth: pack.tree.depth[i],
+        raw: m(p.raw),
+        forecast: m(p.forecast),
+        confidence: Ratio(pr.confidence[i]),
+        adjusted: m(p.adjusted),
+        contribution: m(p.contribution),
+        target: p.target.map(m),
+        gap: p.gap.map(m),
+        attainment: p.attainment.map(|units| Money { units, scale: RATIO_SCALE }),
+        own: m(p.own),
+        own_contribution: m(p.own_contribution),
+        reviewed: v == pack.tree.root || inputs.confidence[i].is_some(),
+        note: t(
+            inputs.confidence[i].map_or("", |g| pack.confidence_rows[g.row as usize].note.as_str())
+        ),
+    }
+}
+
+/// Rows rendered by `render_row` and written in order: in batches, each batch cut into one
+/// part per thread, so that a large file keeps both cores busy while memory holds one batch.
+pub(crate) fn write_rows(
+    total: usize,
+    out: &mut dyn Write,
+    render_row: &(dyn Fn(&mut Vec<u8>, usize) + Sync),
+) -> std::io::Result<()> {
+    const BATCH: usize = 1 << 15;
+    let parts = rayon::current_num_threads().max(1);
+    let mut start = 0;
+    while start < total {
+        let end = (start + BATCH).min(total);
+        let step = (end - start).div_ceil(parts);
+        let buffers: Vec<Vec<u8>> = (start..end)
+            .step_by(step.max(1))
+            .collect::<Vec<usize>>()
+            .into_par_iter()
+            .map(|from| {
+                let mut buf = Vec::with_capacity(step * 160);
+                for k in from..(from + step).min(end) {
+                    render_row(&mut buf, k);
+                }
+                buf
+            })
+            .collect();
+        for b in &buffers {
+            out.write_all(b)?;
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 /// One output file: its name and the renderer that writes it.
