@@ -249,6 +249,39 @@ fn allocate(total: i128, items: &mut [Item]) -> bool {
     true
 }
 
+/// The printed value of the root's own lines that lets both root groups reach their plainly
+/// rounded totals: `raw` (children's raw + own) and `forecast` (children's adjusted + own).
+/// `None` if no neighbour of the exact value does (then the allocation chooses as elsewhere).
+#[allow(clippy::too_many_arguments)]
+fn root_own_value(
+    raw_children: &[Item],
+    own: Item,
+    exact: &[ExactRow],
+    tree: &Tree,
+    root: NodeIx,
+    round: impl Fn(Exact, NodeIx, &str) -> Result<i128, Problem>,
+    item: impl Fn(Exact, i128, Pin, NodeIx, &str) -> Result<Item, Problem>,
+) -> Result<Option<i128>, Problem> {
+    let r = root as usize;
+    let raw_total = round(exact[r].raw, root, "raw forecast")?;
+    let forecast_total = round(exact[r].forecast, root, "forecast")?;
+    let mut adjusted = Vec::with_capacity(raw_children.len());
+    for &c in tree.children(root) {
+        let x = exact[c as usize].adjusted;
+        adjusted.push(item(x, 0, Pin::Free, c, "adjusted forecast")?);
+    }
+    let (raw_lo, raw_hi) = reach(raw_children);
+    let (adj_lo, adj_hi) = reach(&adjusted);
+    let mut candidates = vec![own.value, own.floor];
+    if own.frac > 0 {
+        candidates.push(own.floor + 1);
+    }
+    Ok(candidates.into_iter().find(|&o| {
+        (raw_lo..=raw_hi).contains(&(raw_total - o))
+            && (adj_lo..=adj_hi).contains(&(forecast_total - o))
+    }))
+}
+
 /// The smallest and largest sums a group can be allocated to, moving each item at most to the
 /// neighbours of its exact value.
 fn reach(items: &[Item]) -> (i128, i128) {
@@ -294,7 +327,16 @@ fn printed_pass(
             items.push(item(x, round(x, c, "raw forecast")?, Pin::Free, c, "raw forecast")?);
         }
         let own = exact[i].own;
-        items.push(item(own, round(own, v, "own lines")?, Pin::Soft, v, "own lines")?);
+        let mut own_item = item(own, round(own, v, "own lines")?, Pin::Soft, v, "own lines")?;
+        if v == root {
+            // The root's own lines are printed once but sit in both of the root's groups. Pick
+            // their cent so that the root's forecast, like its raw, can print plainly rounded.
+            if let Some(value) = root_own_value(&items, own_item, exact, tree, v, round, item)? {
+                own_item.value = value;
+                own_item.pin = Pin::Hard;
+            }
+        }
+        items.push(own_item);
         if !allocate(out[i].raw, &mut items) {
             return Err(bug(v));
         }

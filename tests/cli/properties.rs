@@ -149,7 +149,7 @@ fn python() -> Option<&'static str> {
 }
 
 /// `SEED=n` reruns one case (with `KEEP_PACK=dir` to keep its pack).
-fn seed_strategy() -> BoxedStrategy<u64> {
+pub fn seed_strategy() -> BoxedStrategy<u64> {
     match std::env::var("SEED").ok().and_then(|s| s.parse().ok()) {
         Some(s) => Just(s).boxed(),
         None => any::<u64>().boxed(),

@@ -155,6 +155,17 @@ fn run_out(pack: &Path, threads: &str) -> (Vec<u8>, Vec<u8>) {
     )
 }
 
+/// Whether the root's own lines in period `k` sum to more decimals than the 2 printed.
+fn root_own_has_sub_cent(p: &Pack, k: usize) -> bool {
+    let own: Decimal = p
+        .lines
+        .iter()
+        .filter(|(v, period, _)| *v == 0 && *period == k)
+        .map(|(_, _, amount)| Decimal::from_str(amount).unwrap())
+        .sum();
+    own.round_dp(2) != own
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(24),
@@ -163,10 +174,14 @@ proptest! {
     })]
 
     #[test]
-    fn the_rollup_is_the_naive_reference_to_a_cent_and_the_root_exactly(seed in any::<u64>()) {
+    fn the_rollup_is_the_naive_reference_to_a_cent_and_the_root_exactly(seed in crate::properties::seed_strategy()) {
         let p = random_pack(seed);
         let dir = tmp();
         write_pack(&p, dir.path(), None);
+        if let Some(keep) = std::env::var_os("KEEP_PACK") {
+            std::fs::create_dir_all(&keep).unwrap();
+            copy_pack(dir.path(), std::path::Path::new(&keep));
+        }
         let (csv, _) = run_out(dir.path(), "2");
         let csv = String::from_utf8(csv).unwrap();
         let mut rows: HashMap<(String, String), Vec<String>> = HashMap::new();
@@ -183,7 +198,12 @@ proptest! {
                     let printed = Decimal::from_str(&r[col]).unwrap();
                     let off = (printed - exact[i]).abs();
                     prop_assert!(off < cent, "seed {seed} {period} N{v} column {col}: printed {printed}, exact {}", exact[i]);
-                    if v == 0 {
+                    // The root's raw is always its exact value rounded. Its forecast (and
+                    // adjusted, contribution) is too, unless the root has own lines with more
+                    // decimals than printed: they are printed once for both of the root's
+                    // ties, and the two totals can need them rounded different ways.
+                    let root_has_sub_cent_own = root_own_has_sub_cent(&p, k);
+                    if v == 0 && (col == 6 || !root_has_sub_cent_own) {
                         let rounded = exact[i].round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
                         prop_assert_eq!(printed, rounded, "seed {} root column {}", seed, col);
                     }
