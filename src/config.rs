@@ -30,6 +30,9 @@ pub(crate) const DEMO_BANNER: &str =
 /// clap's own usage errors.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ConfigError {
+    /// `--previous` names a rollup.json that cannot be used.
+    #[error("{0}")]
+    PreviousFile(String),
     /// An input file past a size limit (see `load::MAX_SMALL_FILE`, `load::encoding::MAX_LINE`).
     #[error("{0}")]
     TooLarge(String),

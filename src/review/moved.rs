@@ -182,7 +182,14 @@ impl Before {
     }
 
     /// The previous review from the rollup.json that `run --out` wrote, node by node.
+    /// The previous review from a rollup.json. Anything wrong with the file is a problem with
+    /// what the user gave (exit 2), like a pack folder that does not exist.
     pub(crate) fn from_json(path: &Path, ro: RollupOptions) -> anyhow::Result<Before> {
+        Self::read_json(path, ro)
+            .map_err(|e| crate::config::ConfigError::PreviousFile(format!("{e:#}")).into())
+    }
+
+    fn read_json(path: &Path, ro: RollupOptions) -> anyhow::Result<Before> {
         #[derive(serde::Deserialize)]
         struct Row {
             period: String,

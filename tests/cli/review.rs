@@ -315,3 +315,18 @@ fn review_html_renders_in_chromium_with_its_charts_and_no_console_errors() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "a screenshot with content");
 }
+
+#[test]
+fn a_previous_file_that_is_not_a_rollup_json_is_an_input_problem() {
+    let dir = tmp();
+    let bad = dir.path().join("rollup.json");
+    std::fs::write(&bad, br#"{"rows": 5}"#).unwrap();
+    let o = run_in(&fixture("demo"), &["review", ".", "--previous", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("not a rollup.json written by run --out"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(text(&o.stdout), "");
+}
