@@ -1,11 +1,11 @@
 //! What the user typed: clap's derive of the command line. `config.rs` turns it into what the
 //! run needs.
 
-use crate::exact::Rounding;
-use crate::load::encoding::EncodingChoice;
-use crate::report::terminal::Lang;
-use crate::report::Format;
 use clap::{Args, Parser, Subcommand};
+use forecast_rollup::exact::Rounding;
+use forecast_rollup::load::encoding::EncodingChoice;
+use forecast_rollup::report::terminal::Lang;
+use forecast_rollup::report::Format;
 use std::path::PathBuf;
 
 /// Bottom-up sales forecast roll-up: each rep's forecast (预测), each manager's confidence
@@ -32,35 +32,7 @@ pub(crate) enum Command {
     Review(ReviewArgs),
     /// Write a generated pack of any size (for benchmarks and scale tests).
     #[command(hide = true)]
-    Gen(GenArgs),
-}
-
-/// The shape of a generated pack.
-#[derive(Debug, Args)]
-pub(crate) struct GenArgs {
-    /// Folder to write org.csv, forecasts.csv, confidence.csv and targets.csv into.
-    pub out_dir: PathBuf,
-    /// Number of reps (leaves).
-    #[arg(long, default_value_t = 10_000)]
-    pub reps: u64,
-    /// Forecast lines per rep per period, on average.
-    #[arg(long, default_value_t = 10)]
-    pub lines_per_rep: u64,
-    /// Levels from national to reps, both included (4: national, region, supervisor, rep).
-    #[arg(long, default_value_t = 4)]
-    pub depth: u32,
-    /// Number of periods (quarters from 2026-Q1).
-    #[arg(long, default_value_t = 1)]
-    pub periods: u32,
-    /// Seed of the pseudo-random choices.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Give every 50th supervisor a forecast line of its own.
-    #[arg(long)]
-    pub manager_lines: bool,
-    /// Write CRLF line ends, as Excel on Windows does.
-    #[arg(long)]
-    pub crlf: bool,
+    Gen(forecast_rollup::gen::Shape),
 }
 
 /// Where the pack is and how to read it.

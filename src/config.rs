@@ -3,15 +3,16 @@
 //! one flag.
 
 use crate::cli::{Command, InputArgs, Opts, ReviewArgs, RunArgs};
-use crate::exact::Exact;
-use crate::load::number::parse_confidence;
-use crate::load::{InputData, InputFile, PackFiles, ReadOptions};
-use crate::problem::FileKind;
-use crate::report::terminal::{Lang, TerminalOptions};
-use crate::report::Format;
-use crate::review::{Previous, ReviewOptions};
-use crate::rollup::RollupOptions;
-use crate::validate::CheckOptions;
+use forecast_rollup::exact::Exact;
+use forecast_rollup::load::number::parse_confidence;
+use forecast_rollup::load::{InputData, InputFile, PackFiles, ReadOptions};
+use forecast_rollup::pipeline::Options;
+use forecast_rollup::problem::FileKind;
+use forecast_rollup::report::terminal::{Lang, TerminalOptions};
+use forecast_rollup::report::Format;
+use forecast_rollup::review::{Previous, ReviewOptions};
+use forecast_rollup::rollup::RollupOptions;
+use forecast_rollup::validate::CheckOptions;
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
@@ -26,16 +27,10 @@ const DEMO: [(FileKind, &[u8]); 4] = [
 pub(crate) const DEMO_BANNER: &str =
     "Demo: the built-in pack (fixtures/demo). To roll up your own: forecast-rollup run PACK_DIR";
 
-/// A flag value, pack folder or input file that cannot work: the input is wrong, so exit 2 like
-/// clap's own usage errors.
+/// A flag value or a path on the command line that cannot work: a usage error, exit 2 like
+/// clap's own. (Problems with what the files hold are `Problem`s, found by the pipeline.)
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ConfigError {
-    /// `--previous` names a rollup.json that cannot be used.
-    #[error("{0}")]
-    PreviousFile(String),
-    /// An input file past a size limit (see `load::MAX_SMALL_FILE`, `load::encoding::MAX_LINE`).
-    #[error("{0}")]
-    TooLarge(String),
     #[error("--max-confidence {0:?}: give a positive multiplier (2) or percentage (200%)")]
     MaxConfidence(String),
     #[error("pack folder {0} does not exist (or is not a folder)")]
@@ -63,10 +58,8 @@ pub(crate) struct Config {
     pub mode: Mode,
     pub files: PackFiles,
     pub demo: bool,
-    pub read: ReadOptions,
-    pub max_confidence: Decimal,
-    pub check: CheckOptions,
-    pub rollup: RollupOptions,
+    /// How the pack is read, checked and rolled up.
+    pub pipeline: Options,
     pub format: Format,
     pub terminal: TerminalOptions,
     pub out: Option<PathBuf>,
@@ -121,10 +114,13 @@ impl Config {
             mode,
             files,
             demo,
-            read: ReadOptions { encoding: input.encoding },
-            max_confidence,
-            check: CheckOptions { strict: input.strict, only_period: input.period.clone() },
-            rollup: RollupOptions { scale: run.scale, rounding: run.rounding },
+            pipeline: Options {
+                read: ReadOptions { encoding: input.encoding },
+                max_confidence,
+                check: CheckOptions { strict: input.strict, only_period: input.period.clone() },
+                rollup: RollupOptions { scale: run.scale, rounding: run.rounding },
+                deals: mode == Mode::Review,
+            },
             format: run.format,
             terminal: TerminalOptions { lang, depth: run.depth },
             out: run.out.clone(),
@@ -156,7 +152,7 @@ impl RunArgs {
             input: InputArgs { max_confidence: "2".into(), ..InputArgs::default() },
             format: Format::Table,
             scale: 2,
-            rounding: crate::exact::Rounding::HalfUp,
+            rounding: forecast_rollup::exact::Rounding::HalfUp,
             ..RunArgs::default()
         }
     }

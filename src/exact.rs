@@ -15,7 +15,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 /// The largest scale an `Exact` may carry (10^38 is the largest power of ten in an `i128`).
-pub(crate) const MAX_SCALE: u32 = 38;
+pub const MAX_SCALE: u32 = 38;
 
 const fn pow10_table() -> [i128; 39] {
     let mut t = [1i128; 39];
@@ -28,11 +28,11 @@ const fn pow10_table() -> [i128; 39] {
 }
 
 /// 10^0 ..= 10^38.
-pub(crate) const POW10: [i128; 39] = pow10_table();
+pub const POW10: [i128; 39] = pow10_table();
 
 /// How a value exactly halfway between two printed values is rounded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Rounding {
+pub enum Rounding {
     /// Half away from zero (四舍五入): 0.125 → 0.13, -0.125 → -0.13.
     #[default]
     HalfUp,
@@ -41,7 +41,7 @@ pub(crate) enum Rounding {
 }
 
 impl Rounding {
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Rounding::HalfUp => "half-up",
             Rounding::HalfEven => "half-even",
@@ -51,31 +51,31 @@ impl Rounding {
 
 /// An exact decimal `mantissa × 10^-scale`, kept normalized only where a caller asks.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Exact {
+pub struct Exact {
     m: i128,
     s: u32,
 }
 
 impl Exact {
-    pub(crate) const ZERO: Exact = Exact { m: 0, s: 0 };
-    pub(crate) const ONE: Exact = Exact { m: 1, s: 0 };
+    pub const ZERO: Exact = Exact { m: 0, s: 0 };
+    pub const ONE: Exact = Exact { m: 1, s: 0 };
 
     /// `mantissa × 10^-scale`; `None` when the scale exceeds [`MAX_SCALE`].
-    pub(crate) fn new(mantissa: i128, scale: u32) -> Option<Exact> {
+    pub fn new(mantissa: i128, scale: u32) -> Option<Exact> {
         (scale <= MAX_SCALE).then_some(Exact { m: mantissa, s: scale })
     }
 
-    pub(crate) fn from_decimal(d: Decimal) -> Exact {
+    pub fn from_decimal(d: Decimal) -> Exact {
         Exact { m: d.mantissa(), s: d.scale() }
     }
 
-    pub(crate) fn is_one(self) -> bool {
+    pub fn is_one(self) -> bool {
         let n = self.normalized();
         n.m == 1 && n.s == 0
     }
 
     /// The same value with trailing fractional zeros removed (`1.250` → `1.25`, `0.00` → `0`).
-    pub(crate) fn normalized(self) -> Exact {
+    pub fn normalized(self) -> Exact {
         let (mut m, mut s) = (self.m, self.s);
         if m == 0 {
             return Exact::ZERO;
@@ -112,14 +112,14 @@ impl Exact {
         self.m.checked_mul(*POW10.get(d)?)
     }
 
-    pub(crate) fn checked_add(self, other: Exact) -> Option<Exact> {
+    pub fn checked_add(self, other: Exact) -> Option<Exact> {
         let s = self.s.max(other.s);
         let m = self.mantissa_at(s)?.checked_add(other.mantissa_at(s)?)?;
         Some(Exact { m, s })
     }
 
     /// The exact product, normalized so that multiplying by `1` or `1.0` never grows the scale.
-    pub(crate) fn checked_mul(self, other: Exact) -> Option<Exact> {
+    pub fn checked_mul(self, other: Exact) -> Option<Exact> {
         let a = self.normalized();
         let b = other.normalized();
         // Two 64-bit mantissas multiply into 128 bits without overflow (one instruction).
@@ -133,7 +133,7 @@ impl Exact {
     }
 
     /// The value in units of `10^-scale`, rounded by `mode`; `None` if it does not fit an `i128`.
-    pub(crate) fn round_units(self, scale: u32, mode: Rounding) -> Option<i128> {
+    pub fn round_units(self, scale: u32, mode: Rounding) -> Option<i128> {
         if self.s <= scale {
             return self.mantissa_at(scale);
         }
@@ -151,7 +151,7 @@ impl Exact {
 
     /// `floor(value × 10^scale)` and the fractional part left over, as a key in `[0, 10^38)` that
     /// compares the same way the fractions do, whatever their scales.
-    pub(crate) fn floor_units(self, scale: u32) -> Option<(i128, u128)> {
+    pub fn floor_units(self, scale: u32) -> Option<(i128, u128)> {
         if self.s <= scale {
             return Some((self.mantissa_at(scale)?, 0));
         }
@@ -165,13 +165,13 @@ impl Exact {
         Some((q, (r as u128) * (POW10[(MAX_SCALE - d) as usize] as u128)))
     }
 
-    pub(crate) fn is_zero(self) -> bool {
+    pub fn is_zero(self) -> bool {
         self.m == 0
     }
 
     /// `self / other` rounded to `digits` decimals, in units of `10^-digits`; `None` for a zero
     /// divisor or a quotient that cannot be computed within 128 bits.
-    pub(crate) fn ratio_units(self, other: Exact, digits: u32, mode: Rounding) -> Option<i128> {
+    pub fn ratio_units(self, other: Exact, digits: u32, mode: Rounding) -> Option<i128> {
         let (a, b) = (self.normalized(), other.normalized());
         let s = a.s.max(b.s);
         div_round(a.mantissa_at(s)?, b.mantissa_at(s)?, digits, mode)
@@ -213,11 +213,11 @@ fn div_rem(m: i128, p: i128) -> (i128, i128) {
 }
 
 /// Room for any `i128` in decimal with a sign and a point.
-pub(crate) const UNITS_BUF: usize = 48;
+pub const UNITS_BUF: usize = 48;
 
 /// Formats `units × 10^-scale` with exactly `scale` decimals and a plain `.` (`-1234.50`) into
 /// `buf`, without allocating; returns the text.
-pub(crate) fn format_units(buf: &mut [u8; UNITS_BUF], units: i128, scale: u32) -> &str {
+pub fn format_units(buf: &mut [u8; UNITS_BUF], units: i128, scale: u32) -> &str {
     let u = units.unsigned_abs();
     let mut i = UNITS_BUF;
     match u64::try_from(u) {
@@ -293,14 +293,14 @@ fn format_wide(buf: &mut [u8; UNITS_BUF], mut u: u128, scale: u32) -> usize {
 }
 
 /// Appends `units × 10^-scale` as [`format_units`] writes it.
-pub(crate) fn write_units(out: &mut String, units: i128, scale: u32) {
+pub fn write_units(out: &mut String, units: i128, scale: u32) {
     let mut buf = [0u8; UNITS_BUF];
     out.push_str(format_units(&mut buf, units, scale));
 }
 
 impl Exact {
     /// The shortest exact form (as `Display` writes it) into `buf`, without allocating.
-    pub(crate) fn format_shortest(self, buf: &mut [u8; UNITS_BUF]) -> &str {
+    pub fn format_shortest(self, buf: &mut [u8; UNITS_BUF]) -> &str {
         let n = self.normalized();
         format_units(buf, n.m, n.s)
     }
@@ -319,7 +319,7 @@ impl fmt::Display for Exact {
 /// `a / b` rounded to `digits` decimals, as units of `10^-digits`; `None` when `b` is zero.
 /// Long division keeps every intermediate below `10 × |b|`, so nothing overflows for any
 /// `|b| < 10^37`.
-pub(crate) fn div_round(a: i128, b: i128, digits: u32, mode: Rounding) -> Option<i128> {
+pub fn div_round(a: i128, b: i128, digits: u32, mode: Rounding) -> Option<i128> {
     if b == 0 {
         return None;
     }

@@ -8,10 +8,10 @@
 //! involved; about 1 line in 50 has three decimals and 1 in 100 is negative (a credit). About 1
 //! node in 10 is not reviewed; some confidences are percentages; every manager has a target.
 
-use crate::cli::GenArgs;
 use anyhow::Context;
 use std::fmt::Write as _;
 use std::io::Write;
+use std::path::PathBuf;
 
 /// 64 quantiles (in cents) of a log-normal amount with median 20,000 and σ = 1.
 const AMOUNT_QUANTILES: [u64; 64] = [
@@ -34,6 +34,34 @@ const GIVEN: [&str; 20] = [
     "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "军", "涛", "明", "超", "霞", "平",
     "刚", "桂英", "建国", "晓燕",
 ];
+
+/// The shape of a generated pack.
+#[derive(Debug, clap::Args)]
+pub struct Shape {
+    /// Folder to write org.csv, forecasts.csv, confidence.csv and targets.csv into.
+    pub out_dir: PathBuf,
+    /// Number of reps (leaves).
+    #[arg(long, default_value_t = 10_000)]
+    pub reps: u64,
+    /// Forecast lines per rep per period, on average.
+    #[arg(long, default_value_t = 10)]
+    pub lines_per_rep: u64,
+    /// Levels from national to reps, both included (4: national, region, supervisor, rep).
+    #[arg(long, default_value_t = 4)]
+    pub depth: u32,
+    /// Number of periods (quarters from 2026-Q1).
+    #[arg(long, default_value_t = 1)]
+    pub periods: u32,
+    /// Seed of the pseudo-random choices.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Give every 50th supervisor a forecast line of its own.
+    #[arg(long)]
+    pub manager_lines: bool,
+    /// Write CRLF line ends, as Excel on Windows does.
+    #[arg(long)]
+    pub crlf: bool,
+}
 
 /// xorshift64*: small, fast and reproducible.
 struct Rng(u64);
@@ -105,7 +133,7 @@ fn node_id(level: usize, depth: usize, j: u64) -> String {
 }
 
 /// Writes the pack described by `args` into `args.out_dir`.
-pub(crate) fn generate(args: &GenArgs) -> anyhow::Result<()> {
+pub fn generate(args: &Shape) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
     let eol = if args.crlf { "\r\n" } else { "\n" };

@@ -5,21 +5,14 @@
 
 mod cli;
 mod config;
-mod exact;
-mod gen;
-mod load;
-mod model;
-mod problem;
-mod report;
-mod review;
-mod rollup;
-mod validate;
 
 use clap::Parser;
-
 use config::{Config, Mode};
-use problem::Problems;
-use report::Format;
+use forecast_rollup::pipeline::{self, Checked};
+use forecast_rollup::problem::{Failure, FileKind};
+use forecast_rollup::report::{self, Format};
+use forecast_rollup::review::{self, Compared, Previous};
+use forecast_rollup::{gen, model};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -41,70 +34,56 @@ impl From<ExitStatus> for ExitCode {
 fn main() -> ExitCode {
     let opts = cli::Opts::parse();
     match run(opts) {
-        Ok(status) => status.into(),
-        Err(e) if is_broken_pipe(&e) => ExitStatus::Done.into(),
-        Err(e) if e.downcast_ref::<config::ConfigError>().is_some() => {
-            eprintln!("forecast-rollup: error: {e}");
+        Ok(()) => ExitStatus::Done.into(),
+        Err(Failure::Input(mut problems)) => {
+            problems.finish();
+            let _ = std::io::stderr().lock().write_all(problems.render().as_bytes());
             ExitStatus::BadInput.into()
         }
-        Err(e) => {
-            eprintln!("forecast-rollup: error: {e:#}");
-            ExitStatus::Failed.into()
-        }
+        Err(Failure::Other(e)) if is_broken_pipe(&e) => ExitStatus::Done.into(),
+        Err(Failure::Other(e)) => match e.downcast_ref::<config::ConfigError>() {
+            // A flag value that cannot work is a usage error, as clap's own are.
+            Some(usage) => {
+                eprintln!("forecast-rollup: error: {usage}");
+                ExitStatus::BadInput.into()
+            }
+            None => {
+                eprintln!("forecast-rollup: error: {e:#}");
+                ExitStatus::Failed.into()
+            }
+        },
     }
 }
 
-fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
-    if let Some(cli::Command::Gen(args)) = &opts.command {
-        gen::generate(args)?;
-        return Ok(ExitStatus::Done);
+/// The whole run: options → the pack through the pipeline → the command's outputs.
+fn run(opts: cli::Opts) -> Result<(), Failure> {
+    if let Some(cli::Command::Gen(shape)) = &opts.command {
+        return Ok(gen::generate(shape)?);
     }
     let config = Config::from_opts(opts)?;
     if let Some(n) = config.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global()?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .map_err(anyhow::Error::from)?;
     }
     let mut clock = Timings::new(config.timings);
-    let mut problems = Problems::default();
-
-    let loaded = load::pack(
-        &config.files,
-        config.read,
-        config.max_confidence,
-        config.check.only_period.as_deref(),
-        &mut problems,
-    )?;
-    if let Some(t) = loaded.as_ref().map(|l| l.forecasts.timings) {
-        clock.detail("  org, confidence, targets", t.others);
-        clock.detail("  index org ids", t.org);
-        clock.detail("  forecasts: read", t.read);
-        clock.detail("  forecasts: parse", t.parse);
-        clock.detail("  forecasts: merge", t.merge);
+    let checked = pipeline::run(&config.files, &config.pipeline, pipeline::MAIN_PACK)?;
+    clock.stages(&checked.timings);
+    match config.mode {
+        Mode::Check => check(&config, &checked),
+        Mode::Review => review(&config, &checked),
+        Mode::Run => roll_up(&config, &checked, &mut clock),
     }
-    clock.lap("read + parse");
-    let pack = loaded.and_then(|l| validate::validate(l, &config.check, &mut problems));
-    clock.lap("validate");
-    let Some(pack) = pack else { return Ok(report_problems(&config, problems)) };
+}
 
-    let rollup = match rollup::compute(&pack, config.rollup) {
-        Ok(r) => r,
-        Err(ps) => return Ok(report_problems(&config, ps)),
-    };
-    clock.lap("roll up");
-    if config.mode == Mode::Review {
-        return Ok(finish(review::run(&config, &pack, &rollup)?));
-    }
-    if config.mode == Mode::Check {
-        print!("{}", check_summary(&config, &pack));
-        if let Some(dir) = &config.history {
-            return Ok(finish(review::check_history(&config, &pack, dir)?));
-        }
-        return Ok(ExitStatus::Done);
-    }
-
-    // Files first: a closed stdout (`| head`) must not stop them being written.
+/// `run`: the files first (a closed stdout, `| head`, must not stop them being written), then
+/// the report on stdout.
+fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Failure> {
+    let (pack, rollup) = (&c.pack, &c.rollup);
     if let Some(dir) = &config.out {
-        let csv = |w: &mut dyn Write| report::csv::render(&pack, &rollup, config.bom, w);
-        let json = |w: &mut dyn Write| report::json::render(&pack, &rollup, w);
+        let csv = |w: &mut dyn Write| report::csv::render(pack, rollup, config.bom, w);
+        let json = |w: &mut dyn Write| report::json::render(pack, rollup, w);
         report::write_outputs(
             dir,
             &[("rollup.csv", &csv), ("rollup.json", &json)],
@@ -114,7 +93,7 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
     }
     if config.format == Format::Table {
         let banner = config.demo.then_some(config::DEMO_BANNER);
-        let table = report::terminal::render(&pack, &rollup, config.terminal, banner);
+        let table = report::terminal::render(pack, rollup, config.terminal, banner);
         clock.lap("render");
         std::io::stdout().lock().write_all(table.as_bytes())?;
     } else {
@@ -123,19 +102,98 @@ fn run(opts: cli::Opts) -> anyhow::Result<ExitStatus> {
         }
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         match config.format {
-            Format::Csv => report::csv::render(&pack, &rollup, config.bom, &mut out)?,
-            _ => report::json::render(&pack, &rollup, &mut out)?,
+            Format::Csv => report::csv::render(pack, rollup, config.bom, &mut out)?,
+            _ => report::json::render(pack, rollup, &mut out)?,
         }
         out.flush()?;
         clock.lap("render");
     }
     clock.finish();
-    Ok(ExitStatus::Done)
+    Ok(())
+}
+
+/// `check`: every input row accounted for, file by file; with `--history`, the history too.
+fn check(config: &Config, c: &Checked) -> Result<(), Failure> {
+    print!("{}", check_summary(config, &c.pack));
+    if let Some(dir) = &config.history {
+        let h = pipeline::history(dir, &config.pipeline, &c.pack)?;
+        println!(
+            "ok: history {}: {} earlier pack(s), {} actuals row(s), {} period(s) booked",
+            pipeline::display(dir),
+            h.packs.len(),
+            h.actual_rows,
+            h.booked_periods.len()
+        );
+    }
+    Ok(())
+}
+
+/// `review`: the previous review and the history through the same pipeline (every problem of
+/// every pack gathered into one list), the review computed, written with `--out`, printed.
+fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
+    let Some(options) = &config.review else {
+        return Err(anyhow::anyhow!("review without its options").into());
+    };
+    let mut problems = forecast_rollup::problem::Problems::default();
+    let previous = match &options.previous {
+        None => None,
+        Some(Previous::Pack(dir)) => {
+            let other =
+                pipeline::run(&pipeline::folder(dir), &config.pipeline, pipeline::PREVIOUS_PACK);
+            forecast_rollup::problem::gather(other, &mut problems)?
+                .map(|c| Compared::Pack(Box::new(c)))
+        }
+        Some(Previous::RollupJson(path)) => {
+            let before =
+                review::moved::Before::from_json(path, &pipeline::display(path), c.rollup.opts);
+            forecast_rollup::problem::gather(before, &mut problems)?.map(Compared::RollupJson)
+        }
+    };
+    let history = match &config.history {
+        Some(dir) => forecast_rollup::problem::gather(
+            pipeline::history(dir, &config.pipeline, &c.pack),
+            &mut problems,
+        )?,
+        None => None,
+    };
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    let review = review::build(&c.pack, &c.rollup, options, previous, history)?;
+    let doc = report::review::document(&review, None);
+    if let Some(dir) = &config.out {
+        let md = |w: &mut dyn Write| -> anyhow::Result<()> {
+            w.write_all(report::review::md::render(&doc).as_bytes())?;
+            Ok(())
+        };
+        let html = |w: &mut dyn Write| -> anyhow::Result<()> {
+            w.write_all(report::review::html::render(&review, &doc).as_bytes())?;
+            Ok(())
+        };
+        let mut inputs = config.input_paths();
+        if let Some(Previous::RollupJson(p)) = &options.previous {
+            inputs.push(p.clone());
+        }
+        if let Some(h) = &config.history {
+            inputs.push(h.join("actuals.csv"));
+        }
+        report::write_outputs(dir, &[("review.md", &md), ("review.html", &html)], &inputs)?;
+    }
+    let mut text = String::new();
+    if config.demo {
+        text.push_str(config::DEMO_BANNER);
+        text.push_str("\n\n");
+    }
+    // The terminal shows the agendas of the top levels; the files hold them all.
+    let depth = report::review::agenda_depth(&review, report::review::TERMINAL_AGENDAS);
+    let terminal = report::review::document(&review, Some(depth));
+    text.push_str(&report::review::text::render(&terminal, options.top));
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
 }
 
 /// `check`'s answer on a valid pack: every input row accounted for, file by file.
 fn check_summary(config: &Config, pack: &model::Pack) -> String {
-    use problem::FileKind;
     let s = pack.stats;
     let f = s.forecasts;
     let blank = |n: u64| if n > 0 { format!(", {n} blank skipped") } else { String::new() };
@@ -175,24 +233,6 @@ fn check_summary(config: &Config, pack: &model::Pack) -> String {
     out
 }
 
-fn report_problems(config: &Config, mut problems: Problems) -> ExitStatus {
-    problems.finish();
-    let text = problems.render(&|k| config.files.display(k));
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
-    ExitStatus::BadInput
-}
-
-/// The exit status of a review or a history check; extra packs' problems go to stderr.
-fn finish(outcome: review::Outcome) -> ExitStatus {
-    match outcome {
-        review::Outcome::Done => ExitStatus::Done,
-        review::Outcome::BadInput(text) => {
-            let _ = std::io::stderr().lock().write_all(text.as_bytes());
-            ExitStatus::BadInput
-        }
-    }
-}
-
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
@@ -226,9 +266,14 @@ impl Timings {
     }
 
     fn lap(&mut self, stage: &str) {
+        let now = Instant::now();
+        self.show(stage, now - self.last);
+        self.last = now;
+    }
+
+    fn show(&self, stage: &str, took: std::time::Duration) {
         if self.on {
-            let now = Instant::now();
-            let ms = (now - self.last).as_secs_f64() * 1e3;
+            let ms = took.as_secs_f64() * 1e3;
             match peak_rss_mib() {
                 Some(peak) => {
                     let now = status_mib("VmRSS:").unwrap_or(0);
@@ -236,7 +281,6 @@ impl Timings {
                 }
                 None => eprintln!("timing: {stage:<20} {ms:>9.1} ms"),
             }
-            self.last = now;
         }
     }
 
@@ -245,6 +289,19 @@ impl Timings {
         if self.on {
             eprintln!("timing: {what:<20} {:>9.1} ms", d.as_secs_f64() * 1e3);
         }
+    }
+
+    /// The pipeline's stages, as the pack went through them.
+    fn stages(&mut self, t: &pipeline::StageTimes) {
+        self.detail("  org, confidence, targets", t.load.others);
+        self.detail("  index org ids", t.load.org);
+        self.detail("  forecasts: read", t.load.read);
+        self.detail("  forecasts: parse", t.load.parse);
+        self.detail("  forecasts: merge", t.load.merge);
+        self.show("read + parse", t.read);
+        self.show("validate", t.validate);
+        self.show("roll up", t.rollup);
+        self.last = Instant::now();
     }
 
     fn finish(&mut self) {

@@ -4,18 +4,43 @@
 //! Node indices are org.csv row indices, so every node can always cite its `org.csv` line.
 
 use crate::exact::Exact;
-use crate::load::forecasts::LineStats;
-use crate::load::org::OrgRow;
+use crate::problem::Source;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
-pub(crate) type NodeIx = u32;
+/// One row of org.csv.
+#[derive(Debug, Clone)]
+pub struct OrgRow {
+    pub id: String,
+    /// Empty for the root.
+    pub parent_id: String,
+    pub name: String,
+    pub level: String,
+    pub src: Source,
+}
+
+/// What happened to the file's lines, for the summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LineStats {
+    /// Data records read (blank lines not counted).
+    pub read: u64,
+    /// Records summed into the roll-up.
+    pub used: u64,
+    /// Records left out by `--period`.
+    pub other_period: u64,
+    /// Records whose cells were all empty.
+    pub blank: u64,
+    /// Records refused with a problem.
+    pub refused: u64,
+}
+
+pub type NodeIx = u32;
 
 /// An id of up to 15 bytes as one integer (length in the top byte), so that looking it up is an
 /// integer hash and compare, not a `memcmp` of a boxed key. Built from two fixed-width loads that
 /// overlap in the middle (the first and last 4 or 8 bytes): with the length, they determine
 /// every byte, so different ids always get different keys.
-pub(crate) fn short_key(id: &[u8]) -> Option<u128> {
+pub fn short_key(id: &[u8]) -> Option<u128> {
     let n = id.len();
     let k: u128 = match n {
         0 => 0,
@@ -101,7 +126,7 @@ impl ShortTable {
 
 /// Asks the CPU to start loading `r`'s cache line; a hint with no effect on results.
 #[inline(always)]
-pub(crate) fn prefetch<T>(r: &T) {
+pub fn prefetch<T>(r: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is a hint: it reads nothing and cannot fault, whatever the address.
     unsafe {
@@ -115,7 +140,7 @@ pub(crate) fn prefetch<T>(r: &T) {
 
 /// Ids of org.csv → node index, looked up by bytes on the hot path (no allocation per line).
 #[derive(Debug, Default)]
-pub(crate) struct IdIndex {
+pub struct IdIndex {
     short: ShortTable,
     map: FxHashMap<Box<[u8]>, NodeIx>,
     ids: Vec<String>,
@@ -124,13 +149,13 @@ pub(crate) struct IdIndex {
 }
 
 /// An id with case and white space folded away, to find near misses.
-pub(crate) fn fold_id(id: &str) -> String {
+pub fn fold_id(id: &str) -> String {
     folded_chars(id).collect()
 }
 
 /// An id's characters with white space dropped, full-width ASCII (`Ｒ－１`, as a Chinese input
 /// method types it) made ASCII, and case folded.
-pub(crate) fn folded_chars(id: &str) -> impl Iterator<Item = char> + '_ {
+pub fn folded_chars(id: &str) -> impl Iterator<Item = char> + '_ {
     id.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
@@ -142,7 +167,7 @@ pub(crate) fn folded_chars(id: &str) -> impl Iterator<Item = char> + '_ {
 
 impl IdIndex {
     /// Indexes org rows; where an id repeats, the first row wins (the repeat is a problem).
-    pub(crate) fn new(rows: &[OrgRow]) -> IdIndex {
+    pub fn new(rows: &[OrgRow]) -> IdIndex {
         let mut short = ShortTable::with_capacity(rows.len());
         let mut map = FxHashMap::default();
         for (i, r) in rows.iter().enumerate() {
@@ -160,12 +185,12 @@ impl IdIndex {
         IdIndex { short, map, ids, folded: OnceLock::new() }
     }
 
-    pub(crate) fn get(&self, id: &[u8]) -> Option<NodeIx> {
+    pub fn get(&self, id: &[u8]) -> Option<NodeIx> {
         self.get_keyed(id, short_key(id))
     }
 
     /// [`IdIndex::get`] with the id's [`short_key`] already computed.
-    pub(crate) fn get_keyed(&self, id: &[u8], key: Option<u128>) -> Option<NodeIx> {
+    pub fn get_keyed(&self, id: &[u8], key: Option<u128>) -> Option<NodeIx> {
         match key {
             Some(0) => None,
             Some(k) => self.short.get(k),
@@ -174,23 +199,27 @@ impl IdIndex {
     }
 
     /// Starts loading the table slot of a short id, ahead of [`IdIndex::get_keyed`].
-    pub(crate) fn prefetch(&self, key: Option<u128>) {
+    pub fn prefetch(&self, key: Option<u128>) {
         if let Some(k) = key {
             self.short.prefetch(k);
         }
     }
 
-    pub(crate) fn get_str(&self, id: &str) -> Option<NodeIx> {
+    pub fn get_str(&self, id: &str) -> Option<NodeIx> {
         self.get(id.as_bytes())
     }
 
     /// Number of org rows (node indices run `0..len`).
-    pub(crate) fn len(&self) -> usize {
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn len(&self) -> usize {
         self.ids.len()
     }
 
     /// An existing id that differs from `id` only by case or white space.
-    pub(crate) fn suggest(&self, id: &str) -> Option<&str> {
+    pub fn suggest(&self, id: &str) -> Option<&str> {
         let folded = self.folded.get_or_init(|| {
             let mut m = FxHashMap::default();
             for (i, id) in self.ids.iter().enumerate() {
@@ -204,7 +233,7 @@ impl IdIndex {
 
 /// The org tree, valid by construction (one root, no cycles, every parent known).
 #[derive(Debug)]
-pub(crate) struct Tree {
+pub struct Tree {
     pub root: NodeIx,
     /// Parent per node; the root's is itself.
     pub parent: Vec<NodeIx>,
@@ -218,7 +247,7 @@ pub(crate) struct Tree {
 impl Tree {
     /// Builds the tree from resolved parents (`None` for the root). The caller has checked that
     /// there is exactly one root and no cycle.
-    pub(crate) fn new(parents: &[Option<NodeIx>]) -> Tree {
+    pub fn new(parents: &[Option<NodeIx>]) -> Tree {
         let n = parents.len();
         let root = parents.iter().position(Option::is_none).unwrap_or(0) as NodeIx;
         let parent: Vec<NodeIx> =
@@ -256,23 +285,27 @@ impl Tree {
         Tree { root, parent, order, depth, child_start, child_list }
     }
 
-    pub(crate) fn children(&self, v: NodeIx) -> &[NodeIx] {
+    pub fn children(&self, v: NodeIx) -> &[NodeIx] {
         let v = v as usize;
         &self.child_list[self.child_start[v] as usize..self.child_start[v + 1] as usize]
     }
 
-    pub(crate) fn is_leaf(&self, v: NodeIx) -> bool {
+    pub fn is_leaf(&self, v: NodeIx) -> bool {
         self.children(v).is_empty()
     }
 
-    pub(crate) fn len(&self) -> usize {
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn len(&self) -> usize {
         self.parent.len()
     }
 }
 
 /// A confidence as it applies to one node in one period.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Given {
+pub struct Given {
     pub value: Exact,
     /// Index into [`Pack::confidence_rows`]: where it came from and its note.
     pub row: u32,
@@ -280,7 +313,7 @@ pub(crate) struct Given {
 
 /// The inputs of one period's roll-up, per node.
 #[derive(Debug)]
-pub(crate) struct PeriodInputs {
+pub struct PeriodInputs {
     pub period: String,
     /// The exact sum of each node's own forecast lines.
     pub own: Vec<Exact>,
@@ -291,15 +324,26 @@ pub(crate) struct PeriodInputs {
     pub target: Vec<Option<Exact>>,
 }
 
+/// One deal of one rep (or manager) in one period: the sum of its lines.
+#[derive(Debug, Clone)]
+pub struct Deal {
+    pub node: NodeIx,
+    /// Index into the pack's periods.
+    pub period: u32,
+    /// As given; empty for the lines without a deal_id, summed into one item per node.
+    pub deal_id: String,
+    pub amount: Exact,
+}
+
 /// A confidence row as kept for notes and review.
 #[derive(Debug, Clone)]
-pub(crate) struct ConfidenceNote {
+pub struct ConfidenceNote {
     pub note: String,
 }
 
 /// Row counts per file, for the summary.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct PackStats {
+pub struct PackStats {
     pub org_rows: u64,
     pub org_blank: u64,
     pub forecasts: LineStats,
@@ -311,11 +355,14 @@ pub(crate) struct PackStats {
 
 /// A loaded and validated pack.
 #[derive(Debug)]
-pub(crate) struct Pack {
+pub struct Pack {
     pub org: Vec<OrgRow>,
     pub tree: Tree,
     pub periods: Vec<PeriodInputs>,
     pub confidence_rows: Vec<ConfidenceNote>,
+    /// Each deal's sum, when the pack was read with its deals (`review`); sorted by period,
+    /// node and deal_id.
+    pub deals: Vec<Deal>,
     pub stats: PackStats,
 }
 
@@ -345,7 +392,6 @@ mod tests {
 
     #[test]
     fn finds_short_and_long_ids_and_nothing_else() {
-        use crate::load::org::OrgRow;
         use crate::problem::{FileKind, Source};
         let row = |id: &str| OrgRow {
             id: id.into(),

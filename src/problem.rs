@@ -11,38 +11,33 @@
 //! ```
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// The pack's files, in the order their problems are listed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum FileKind {
+pub enum FileKind {
     Org,
     Forecasts,
     Confidence,
     Targets,
     /// What was really booked, in a history folder (`review --history`, `check --history`).
     Actuals,
+    /// A rollup.json given as `review --previous`.
+    Rollup,
     /// A flag that does not fit the pack (`--period` naming no period in it).
     CommandLine,
 }
 
 impl FileKind {
-    pub(crate) const ALL: [FileKind; 6] = [
-        FileKind::Org,
-        FileKind::Forecasts,
-        FileKind::Confidence,
-        FileKind::Targets,
-        FileKind::Actuals,
-        FileKind::CommandLine,
-    ];
-
     /// The file's name inside a pack folder.
-    pub(crate) fn file_name(self) -> &'static str {
+    pub fn file_name(self) -> &'static str {
         match self {
             FileKind::Org => "org.csv",
             FileKind::Forecasts => "forecasts.csv",
             FileKind::Confidence => "confidence.csv",
             FileKind::Targets => "targets.csv",
             FileKind::Actuals => "actuals.csv",
+            FileKind::Rollup => "rollup.json",
             FileKind::CommandLine => "command line",
         }
     }
@@ -50,20 +45,26 @@ impl FileKind {
 
 /// Where a row came from: its file and the 1-based line its record starts on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct Source {
+pub struct Source {
     pub file: FileKind,
     pub line: u64,
 }
 
 impl Source {
-    pub(crate) fn new(file: FileKind, line: u64) -> Source {
+    pub fn new(file: FileKind, line: u64) -> Source {
         Source { file, line }
     }
 }
 
 /// One thing wrong with the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Problem {
+pub struct Problem {
+    /// Which pack the file belongs to: 0 for the pack under review, then `--previous`, then
+    /// the history's packs, in the order they were read (see [`Problems::name_files`]).
+    pub pack: u16,
+    /// The file's path as the user sees it; set when the pack's problems are named
+    /// ([`Problems::name_files`]), else the file's name in a pack folder.
+    pub path: Option<Arc<str>>,
     pub file: FileKind,
     /// 1-based line; `None` for a problem of the whole file (missing, no root).
     pub line: Option<u64>,
@@ -74,8 +75,10 @@ pub(crate) struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn at(src: Source, message: impl Into<String>) -> Problem {
+    pub fn at(src: Source, message: impl Into<String>) -> Problem {
         Problem {
+            pack: 0,
+            path: None,
             file: src.file,
             line: Some(src.line),
             column: None,
@@ -84,100 +87,175 @@ impl Problem {
         }
     }
 
-    pub(crate) fn file(file: FileKind, message: impl Into<String>) -> Problem {
-        Problem { file, line: None, column: None, message: message.into(), hint: None }
+    pub fn file(file: FileKind, message: impl Into<String>) -> Problem {
+        Problem {
+            pack: 0,
+            path: None,
+            file,
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
-    pub(crate) fn column(mut self, column: &str) -> Problem {
+    pub fn column(mut self, column: &str) -> Problem {
         self.column = Some(column.to_string());
         self
     }
 
-    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Problem {
+    pub fn hint(mut self, hint: impl Into<String>) -> Problem {
         self.hint = Some(hint.into());
         self
     }
 
-    pub(crate) fn maybe_hint(mut self, hint: Option<impl Into<String>>) -> Problem {
+    pub fn maybe_hint(mut self, hint: Option<impl Into<String>>) -> Problem {
         self.hint = hint.map(Into::into);
         self
     }
 
-    fn sort_key(&self) -> (FileKind, u64, &str, &str) {
-        (self.file, self.line.unwrap_or(0), self.column.as_deref().unwrap_or(""), &self.message)
+    fn sort_key(&self) -> (u16, FileKind, u64, &str, &str) {
+        let line = self.line.unwrap_or(0);
+        (self.pack, self.file, line, self.column.as_deref().unwrap_or(""), &self.message)
+    }
+
+    /// The file's path as the user sees it.
+    pub fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or(self.file.file_name())
     }
 }
+
+/// A problem raised where only an error can travel (inside a reader that returns
+/// `std::io::Error`). The loader turns it back into a [`Problem`] before it returns, so that
+/// input problems leave the library by one route: [`Problems`].
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .0.message)]
+pub struct InputProblem(pub Problem);
 
 /// How many problems are kept per file; the rest are counted. A file with a million bad lines
 /// needs its first screens of messages, not all of them.
-pub(crate) const KEEP_PER_FILE: usize = 1000;
+pub const KEEP_PER_FILE: usize = 1000;
 
-/// The collected problems of a run.
+/// The collected problems of a run, from one pack or several.
 #[derive(Debug, Default)]
-pub(crate) struct Problems {
+pub struct Problems {
     list: Vec<Problem>,
-    /// Problems found beyond what is kept, per file (indexed like [`FileKind::ALL`]).
-    dropped: [u64; 6],
+    /// Problems found beyond what is kept, per pack and file, with the file's path once named.
+    dropped: Vec<Dropped>,
+}
+
+/// A count of problems not listed, for one file of one pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Dropped {
+    pack: u16,
+    file: FileKind,
+    path: Option<Arc<str>>,
+    count: u64,
 }
 
 impl Problems {
-    pub(crate) fn push(&mut self, p: Problem) {
+    pub fn push(&mut self, p: Problem) {
         self.list.push(p);
     }
 
-    pub(crate) fn extend(&mut self, ps: impl IntoIterator<Item = Problem>) {
+    pub fn extend(&mut self, ps: impl IntoIterator<Item = Problem>) {
         self.list.extend(ps);
     }
 
-    /// Adds problems collected on another thread, with their overflow counts.
-    pub(crate) fn absorb(&mut self, other: Problems) {
+    /// Adds problems collected elsewhere (another thread, another pack), with their overflow
+    /// counts.
+    pub fn absorb(&mut self, other: Problems) {
         self.list.extend(other.list);
-        for (a, b) in self.dropped.iter_mut().zip(other.dropped) {
-            *a += b;
+        for d in other.dropped {
+            self.add_dropped(d);
         }
     }
 
-    pub(crate) fn note_dropped(&mut self, file: FileKind, n: u64) {
-        self.dropped[file as usize] += n;
+    pub fn note_dropped(&mut self, file: FileKind, n: u64) {
+        if n > 0 {
+            self.add_dropped(Dropped { pack: 0, file, path: None, count: n });
+        }
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.list.is_empty() && self.dropped.iter().all(|&d| d == 0)
+    fn add_dropped(&mut self, d: Dropped) {
+        let same = |e: &&mut Dropped| e.pack == d.pack && e.file == d.file && e.path == d.path;
+        match self.dropped.iter_mut().find(same) {
+            Some(e) => e.count += d.count,
+            None => self.dropped.push(d),
+        }
     }
 
-    pub(crate) fn total(&self) -> u64 {
-        self.list.len() as u64 + self.dropped.iter().sum::<u64>()
+    /// Names the files of the problems not yet named: they belong to pack number `pack`, whose
+    /// files `names` gives as the user sees them. Problems of several packs then merge as
+    /// values and sort pack by pack.
+    pub fn name_files(&mut self, pack: u16, names: &dyn Fn(FileKind) -> String) {
+        let mut cache: Vec<(FileKind, Arc<str>)> = Vec::new();
+        let mut name = |k: FileKind| -> Arc<str> {
+            if let Some((_, n)) = cache.iter().find(|(c, _)| *c == k) {
+                return n.clone();
+            }
+            let n: Arc<str> = names(k).into();
+            cache.push((k, n.clone()));
+            n
+        };
+        for p in self.list.iter_mut().filter(|p| p.path.is_none()) {
+            p.pack = pack;
+            p.path = Some(name(p.file));
+        }
+        let dropped = std::mem::take(&mut self.dropped);
+        for mut d in dropped {
+            if d.path.is_none() {
+                d.pack = pack;
+                d.path = Some(name(d.file));
+            }
+            self.add_dropped(d);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.dropped.iter().all(|d| d.count == 0)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.list.len() as u64 + self.dropped.iter().map(|d| d.count).sum::<u64>()
     }
 
     /// Sorts by file and line and keeps the first [`KEEP_PER_FILE`] of each file, so the list a
     /// user sees does not depend on thread count or chunking.
-    pub(crate) fn finish(&mut self) {
+    pub fn finish(&mut self) {
         self.list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.list.dedup();
         let mut kept = Vec::with_capacity(self.list.len());
-        let mut per_file = [0usize; 6];
-        for p in self.list.drain(..) {
-            let i = p.file as usize;
-            if per_file[i] < KEEP_PER_FILE {
-                per_file[i] += 1;
-                kept.push(p);
+        let mut extra: Vec<Dropped> = Vec::new();
+        let mut run = 0;
+        for k in 0..self.list.len() {
+            let p = &self.list[k];
+            let same_file =
+                k > 0 && (self.list[k - 1].pack, self.list[k - 1].file) == (p.pack, p.file);
+            run = if same_file { run + 1 } else { 1 };
+            if run <= KEEP_PER_FILE {
+                kept.push(p.clone());
             } else {
-                self.dropped[i] += 1;
+                extra.push(Dropped { pack: p.pack, file: p.file, path: p.path.clone(), count: 1 });
             }
         }
         self.list = kept;
+        for d in extra {
+            self.add_dropped(d);
+        }
+        self.dropped.sort_by_key(|d| (d.pack, d.file));
     }
 
     #[cfg(test)]
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Problem> {
+    pub fn iter(&self) -> impl Iterator<Item = &Problem> {
         self.list.iter()
     }
 
-    /// The report for stderr; `names` gives each file's path as the user sees it.
-    pub(crate) fn render(&self, names: &dyn Fn(FileKind) -> String) -> String {
+    /// The report for stderr, files named as [`Problems::name_files`] named them.
+    pub fn render(&self) -> String {
         let mut out = String::new();
         for p in &self.list {
-            let _ = write!(out, "{}", names(p.file));
+            let _ = write!(out, "{}", p.path());
             if let Some(line) = p.line {
                 let _ = write!(out, ":{line}");
             }
@@ -191,11 +269,9 @@ impl Problems {
                 let _ = writeln!(out, "  hint: {h}");
             }
         }
-        for kind in FileKind::ALL {
-            let n = self.dropped[kind as usize];
-            if n > 0 {
-                let _ = writeln!(out, "{}: … and {n} more problems not listed", names(kind));
-            }
+        for d in self.dropped.iter().filter(|d| d.count > 0) {
+            let path = d.path.as_deref().unwrap_or(d.file.file_name());
+            let _ = writeln!(out, "{path}: … and {} more problems not listed", d.count);
         }
         let total = self.total();
         let noun = if total == 1 { "problem" } else { "problems" };
@@ -204,16 +280,59 @@ impl Problems {
     }
 }
 
+/// Why a command did not finish: the input is wrong (every problem found, exit 2), or
+/// something else failed (I/O, a bug: exit 1). The one route by which input problems leave the
+/// library.
+#[derive(Debug)]
+pub enum Failure {
+    Input(Problems),
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::Other(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure::Other(e.into())
+    }
+}
+
+impl From<Problems> for Failure {
+    fn from(p: Problems) -> Failure {
+        Failure::Input(p)
+    }
+}
+
+/// The result of a stage that can find input problems.
+pub type Outcome<T> = Result<T, Failure>;
+
+/// Keeps going past a stage's input problems so that later stages can add theirs: the value,
+/// or `None` with its problems moved into `problems`. Other failures stop.
+pub fn gather<T>(result: Outcome<T>, problems: &mut Problems) -> Result<Option<T>, Failure> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(Failure::Input(p)) => {
+            problems.absorb(p);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Cell text made safe to quote in a message or print to a terminal: control characters and
 /// bidirectional overrides (which could make a line read differently than it is) are escaped,
 /// and very long text is shortened.
-pub(crate) fn sanitize(text: &str) -> String {
+pub fn sanitize(text: &str) -> String {
     escape_terminal(text, Some(80))
 }
 
 /// Control and bidirectional characters escaped, and the text cut at `max` characters (with
 /// `…`) if a limit is given.
-pub(crate) fn escape_terminal(text: &str, max: Option<usize>) -> String {
+pub fn escape_terminal(text: &str, max: Option<usize>) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.chars().enumerate() {
         if Some(i) == max {
@@ -231,17 +350,13 @@ pub(crate) fn escape_terminal(text: &str, max: Option<usize>) -> String {
 }
 
 /// `"value"` for a message, sanitized.
-pub(crate) fn quoted(text: &str) -> String {
+pub fn quoted(text: &str) -> String {
     format!("\"{}\"", sanitize(text))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn names(k: FileKind) -> String {
-        k.file_name().to_string()
-    }
 
     #[test]
     fn renders_sorted_with_hints_and_a_count() {
@@ -255,7 +370,7 @@ mod tests {
         ps.push(Problem::file(FileKind::Org, "no root"));
         ps.finish();
         assert_eq!(
-            ps.render(&names),
+            ps.render(),
             "org.csv: no root\n\
              org.csv:12: duplicate id \"S001\"\n\
              forecasts.csv:9: amount: \"x\" is not a number\n  hint: fix it\n\
@@ -272,7 +387,7 @@ mod tests {
         ps.finish();
         assert_eq!(ps.iter().count(), KEEP_PER_FILE);
         assert_eq!(ps.iter().next().unwrap().line, Some(1));
-        assert!(ps.render(&names).contains("forecasts.csv: … and 5 more problems not listed"));
+        assert!(ps.render().contains("forecasts.csv: … and 5 more problems not listed"));
         assert_eq!(ps.total(), KEEP_PER_FILE as u64 + 5);
     }
 

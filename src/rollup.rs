@@ -25,18 +25,18 @@ use rayon::prelude::*;
 
 /// How values are printed.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct RollupOptions {
+pub struct RollupOptions {
     /// Decimals of money.
     pub scale: u32,
     pub rounding: Rounding,
 }
 
 /// Decimals of `attainment`.
-pub(crate) const RATIO_SCALE: u32 = 4;
+pub const RATIO_SCALE: u32 = 4;
 
 /// One node's exact values in one period.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ExactRow {
+pub struct ExactRow {
     pub own: Exact,
     pub raw: Exact,
     pub forecast: Exact,
@@ -49,7 +49,7 @@ pub(crate) struct ExactRow {
 /// One node's printed values in one period: money in units of `10^-scale`, attainment in units
 /// of `10^-4`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Printed {
+pub struct Printed {
     pub raw: i128,
     pub forecast: i128,
     pub adjusted: i128,
@@ -64,7 +64,7 @@ pub(crate) struct Printed {
 /// One period's roll-up. The exact values are dropped once printed (at 100,000 reps they
 /// would be the largest thing in memory); the confidences are kept for display.
 #[derive(Debug)]
-pub(crate) struct PeriodRollup {
+pub struct PeriodRollup {
     /// The confidence of each node, normalized (1 for the root and where none was given).
     pub confidence: Vec<Exact>,
     pub printed: Vec<Printed>,
@@ -72,13 +72,13 @@ pub(crate) struct PeriodRollup {
 
 /// The whole roll-up, periods in the pack's order.
 #[derive(Debug)]
-pub(crate) struct Rollup {
+pub struct Rollup {
     pub opts: RollupOptions,
     pub periods: Vec<PeriodRollup>,
 }
 
 /// Rolls up every period in parallel; results are collected in period order.
-pub(crate) fn compute(pack: &Pack, opts: RollupOptions) -> Result<Rollup, Problems> {
+pub fn compute(pack: &Pack, opts: RollupOptions) -> Result<Rollup, Problems> {
     let results: Vec<Result<PeriodRollup, Problem>> =
         pack.periods.par_iter().map(|p| period(pack, p, opts)).collect();
     let mut problems = Problems::default();

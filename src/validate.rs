@@ -6,13 +6,8 @@
 //! [`validate`] then builds the [`Pack`] the roll-up needs, or returns `None` if anything is wrong.
 
 use crate::exact::Exact;
-use crate::load::confidence::ConfidenceRow;
-use crate::load::forecasts::ForecastTotals;
-use crate::load::org::OrgRow;
-use crate::load::targets::TargetRow;
-use crate::model::{
-    fold_id, ConfidenceNote, Given, IdIndex, NodeIx, Pack, PackStats, PeriodInputs, Tree,
-};
+use crate::load::Loaded;
+use crate::model::{fold_id, ConfidenceNote, Given, NodeIx, OrgRow, Pack, PeriodInputs, Tree};
 use crate::problem::{quoted, FileKind, Problem, Problems};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -27,19 +22,9 @@ fn fold_hash(id: &str) -> u64 {
     h.finish()
 }
 
-/// Everything read from a pack, before validation.
-pub(crate) struct Loaded {
-    pub org: Vec<OrgRow>,
-    pub ids: IdIndex,
-    pub forecasts: ForecastTotals,
-    pub confidence: Vec<ConfidenceRow>,
-    pub targets: Vec<TargetRow>,
-    pub stats: PackStats,
-}
-
 /// Options that change what counts as a problem.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct CheckOptions {
+pub struct CheckOptions {
     /// `--strict`: a node with no confidence for a period is a problem, not a note.
     pub strict: bool,
     /// `--period`: keep one period.
@@ -416,7 +401,7 @@ fn check_target_repeats(l: &Loaded) -> Vec<Problem> {
 }
 
 /// Runs every check; if none finds a problem, builds the pack the roll-up runs on.
-pub(crate) fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Option<Pack> {
+pub fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Option<Pack> {
     let mut org_ok = true;
     let found: Vec<Vec<Problem>> = CHECKS.par_iter().map(|check| check(&l)).collect();
     for found in found {
@@ -486,7 +471,19 @@ pub(crate) fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) 
     }
     let confidence_rows =
         l.confidence.iter().map(|r| ConfidenceNote { note: r.note.clone() }).collect();
-    Some(Pack { org: l.org, tree, periods: inputs, confidence_rows, stats: l.stats })
+    // Deals were numbered by the periods of forecasts.csv; the pack's periods add targets'.
+    let place: Vec<Option<u32>> = (l.forecasts.periods.iter())
+        .map(|p| periods.iter().position(|q| q == p).map(|i| i as u32))
+        .collect();
+    let mut deals = l.forecasts.deals;
+    deals.retain_mut(|d| match place[d.period as usize] {
+        Some(i) => {
+            d.period = i;
+            true
+        }
+        None => false,
+    });
+    Some(Pack { org: l.org, tree, periods: inputs, confidence_rows, deals, stats: l.stats })
 }
 
 fn period_inputs(l: &Loaded, tree: &Tree, periods: &[String]) -> Vec<PeriodInputs> {

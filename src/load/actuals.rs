@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 /// One row of actuals.csv, parsed.
 #[derive(Debug, Clone)]
-pub(crate) struct ActualRow {
+pub struct ActualRow {
     pub rep_id: String,
     pub period: String,
     pub amount: Decimal,
@@ -17,7 +17,7 @@ pub(crate) struct ActualRow {
 }
 
 /// Reads actuals.csv; an empty id or period or an unreadable amount becomes a problem.
-pub(crate) fn load(
+pub fn load(
     file: &InputFile,
     opts: ReadOptions,
     problems: &mut Problems,

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 /// One row of confidence.csv, parsed.
 #[derive(Debug, Clone)]
-pub(crate) struct ConfidenceRow {
+pub struct ConfidenceRow {
     pub subject_id: String,
     pub reviewer_id: String,
     /// Empty: every period.
@@ -19,7 +19,7 @@ pub(crate) struct ConfidenceRow {
 }
 
 /// Reads confidence.csv; a row whose number cannot be read becomes a problem.
-pub(crate) fn load(
+pub fn load(
     file: &InputFile,
     opts: ReadOptions,
     max_confidence: Decimal,

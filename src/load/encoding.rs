@@ -11,7 +11,7 @@ use std::io::Read;
 
 /// The encodings a file may be read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Encoding {
+pub enum Encoding {
     Utf8,
     Gb18030,
     Utf16Le,
@@ -19,7 +19,7 @@ pub(crate) enum Encoding {
 }
 
 impl Encoding {
-    pub(crate) fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Encoding::Utf8 => "UTF-8",
             Encoding::Gb18030 => "GB18030",
@@ -31,7 +31,7 @@ impl Encoding {
 
 /// What `--encoding` asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
-pub(crate) enum EncodingChoice {
+pub enum EncodingChoice {
     /// Detect: a BOM decides; otherwise UTF-8 unless the first non-ASCII text is not UTF-8.
     #[default]
     Auto,
@@ -46,7 +46,7 @@ pub(crate) enum EncodingChoice {
 /// A byte sequence that is not text in the file's encoding, at `pos` bytes into the text that
 /// the failing [`TextReader::read_text`] call was appending to.
 #[derive(Debug)]
-pub(crate) struct DecodeError {
+pub struct DecodeError {
     pub pos: usize,
     pub encoding: Encoding,
     pub bytes: Vec<u8>,
@@ -55,18 +55,18 @@ pub(crate) struct DecodeError {
 }
 
 #[derive(Debug)]
-pub(crate) enum ReadError {
+pub enum ReadError {
     Io(std::io::Error),
     Decode(DecodeError),
 }
 
 /// How much raw input one [`TextReader::read_text`] call reads.
-pub(crate) const BLOCK: usize = 8 << 20;
+pub const BLOCK: usize = 8 << 20;
 
 /// The longest line read: 64 MiB. A forecast line is a hundred bytes; a line this long is a file
 /// whose line ends are not `\n` (CR only) or not a CSV file at all, and reading on would only
 /// hold more of it in memory.
-pub(crate) const MAX_LINE: usize = 64 << 20;
+pub const MAX_LINE: usize = 64 << 20;
 
 /// A line longer than [`MAX_LINE`], carried as the `InvalidData` I/O error of a read.
 #[derive(Debug, thiserror::Error)]
@@ -75,12 +75,12 @@ pub(crate) const MAX_LINE: usize = 64 << 20;
      the file has no line ends this tool reads (old Mac Excel ends lines with CR only) or is not a CSV file",
     MAX_LINE >> 20
 )]
-pub(crate) struct LineTooLong {
+pub struct LineTooLong {
     pub start: u64,
 }
 
 /// Decides the encoding from the first block of a file; returns it and the BOM's length.
-pub(crate) fn sniff(head: &[u8], choice: EncodingChoice) -> (Encoding, usize) {
+pub fn sniff(head: &[u8], choice: EncodingChoice) -> (Encoding, usize) {
     const GB18030_BOM: &[u8] = &[0x84, 0x31, 0x95, 0x33];
     match choice {
         EncodingChoice::Utf8 => return (Encoding::Utf8, bom_len(head, b"\xEF\xBB\xBF")),
@@ -125,7 +125,7 @@ fn bom_len(head: &[u8], bom: &[u8]) -> usize {
 }
 
 /// Reads a file block by block as UTF-8 text.
-pub(crate) struct TextReader<R> {
+pub struct TextReader<R> {
     src: R,
     encoding: Encoding,
     decoder: Option<encoding_rs::Decoder>,
@@ -140,7 +140,7 @@ pub(crate) struct TextReader<R> {
 
 impl<R: Read> TextReader<R> {
     /// Reads the first block and decides the encoding.
-    pub(crate) fn new(mut src: R, choice: EncodingChoice) -> std::io::Result<TextReader<R>> {
+    pub fn new(mut src: R, choice: EncodingChoice) -> std::io::Result<TextReader<R>> {
         let mut raw = Vec::with_capacity(BLOCK);
         let eof = fill(&mut src, &mut raw, BLOCK)?;
         let (encoding, bom) = sniff(&raw, choice);
@@ -162,24 +162,24 @@ impl<R: Read> TextReader<R> {
         })
     }
 
-    pub(crate) fn encoding(&self) -> Encoding {
+    pub fn encoding(&self) -> Encoding {
         self.encoding
     }
 
     /// The first bytes of the file, to recognise files that are not text at all.
-    pub(crate) fn head(&self) -> &[u8] {
+    pub fn head(&self) -> &[u8] {
         &self.raw[..self.raw.len().min(64)]
     }
 
     /// Whether [`TextReader::read_block`] hands out bytes it has not checked (UTF-8 files, whose
     /// bytes are the text itself: checking them is left to the parallel parsers).
-    pub(crate) fn unchecked(&self) -> bool {
+    pub fn unchecked(&self) -> bool {
         self.decoder.is_none()
     }
 
     /// Appends the next block to `out`: for UTF-8 the raw bytes, read straight into `out` and
     /// not yet checked; for other encodings the decoded text. `Ok(false)` once nothing is left.
-    pub(crate) fn read_block(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
+    pub fn read_block(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
         let start = out.len();
         let more = self.read_block_unchecked(out);
         self.screen(out, start)?;
@@ -205,7 +205,7 @@ impl<R: Read> TextReader<R> {
     }
 
     /// Appends the next block of text to `out`; `Ok(false)` once the whole file has been read.
-    pub(crate) fn read_text(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
+    pub fn read_text(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadError> {
         let start = out.len();
         let more = self.read_text_unchecked(out);
         self.screen(out, start)?;

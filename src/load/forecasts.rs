@@ -18,8 +18,8 @@
 use super::encoding::{DecodeError, Encoding, ReadError, TextReader};
 use super::number::{cell_message, parse_amount_parts, NumberError};
 use super::{check_width, decode_problem, headers, io_error, record_lines, InputFile, ReadOptions};
-use crate::exact::{Exact, POW10};
-use crate::model::{prefetch, short_key, IdIndex};
+use crate::exact::Exact;
+use crate::model::{prefetch, short_key, Deal, IdIndex, LineStats};
 use crate::problem::{quoted, FileKind, Problem, Problems, Source, KEEP_PER_FILE};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 /// The per-rep, per-period sums of forecasts.csv.
 #[derive(Debug, Default)]
-pub(crate) struct ForecastTotals {
+pub struct ForecastTotals {
     /// Every period found, sorted as text (also those left out by `--period`).
     pub periods: Vec<String>,
     /// Per period (as `periods`), per node: the exact sum of that node's own lines (zeros for
@@ -36,13 +36,15 @@ pub(crate) struct ForecastTotals {
     pub sums: Vec<Vec<Exact>>,
     /// Per period, per node: how many lines were summed.
     pub counts: Vec<Vec<u32>>,
+    /// Each deal's sum, when asked for (`review`); sorted by period, node and deal_id.
+    pub deals: Vec<Deal>,
     pub stats: LineStats,
     pub timings: LoadTimings,
 }
 
 /// Where the time of reading forecasts.csv went, for `--timings`.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct LoadTimings {
+pub struct LoadTimings {
     /// Reading (and, for GB18030/UTF-16, decoding) blocks.
     pub read: Duration,
     /// Cutting blocks into pieces and parsing them in parallel.
@@ -55,61 +57,25 @@ pub(crate) struct LoadTimings {
     pub others: Duration,
 }
 
-/// What happened to the file's lines, for the summary.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct LineStats {
-    /// Data records read (blank lines not counted).
-    pub read: u64,
-    /// Records summed into the roll-up.
-    pub used: u64,
-    /// Records left out by `--period`.
-    pub other_period: u64,
-    /// Records whose cells were all empty.
-    pub blank: u64,
-    /// Records refused with a problem.
-    pub refused: u64,
-}
-
 /// Column positions in spec order (see `headers::FORECASTS`).
 const REP: usize = 0;
 const PERIOD: usize = 1;
 const AMOUNT: usize = 2;
 const DEAL: usize = 3;
 
-/// One node's running sum in one period: `m × 10^-s` over `n` lines. One cache line per lookup.
+/// One node's running sum in one period and how many lines it holds.
 #[derive(Clone, Copy, Default)]
 struct Acc {
-    m: i128,
+    sum: Exact,
     n: u32,
-    s: u8,
 }
 
 impl Acc {
     /// Adds `m × 10^-s`; `false` if the sum no longer fits.
     fn add(&mut self, m: i128, s: u32) -> bool {
-        let cur = u32::from(self.s);
-        if s == cur || self.n == 0 {
-            // The common case: the same scale as the lines before (or the first line).
-            let sum = if self.n == 0 { Some(m) } else { self.m.checked_add(m) };
-            return match sum {
-                Some(v) => {
-                    self.m = v;
-                    self.s = s as u8;
-                    self.n += 1;
-                    true
-                }
-                None => false,
-            };
-        }
-        let sum = if s > cur {
-            self.m.checked_mul(POW10[(s - cur) as usize]).and_then(|a| a.checked_add(m))
-        } else {
-            m.checked_mul(POW10[(cur - s) as usize]).and_then(|v| self.m.checked_add(v))
-        };
-        match sum {
+        match Exact::new(m, s).and_then(|v| self.sum.checked_add(v)) {
             Some(v) => {
-                self.m = v;
-                self.s = s.max(cur) as u8;
+                self.sum = v;
                 self.n += 1;
                 true
             }
@@ -193,6 +159,11 @@ struct Worker {
     bad_utf8: Option<(usize, Vec<u8>, bool)>,
     fields: Vec<(usize, usize)>,
     batch: Vec<Pending>,
+    /// With [`Ctx::keep_deals`]: each deal's sum, by (node, period as `names`, deal as
+    /// `deal_ids`).
+    deal_sums: FxHashMap<(u32, u32, u32), Exact>,
+    deal_index: FxHashMap<Box<[u8]>, u32>,
+    deal_ids: Vec<Box<[u8]>>,
 }
 
 /// Lines processed together in [`Worker::parse_plain`].
@@ -226,6 +197,7 @@ struct Ctx<'a> {
     only_period: Option<&'a [u8]>,
     delimiter: u8,
     check_utf8: bool,
+    keep_deals: bool,
 }
 
 impl Worker {
@@ -245,6 +217,9 @@ impl Worker {
             bad_utf8: None,
             fields: Vec::new(),
             batch: Vec::with_capacity(BATCH),
+            deal_sums: FxHashMap::default(),
+            deal_index: FxHashMap::default(),
+            deal_ids: Vec::new(),
         }
     }
 
@@ -482,6 +457,9 @@ impl Worker {
             self.deals.push(deal_hash(node, period, deal));
         }
         let k = self.period_index(period, period_key, ctx);
+        if ctx.keep_deals && self.sums[k].is_some() {
+            self.add_deal(node, k, deal, value);
+        }
         let Some(sums) = &mut self.sums[k] else {
             self.stats.other_period += 1;
             return;
@@ -493,6 +471,24 @@ impl Worker {
                 Problem::at(src, "the sum of this rep's lines for the period passes 38 digits")
                     .column(ctx.cols.label(AMOUNT)),
             );
+        }
+    }
+
+    /// Adds a line to its deal's sum (lines without a deal_id make one item per node).
+    /// Overflow is left to the rep's sum, which holds every line of the deal and reports it.
+    fn add_deal(&mut self, node: u32, period: usize, deal: &[u8], (m, s): (i128, u32)) {
+        let d = match self.deal_index.get(deal) {
+            Some(&d) => d,
+            None => {
+                let d = self.deal_ids.len() as u32;
+                self.deal_index.insert(deal.into(), d);
+                self.deal_ids.push(deal.into());
+                d
+            }
+        };
+        let sum = self.deal_sums.entry((node, period as u32, d)).or_default();
+        if let Some(v) = Exact::new(m, s).and_then(|v| sum.checked_add(v)) {
+            *sum = v;
         }
     }
 
@@ -539,11 +535,12 @@ fn deal_hash(node: u32, period: &[u8], deal: &[u8]) -> u64 {
 }
 
 /// Reads forecasts.csv into totals per rep and period, adding every problem found.
-pub(crate) fn load(
+pub fn load(
     file: &InputFile,
     opts: ReadOptions,
     ids: &IdIndex,
     only_period: Option<&str>,
+    keep_deals: bool,
     problems: &mut Problems,
 ) -> anyhow::Result<Option<ForecastTotals>> {
     let mut timings = LoadTimings::default();
@@ -618,6 +615,7 @@ pub(crate) fn load(
             only_period: only_period.map(str::as_bytes),
             delimiter: *delimiter,
             check_utf8,
+            keep_deals,
         };
         let cuts = piece_ends(&buf[..end], *delimiter, threads);
         let mut pieces = Vec::with_capacity(threads);
@@ -799,6 +797,19 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
     let mut counts = vec![vec![0u32; nodes]; names.len()];
     let mut stats = LineStats::default();
     let mut overflow: Vec<(usize, usize)> = Vec::new();
+    let mut deals: std::collections::BTreeMap<(u32, u32, String), Exact> = Default::default();
+    for w in &workers {
+        for (&(node, k, d), &amount) in &w.deal_sums {
+            let g = index[&w.names[k as usize][..]] as u32;
+            let id = String::from_utf8_lossy(&w.deal_ids[d as usize]).into_owned();
+            let sum = deals.entry((g, node, id)).or_default();
+            *sum = sum.checked_add(amount).unwrap_or(*sum);
+        }
+    }
+    let deals = deals
+        .into_iter()
+        .map(|((period, node, deal_id), amount)| Deal { node, period, deal_id, amount })
+        .collect();
     for w in workers {
         stats.read += w.stats.read;
         stats.used += w.stats.used;
@@ -814,8 +825,7 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
                 if acc.n == 0 {
                     continue;
                 }
-                let v = Exact::new(acc.m, u32::from(acc.s)).unwrap_or(Exact::ZERO);
-                match sums[g][i].checked_add(v) {
+                match sums[g][i].checked_add(acc.sum) {
                     Some(s) => sums[g][i] = s,
                     None => overflow.push((g, i)),
                 }
@@ -835,7 +845,7 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
         ));
     }
     let periods = names.iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect();
-    ForecastTotals { periods, sums, counts, stats, timings: LoadTimings::default() }
+    ForecastTotals { periods, sums, counts, deals, stats, timings: LoadTimings::default() }
 }
 
 /// The hashes that occur more than once in one partition: an open-addressing table twice the
@@ -985,8 +995,8 @@ fn deal_repeats_checked(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::org::OrgRow;
     use crate::load::InputData;
+    use crate::model::OrgRow;
     use proptest::prelude::*;
 
     /// Where the csv crate itself says each record ends.
@@ -1064,10 +1074,10 @@ mod tests {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| {
             let mut problems = Problems::default();
-            let totals = load(&file, opts, &ids, None, &mut problems).unwrap().unwrap_or_default();
+            let totals =
+                load(&file, opts, &ids, None, false, &mut problems).unwrap().unwrap_or_default();
             problems.finish();
-            let names = |k: FileKind| k.file_name().to_string();
-            let text = problems.render(&names);
+            let text = problems.render();
             (totals, text.lines().map(str::to_string).collect())
         })
     }
@@ -1156,8 +1166,14 @@ mod tests {
             headers::FORECASTS,
         )
         .unwrap();
-        let ctx =
-            Ctx { ids: &ids, cols: &cols, only_period: None, delimiter: b',', check_utf8: true };
+        let ctx = Ctx {
+            ids: &ids,
+            cols: &cols,
+            only_period: None,
+            delimiter: b',',
+            check_utf8: true,
+            keep_deals: false,
+        };
         let body = &text[21..];
         let (mut a, mut b) = (Worker::new(), Worker::new());
         a.parse_plain(body, &ctx);
@@ -1173,7 +1189,7 @@ mod tests {
         let sums = |w: &Worker| {
             w.sums
                 .iter()
-                .map(|s| s.as_ref().map(|v| v.iter().map(|x| (x.m, x.s, x.n)).collect::<Vec<_>>()))
+                .map(|s| s.as_ref().map(|v| v.iter().map(|x| (x.sum, x.n)).collect::<Vec<_>>()))
                 .collect::<Vec<_>>()
         };
         assert_eq!(sums(&a), sums(&b));

@@ -6,7 +6,7 @@ use crate::problem::{quoted, FileKind, Problem, Source};
 
 /// One column a file may have.
 #[derive(Debug)]
-pub(crate) struct ColumnSpec {
+pub struct ColumnSpec {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub required: bool,
@@ -16,21 +16,21 @@ const fn col(name: &'static str, aliases: &'static [&'static str], required: boo
     ColumnSpec { name, aliases, required }
 }
 
-pub(crate) const ORG: &[ColumnSpec] = &[
+pub const ORG: &[ColumnSpec] = &[
     col("id", &["编号", "工号"], true),
     col("parent_id", &["上级编号", "上级"], true),
     col("name", &["姓名", "名称"], false),
     col("level", &["层级", "职级"], false),
 ];
 
-pub(crate) const FORECASTS: &[ColumnSpec] = &[
+pub const FORECASTS: &[ColumnSpec] = &[
     col("rep_id", &["销售编号", "工号"], true),
     col("period", &["期间", "季度"], true),
     col("amount", &["预测金额", "金额"], true),
     col("deal_id", &["商机编号"], false),
 ];
 
-pub(crate) const CONFIDENCE: &[ColumnSpec] = &[
+pub const CONFIDENCE: &[ColumnSpec] = &[
     col("subject_id", &["被评估人"], true),
     col("reviewer_id", &["评估人"], false),
     col("period", &["期间", "季度"], false),
@@ -38,25 +38,25 @@ pub(crate) const CONFIDENCE: &[ColumnSpec] = &[
     col("note", &["备注"], false),
 ];
 
-pub(crate) const TARGETS: &[ColumnSpec] = &[
+pub const TARGETS: &[ColumnSpec] = &[
     col("node_id", &["节点编号", "编号"], true),
     col("period", &["期间", "季度"], true),
     col("target", &["目标", "目标金额"], true),
 ];
 
 /// actuals.csv (in a history folder): what each rep really booked in a period.
-pub(crate) const ACTUALS: &[ColumnSpec] = &[
+pub const ACTUALS: &[ColumnSpec] = &[
     col("rep_id", &["销售编号", "工号"], true),
     col("period", &["期间", "季度"], true),
     col("amount", &["实际金额", "成交金额", "金额"], true),
 ];
 
 /// The most columns a header may have: Excel's and WPS's limit (16,384, column XFD).
-pub(crate) const MAX_COLUMNS: usize = 16_384;
+pub const MAX_COLUMNS: usize = 16_384;
 
 /// Where each spec'd column sits in a file, and what the user called it.
 #[derive(Debug, Clone)]
-pub(crate) struct Columns {
+pub struct Columns {
     /// Field index per spec, in spec order.
     pub index: Vec<Option<usize>>,
     /// The header text as found, per spec (the canonical name where absent).
@@ -66,21 +66,21 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
-    pub(crate) fn get(&self, spec: usize) -> Option<usize> {
+    pub fn get(&self, spec: usize) -> Option<usize> {
         self.index[spec]
     }
 
-    pub(crate) fn label(&self, spec: usize) -> &str {
+    pub fn label(&self, spec: usize) -> &str {
         &self.label[spec]
     }
 }
 
-pub(crate) fn normalize(h: &str) -> String {
+pub fn normalize(h: &str) -> String {
     h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').to_lowercase()
 }
 
 /// Matches a header row; problems name the columns found and the nearest alias.
-pub(crate) fn match_headers(
+pub fn match_headers(
     file: FileKind,
     line: u64,
     headers: &[&str],

@@ -5,25 +5,35 @@
 //! parallel and folded into per-rep totals as it goes (see [`forecasts`]). Every problem found
 //! is a [`Problem`] value added to one list; loading never stops at the first.
 
-pub(crate) mod actuals;
-pub(crate) mod confidence;
-pub(crate) mod encoding;
-pub(crate) mod forecasts;
-pub(crate) mod headers;
-pub(crate) mod number;
-pub(crate) mod org;
-pub(crate) mod targets;
+pub mod actuals;
+pub mod confidence;
+pub mod encoding;
+pub mod forecasts;
+pub mod headers;
+pub mod number;
+pub mod org;
+pub mod targets;
 
-use crate::problem::{FileKind, Problem, Problems, Source};
+use crate::problem::{FileKind, InputProblem, Problem, Problems, Source};
 use encoding::{EncodingChoice, ReadError, TextReader};
 use headers::{ColumnSpec, Columns};
 use std::path::PathBuf;
+
+/// Everything read from a pack, before validation.
+pub struct Loaded {
+    pub org: Vec<crate::model::OrgRow>,
+    pub ids: crate::model::IdIndex,
+    pub forecasts: forecasts::ForecastTotals,
+    pub confidence: Vec<confidence::ConfidenceRow>,
+    pub targets: Vec<targets::TargetRow>,
+    pub stats: crate::model::PackStats,
+}
 
 /// Where a file's bytes come from: disk, the demo pack compiled into the binary, or bytes held
 /// in memory (the fuzzer's packs).
 #[derive(Debug, Clone)]
 #[allow(dead_code)] // `Bytes` is built by the fuzz targets only.
-pub(crate) enum InputData {
+pub enum InputData {
     Path(PathBuf),
     Embedded(&'static [u8]),
     Bytes(Vec<u8>),
@@ -31,7 +41,7 @@ pub(crate) enum InputData {
 
 /// One input file of a pack.
 #[derive(Debug, Clone)]
-pub(crate) struct InputFile {
+pub struct InputFile {
     pub kind: FileKind,
     /// The name printed in messages: the path as the user gave it.
     pub display: String,
@@ -39,7 +49,7 @@ pub(crate) struct InputFile {
 }
 
 impl InputFile {
-    pub(crate) fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send + '_>> {
+    pub fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send + '_>> {
         Ok(match &self.data {
             InputData::Path(p) => Box::new(std::fs::File::open(p)?),
             InputData::Embedded(b) => Box::new(*b),
@@ -47,7 +57,7 @@ impl InputFile {
         })
     }
 
-    pub(crate) fn exists(&self) -> bool {
+    pub fn exists(&self) -> bool {
         match &self.data {
             InputData::Path(p) => p.is_file(),
             InputData::Embedded(_) | InputData::Bytes(_) => true,
@@ -57,7 +67,7 @@ impl InputFile {
 
 /// The files of one pack.
 #[derive(Debug, Clone)]
-pub(crate) struct PackFiles {
+pub struct PackFiles {
     pub org: InputFile,
     pub forecasts: InputFile,
     pub confidence: Option<InputFile>,
@@ -65,7 +75,7 @@ pub(crate) struct PackFiles {
 }
 
 impl PackFiles {
-    pub(crate) fn display(&self, kind: FileKind) -> String {
+    pub fn display(&self, kind: FileKind) -> String {
         match kind {
             FileKind::Org => self.org.display.clone(),
             FileKind::Forecasts => self.forecasts.display.clone(),
@@ -75,28 +85,45 @@ impl PackFiles {
             FileKind::Targets => {
                 self.targets.as_ref().map_or(kind.file_name().into(), |f| f.display.clone())
             }
-            FileKind::Actuals | FileKind::CommandLine => kind.file_name().into(),
+            FileKind::Actuals | FileKind::Rollup | FileKind::CommandLine => kind.file_name().into(),
         }
     }
 }
 
 /// Options that change how files are read.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct ReadOptions {
+pub struct ReadOptions {
     pub encoding: EncodingChoice,
 }
 
 /// What reading a small file found besides its rows.
-pub(crate) struct Table {
+pub struct Table {
     /// Rows skipped because every cell was empty.
     pub blank: u64,
 }
 
-/// The outcome of reading a file: an I/O failure is not an input problem (exit 1, not 2).
-pub(crate) type ReadResult<T> = Result<Option<T>, anyhow::Error>;
+/// The outcome of reading a file: `Ok(None)` when a problem stopped it (the problem is in the
+/// list); `Err` for an I/O failure, which is not an input problem (exit 1, not 2), or an
+/// [`InputProblem`] that [`settle`] moves into the list.
+pub type ReadResult<T> = Result<Option<T>, anyhow::Error>;
+
+/// Moves an [`InputProblem`] raised inside a reader into the problem list, so that an input
+/// problem never leaves the loader as an error.
+pub fn settle<T>(result: ReadResult<T>, problems: &mut Problems) -> ReadResult<T> {
+    match result {
+        Err(e) => match e.downcast::<InputProblem>() {
+            Ok(InputProblem(p)) => {
+                problems.push(p);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        },
+        ok => ok,
+    }
+}
 
 /// Reads a whole file as UTF-8 text, adding a problem where it is not text.
-pub(crate) fn read_text(
+pub fn read_text(
     file: &InputFile,
     opts: ReadOptions,
     problems: &mut Problems,
@@ -108,12 +135,14 @@ pub(crate) fn read_text(
         return Ok(None);
     }
     let too_large = || -> anyhow::Error {
-        crate::config::ConfigError::TooLarge(format!(
-            "{}: more than {} MiB of text; {} is read whole and this is far more than \
-             any organisation needs: is it the right file?",
-            file.display,
-            MAX_SMALL_FILE >> 20,
-            file.kind.file_name()
+        InputProblem(Problem::file(
+            file.kind,
+            format!(
+                "more than {} MiB of text; {} is read whole and this is far more than \
+                 any organisation needs: is it the right file?",
+                MAX_SMALL_FILE >> 20,
+                file.kind.file_name()
+            ),
         ))
         .into()
     };
@@ -142,20 +171,20 @@ pub(crate) fn read_text(
     }
 }
 
-pub(crate) fn io_error(file: &InputFile, e: std::io::Error) -> anyhow::Error {
-    // A line past the limit is the input's fault, not the machine's: exit 2, like a bad flag.
+pub fn io_error(file: &InputFile, e: std::io::Error) -> anyhow::Error {
+    // A line past the limit is the input's fault, not the machine's: a problem (exit 2).
     if let Some(long) = e.get_ref().and_then(|x| x.downcast_ref::<encoding::LineTooLong>()) {
-        return crate::config::ConfigError::TooLarge(format!("{}: {long}", file.display)).into();
+        return InputProblem(Problem::file(file.kind, long.to_string())).into();
     }
     anyhow::Error::new(e).context(format!("cannot read {}", file.display))
 }
 
 /// The most text org.csv, confidence.csv or targets.csv may hold: 1 GiB. They are read whole;
 /// ten million people fit in under half of it.
-pub(crate) const MAX_SMALL_FILE: usize = 1 << 30;
+pub const MAX_SMALL_FILE: usize = 1 << 30;
 
 /// A problem for bytes that are not text, at their line and byte in the line.
-pub(crate) fn decode_problem(
+pub fn decode_problem(
     kind: FileKind,
     text: &[u8],
     first_line: u64,
@@ -210,7 +239,7 @@ pub(crate) fn decode_problem(
 }
 
 /// Files that are not text at all, recognised by their first bytes.
-pub(crate) fn not_csv(kind: FileKind, head: &[u8]) -> Option<Problem> {
+pub fn not_csv(kind: FileKind, head: &[u8]) -> Option<Problem> {
     let what = if head.starts_with(b"PK\x03\x04") {
         "an Excel workbook (.xlsx) or another zip file"
     } else if head.starts_with(b"\xD0\xCF\x11\xE0") {
@@ -240,7 +269,7 @@ fn is_markup(head: &[u8]) -> bool {
 
 /// The field delimiter, decided from the header line: a comma, unless the header has none and
 /// is split by tabs (Excel's "Unicode text") or semicolons (Excel in European locales).
-pub(crate) fn sniff_delimiter(text: &[u8]) -> u8 {
+pub fn sniff_delimiter(text: &[u8]) -> u8 {
     let end = memchr::memchr(b'\n', text).unwrap_or(text.len());
     let header = &text[..end];
     if header.contains(&b',') {
@@ -256,7 +285,7 @@ pub(crate) fn sniff_delimiter(text: &[u8]) -> u8 {
 
 /// Reads a small file whole, matches its header and hands each data record with its line to
 /// `each`; `None` when a problem stops the file.
-pub(crate) fn read_table(
+pub fn read_table(
     file: &InputFile,
     specs: &[ColumnSpec],
     opts: ReadOptions,
@@ -334,7 +363,7 @@ pub(crate) fn read_table(
 
 /// The header row again in the middle of a file: two exports pasted together, whose rows may
 /// now be in the file twice.
-pub(crate) fn repeated_header(kind: FileKind, line: u64, first: u64) -> Problem {
+pub fn repeated_header(kind: FileKind, line: u64, first: u64) -> Problem {
     Problem::at(
         Source::new(kind, line),
         format!("the header row is repeated here (first at line {first}): were two exports pasted together?"),
@@ -345,11 +374,7 @@ pub(crate) fn repeated_header(kind: FileKind, line: u64, first: u64) -> Problem 
 /// The line a record starts on and how many lines it touches, from the reader's positions
 /// before and after it. (The csv reader's own record position points at the blank lines it
 /// skipped before the record, not at the record.)
-pub(crate) fn record_lines(
-    before: &csv::Position,
-    after: &csv::Position,
-    text: &[u8],
-) -> (u64, u64) {
+pub fn record_lines(before: &csv::Position, after: &csv::Position, text: &[u8]) -> (u64, u64) {
     let from = before.byte() as usize;
     let skipped = text.get(from..).map_or(0, |t| t.iter().take_while(|&&b| b == b'\n').count());
     let start = before.line() + skipped as u64;
@@ -360,7 +385,7 @@ pub(crate) fn record_lines(
 
 /// A row with more or fewer fields than the header: usually an unquoted comma inside a value
 /// (an amount written `1,234.56` without quotes), which would shift every later column.
-pub(crate) fn check_width(
+pub fn check_width(
     kind: FileKind,
     line: u64,
     got: usize,
@@ -393,19 +418,29 @@ pub(crate) fn check_width(
 }
 
 /// A cell by spec position, trimmed; `""` where the column is absent.
-pub(crate) fn cell<'r>(rec: &'r csv::StringRecord, cols: &Columns, spec: usize) -> &'r str {
+pub fn cell<'r>(rec: &'r csv::StringRecord, cols: &Columns, spec: usize) -> &'r str {
     cols.get(spec).and_then(|i| rec.get(i)).map_or("", |s| s.trim())
 }
 
 /// Reads every file of a pack. Returns `None` if a file could not be read far enough to
 /// check the others against it (org.csv above all: forecasts are checked against its ids).
-pub(crate) fn pack(
+/// How to read a pack.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadPack<'a> {
+    pub read: ReadOptions,
+    pub max_confidence: rust_decimal::Decimal,
+    /// `--period`: sum only this period's lines (every line is still checked).
+    pub only_period: Option<&'a str>,
+    /// Keep each deal's sum as well as each rep's.
+    pub deals: bool,
+}
+
+pub fn pack(
     files: &PackFiles,
-    opts: ReadOptions,
-    max_confidence: rust_decimal::Decimal,
-    only_period: Option<&str>,
+    how: ReadPack,
     problems: &mut Problems,
-) -> anyhow::Result<Option<crate::validate::Loaded>> {
+) -> anyhow::Result<Option<Loaded>> {
+    let (opts, max_confidence, only_period) = (how.read, how.max_confidence, how.only_period);
     for f in [
         Some(&files.org),
         Some(&files.forecasts),
@@ -441,7 +476,8 @@ pub(crate) fn pack(
         rayon::join(
             || {
                 let mut p = Problems::default();
-                (org::load(&files.org, opts, &mut p), p)
+                let rows = org::load(&files.org, opts, &mut p);
+                (settle(rows, &mut p), p)
             },
             || {
                 rayon::join(
@@ -451,7 +487,7 @@ pub(crate) fn pack(
                             Some(f) => confidence::load(f, opts, max_confidence, &mut p),
                             None => Ok(Some((Vec::new(), 0))),
                         };
-                        (rows, p)
+                        (settle(rows, &mut p), p)
                     },
                     || {
                         let mut p = Problems::default();
@@ -459,7 +495,7 @@ pub(crate) fn pack(
                             Some(f) => targets::load(f, opts, &mut p),
                             None => Ok(Some((Vec::new(), 0))),
                         };
-                        (rows, p)
+                        (settle(rows, &mut p), p)
                     },
                 )
             },
@@ -482,7 +518,8 @@ pub(crate) fn pack(
     }
     let ids = crate::model::IdIndex::new(&org);
     let org_time = t.elapsed();
-    let forecasts = forecasts::load(&files.forecasts, opts, &ids, only_period, problems)?;
+    let forecasts = forecasts::load(&files.forecasts, opts, &ids, only_period, how.deals, problems);
+    let forecasts = settle(forecasts, problems)?;
     let (Some(mut forecasts), Some((confidence, confidence_blank)), Some((targets, target_blank))) =
         (forecasts, confidence, targets)
     else {
@@ -505,5 +542,5 @@ pub(crate) fn pack(
         target_rows: targets.len() as u64,
         target_blank,
     };
-    Ok(Some(crate::validate::Loaded { org, ids, forecasts, confidence, targets, stats }))
+    Ok(Some(Loaded { org, ids, forecasts, confidence, targets, stats }))
 }

@@ -11,11 +11,11 @@
 use rust_decimal::Decimal;
 
 /// Significant digits a decimal column holds (`rust_decimal`'s 96-bit mantissa).
-pub(crate) const MAX_DIGITS: usize = 28;
+pub const MAX_DIGITS: usize = 28;
 
 /// Why a cell is not a number. The `Display` text is the message; [`NumberError::hint`] the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum NumberError {
+pub enum NumberError {
     #[error("is empty")]
     Empty,
     #[error(
@@ -52,7 +52,7 @@ pub(crate) enum NumberError {
 
 impl NumberError {
     /// One line on how to fix the cell.
-    pub(crate) fn hint(&self) -> Option<&'static str> {
+    pub fn hint(&self) -> Option<&'static str> {
         Some(match self {
             NumberError::Empty => "write 0 for a line with no amount, or delete the line",
             NumberError::Scientific => {
@@ -86,7 +86,7 @@ impl NumberError {
 }
 
 /// The message for a cell that is not a number: `"abc" is not a number`, or `empty cell`.
-pub(crate) fn cell_message(raw: &str, e: &NumberError) -> String {
+pub fn cell_message(raw: &str, e: &NumberError) -> String {
     if raw.trim().is_empty() {
         "empty cell".to_string()
     } else {
@@ -96,7 +96,7 @@ pub(crate) fn cell_message(raw: &str, e: &NumberError) -> String {
 
 /// [`parse_amount`] for the forecast hot path: the cell's bytes to `(mantissa, scale)`. Plain
 /// numbers never allocate or build a `Decimal`; anything else takes the full path.
-pub(crate) fn parse_amount_parts(cell: &[u8]) -> Result<(i128, u32), NumberError> {
+pub fn parse_amount_parts(cell: &[u8]) -> Result<(i128, u32), NumberError> {
     if let Some(parts) = fast_parts(cell) {
         return Ok(parts);
     }
@@ -105,7 +105,7 @@ pub(crate) fn parse_amount_parts(cell: &[u8]) -> Result<(i128, u32), NumberError
 }
 
 /// Parses money: see the module docs for what is accepted.
-pub(crate) fn parse_amount(cell: &str) -> Result<Decimal, NumberError> {
+pub fn parse_amount(cell: &str) -> Result<Decimal, NumberError> {
     if let Some((m, s)) = fast_parts(cell.as_bytes()) {
         return Decimal::try_from_i128_with_scale(m, s).map_err(|_| NumberError::TooManyDigits);
     }
@@ -193,7 +193,7 @@ fn parse_amount_text(cell: &str) -> Result<Decimal, NumberError> {
 
 /// Parses a confidence multiplier: `0.5`, `1`, `1.25`, or a percentage `90%` (= `0.9`).
 /// Range checks belong to the caller, which knows `--max-confidence`.
-pub(crate) fn parse_confidence(cell: &str) -> Result<Decimal, NumberError> {
+pub fn parse_confidence(cell: &str) -> Result<Decimal, NumberError> {
     parse_confidence_text(cell).map_err(|e| match e {
         NumberError::NotANumber if is_column_name(cell) => NumberError::ColumnName,
         NumberError::NotANumber if text_marked(cell, parse_confidence_text) => {

@@ -1,21 +1,11 @@
 //! `org.csv`: the people and units of the hierarchy, one row each.
 
 use super::{cell, headers, read_table, InputFile, ReadOptions, ReadResult};
+use crate::model::OrgRow;
 use crate::problem::{Problems, Source};
 
-/// One row of org.csv.
-#[derive(Debug, Clone)]
-pub(crate) struct OrgRow {
-    pub id: String,
-    /// Empty for the root.
-    pub parent_id: String,
-    pub name: String,
-    pub level: String,
-    pub src: Source,
-}
-
 /// Reads org.csv; rows are kept even when invalid so that later checks can name them.
-pub(crate) fn load(
+pub fn load(
     file: &InputFile,
     opts: ReadOptions,
     problems: &mut Problems,

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 /// One row of targets.csv, parsed.
 #[derive(Debug, Clone)]
-pub(crate) struct TargetRow {
+pub struct TargetRow {
     pub node_id: String,
     pub period: String,
     pub target: Decimal,
@@ -15,7 +15,7 @@ pub(crate) struct TargetRow {
 }
 
 /// Reads targets.csv; a row with an empty period or an unreadable target becomes a problem.
-pub(crate) fn load(
+pub fn load(
     file: &InputFile,
     opts: ReadOptions,
     problems: &mut Problems,

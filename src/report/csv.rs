@@ -16,12 +16,7 @@ use std::io::Write;
 const HEADER: &[u8] = b"period,node_id,name,level,parent_id,depth,raw,forecast,confidence,adjusted,contribution,target,gap,attainment,own,own_contribution,reviewed,note\n";
 
 /// Writes rollup.csv to `out`.
-pub(crate) fn render(
-    pack: &Pack,
-    rollup: &Rollup,
-    bom: bool,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
+pub fn render(pack: &Pack, rollup: &Rollup, bom: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     if bom {
         buf.extend_from_slice(b"\xEF\xBB\xBF");
@@ -97,7 +92,7 @@ fn money(buf: &mut Vec<u8>, m: Option<Money>) {
 
 /// The same file through serde and the csv crate, for the equality test.
 #[cfg(test)]
-pub(crate) fn render_with_serde(pack: &Pack, rollup: &Rollup, bom: bool) -> Vec<u8> {
+pub fn render_with_serde(pack: &Pack, rollup: &Rollup, bom: bool) -> Vec<u8> {
     let mut out = Vec::new();
     if bom {
         out.extend_from_slice(b"\xEF\xBB\xBF");

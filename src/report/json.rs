@@ -26,7 +26,7 @@ struct Header<'a> {
 /// Writes rollup.json to `out`. Rows are written by hand, field by field as [`RollupRow`]
 /// serializes them (a test holds the two to byte equality); strings go through serde_json's
 /// escaping.
-pub(crate) fn render(pack: &Pack, rollup: &Rollup, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(pack: &Pack, rollup: &Rollup, out: &mut dyn Write) -> anyhow::Result<()> {
     let header = Header {
         scale: rollup.opts.scale,
         ratio_scale: RATIO_SCALE,
@@ -121,7 +121,7 @@ fn write_row(buf: &mut Vec<u8>, r: &RollupRow) -> serde_json::Result<()> {
 
 /// Rows through serde_json, for the equality test.
 #[cfg(test)]
-pub(crate) fn rows_with_serde(pack: &Pack, rollup: &Rollup) -> Vec<u8> {
+pub fn rows_with_serde(pack: &Pack, rollup: &Rollup) -> Vec<u8> {
     let mut out = Vec::new();
     for (k, row) in rows(pack, rollup, false).enumerate() {
         out.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });

@@ -1,10 +1,10 @@
 //! Renderers are pure functions of the roll-up returning bytes; placing files (write beside,
 //! then rename) happens once, in [`write_outputs`].
 
-pub(crate) mod csv;
-pub(crate) mod json;
-pub(crate) mod review;
-pub(crate) mod terminal;
+pub mod csv;
+pub mod json;
+pub mod review;
+pub mod terminal;
 
 use crate::exact::{format_units, write_units, UNITS_BUF};
 use crate::model::Pack;
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// What goes to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub(crate) enum Format {
+pub enum Format {
     /// The indented tree for a terminal or a projector.
     #[default]
     Table,
@@ -29,7 +29,7 @@ pub(crate) enum Format {
 
 /// Money as a plain decimal string with exactly `scale` decimals: `-1234.50`.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Money {
+pub struct Money {
     pub units: i128,
     pub scale: u32,
 }
@@ -44,7 +44,7 @@ impl Serialize for Money {
 /// A text cell. In CSV (`guard`), text that a spreadsheet would run as a formula gets a leading
 /// `'`; JSON is read by programs, not spreadsheets, and keeps the text as given.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Text<'a> {
+pub struct Text<'a> {
     pub text: &'a str,
     pub guard: bool,
 }
@@ -61,7 +61,7 @@ impl Serialize for Text<'_> {
 
 /// A confidence in its shortest exact form: `0.9`, `1`, `1.25`.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Ratio(pub crate::exact::Exact);
+pub struct Ratio(pub crate::exact::Exact);
 
 impl Serialize for Ratio {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -72,7 +72,7 @@ impl Serialize for Ratio {
 /// One row of rollup.csv and of rollup.json's `rows`: one node in one period. The field order is
 /// the column order of the contract; the last three columns are this tool's additions.
 #[derive(Debug, Serialize)]
-pub(crate) struct RollupRow<'a> {
+pub struct RollupRow<'a> {
     /// The period label as given, e.g. `2026-Q4`.
     pub period: Text<'a>,
     /// The node's id in org.csv.
@@ -119,7 +119,7 @@ pub(crate) struct RollupRow<'a> {
 /// The rows of the roll-up in output order: periods in order, nodes depth-first (the serde
 /// reference the hand-written writers are tested against).
 #[cfg(test)]
-pub(crate) fn rows<'a>(
+pub fn rows<'a>(
     pack: &'a Pack,
     rollup: &'a Rollup,
     guard: bool,
@@ -128,12 +128,12 @@ pub(crate) fn rows<'a>(
 }
 
 /// How many rows the outputs have: one per node per period.
-pub(crate) fn row_count(pack: &Pack) -> usize {
+pub fn row_count(pack: &Pack) -> usize {
     pack.tree.len() * pack.periods.len()
 }
 
 /// Row `k` of the outputs: period `k / nodes`, node number `k % nodes` in display order.
-pub(crate) fn row<'a>(pack: &'a Pack, rollup: &'a Rollup, guard: bool, k: usize) -> RollupRow<'a> {
+pub fn row<'a>(pack: &'a Pack, rollup: &'a Rollup, guard: bool, k: usize) -> RollupRow<'a> {
     let scale = rollup.opts.scale;
     let t = move |text: &'a str| Text { text, guard };
     let m = move |units: i128| Money { units, scale };
@@ -169,7 +169,7 @@ pub(crate) fn row<'a>(pack: &'a Pack, rollup: &'a Rollup, guard: bool, k: usize)
 
 /// Rows rendered by `render_row` and written in order: in batches, each batch cut into one
 /// part per thread, so that a large file keeps both cores busy while memory holds one batch.
-pub(crate) fn write_rows(
+pub fn write_rows(
     total: usize,
     out: &mut dyn Write,
     render_row: &(dyn Fn(&mut Vec<u8>, usize) + Sync),
@@ -201,7 +201,7 @@ pub(crate) fn write_rows(
 }
 
 /// One output file: its name and the renderer that writes it.
-pub(crate) type Output<'a> = (&'a str, &'a (dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync));
+pub type Output<'a> = (&'a str, &'a (dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync));
 
 /// Writes each output into `dir` whole or not at all: every file is rendered into a temporary
 /// name beside its final one (the files in parallel), and only when all are complete are they
@@ -209,11 +209,7 @@ pub(crate) type Output<'a> = (&'a str, &'a (dyn Fn(&mut dyn Write) -> anyhow::Re
 /// failed run removes its temporary files. The files are not fsync'ed: the rename already
 /// makes the replacement atomic for any reader, a sync would add power-loss durability at the
 /// cost of most of a small run's time, and every output can be made again from its inputs.
-pub(crate) fn write_outputs(
-    dir: &Path,
-    outputs: &[Output],
-    inputs: &[PathBuf],
-) -> anyhow::Result<()> {
+pub fn write_outputs(dir: &Path, outputs: &[Output], inputs: &[PathBuf]) -> anyhow::Result<()> {
     if !dir.is_dir() {
         anyhow::bail!(
             "output folder {} does not exist (or is not a folder); create it first",
@@ -295,7 +291,7 @@ fn remove_stale_temps(dir: &Path, outputs: &[Output]) {
 
 /// The marks of a node in a period: `▼` below target, `?` not reviewed, `!` a manager with
 /// forecast lines of its own.
-pub(crate) fn marks(
+pub fn marks(
     pack: &Pack,
     inputs: &crate::model::PeriodInputs,
     printed: &Printed,
@@ -316,7 +312,7 @@ pub(crate) fn marks(
 }
 
 /// `1234567.891` style units → `1,234,567.89` for people (the files never carry separators).
-pub(crate) fn grouped(units: i128, scale: u32) -> String {
+pub fn grouped(units: i128, scale: u32) -> String {
     let mut plain = String::new();
     write_units(&mut plain, units, scale);
     let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
@@ -338,31 +334,20 @@ pub(crate) fn grouped(units: i128, scale: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{InputData, InputFile, PackFiles, ReadOptions};
-    use crate::problem::{FileKind, Problems};
 
     /// A pack folder through the real pipeline.
     fn rolled_up(dir: &std::path::Path) -> (Pack, Rollup) {
-        let file = |kind: FileKind| InputFile {
-            kind,
-            display: kind.file_name().into(),
-            data: InputData::Path(dir.join(kind.file_name())),
+        let opts = crate::pipeline::Options {
+            read: crate::load::ReadOptions { encoding: Default::default() },
+            max_confidence: 2.into(),
+            check: Default::default(),
+            rollup: crate::rollup::RollupOptions { scale: 2, rounding: Default::default() },
+            deals: false,
         };
-        let optional = |kind: FileKind| Some(file(kind)).filter(|f| f.exists());
-        let files = PackFiles {
-            org: file(FileKind::Org),
-            forecasts: file(FileKind::Forecasts),
-            confidence: optional(FileKind::Confidence),
-            targets: optional(FileKind::Targets),
-        };
-        let opts = ReadOptions { encoding: crate::load::encoding::EncodingChoice::Auto };
-        let mut problems = Problems::default();
-        let loaded = crate::load::pack(&files, opts, 2.into(), None, &mut problems).unwrap();
-        let pack = crate::validate::validate(loaded.unwrap(), &Default::default(), &mut problems)
-            .expect("a valid pack");
-        let rollup_opts = crate::rollup::RollupOptions { scale: 2, rounding: Default::default() };
-        let rollup = crate::rollup::compute(&pack, rollup_opts).unwrap();
-        (pack, rollup)
+        match crate::pipeline::run(&crate::pipeline::folder(dir), &opts, 0) {
+            Ok(c) => (c.pack, c.rollup),
+            Err(_) => panic!("a valid pack"),
+        }
     }
 
     #[test]

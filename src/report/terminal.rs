@@ -11,14 +11,14 @@ use std::fmt::Write as _;
 
 /// Language of labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Lang {
+pub enum Lang {
     En,
     Zh,
 }
 
 /// Options of the terminal report.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct TerminalOptions {
+pub struct TerminalOptions {
     pub lang: Lang,
     /// Show nodes down to this depth (0 = the root only).
     pub depth: Option<u32>,
@@ -118,12 +118,7 @@ fn percent(attainment: i128) -> String {
 }
 
 /// Renders the report; `banner` (the demo notice) goes on the first line.
-pub(crate) fn render(
-    pack: &Pack,
-    rollup: &Rollup,
-    opts: TerminalOptions,
-    banner: Option<&str>,
-) -> String {
+pub fn render(pack: &Pack, rollup: &Rollup, opts: TerminalOptions, banner: Option<&str>) -> String {
     let l = match opts.lang {
         Lang::En => &EN,
         Lang::Zh => &ZH,

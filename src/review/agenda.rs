@@ -10,7 +10,7 @@ use crate::rollup::{PeriodRollup, Printed};
 
 /// One direct report on a manager's agenda.
 #[derive(Debug, Clone)]
-pub(crate) struct Item {
+pub struct Item {
     pub node: NodeIx,
     pub printed: Printed,
     /// The confidence the manager gave (shortest exact form); `None`: not reviewed.
@@ -25,7 +25,7 @@ pub(crate) struct Item {
 
 /// One manager's part of the meeting.
 #[derive(Debug, Clone)]
-pub(crate) struct Agenda {
+pub struct Agenda {
     pub manager: NodeIx,
     pub printed: Printed,
     /// The manager's own lines, if any (a flag of its own).
@@ -34,7 +34,7 @@ pub(crate) struct Agenda {
 }
 
 /// Every manager's agenda, managers in display order.
-pub(crate) fn build(pack: &Pack, inputs: &PeriodInputs, pr: &PeriodRollup) -> Vec<Agenda> {
+pub fn build(pack: &Pack, inputs: &PeriodInputs, pr: &PeriodRollup) -> Vec<Agenda> {
     let tree = &pack.tree;
     let mut out = Vec::new();
     for &m in &tree.order {

@@ -2,16 +2,15 @@
 //! small function over one period; [`find`] runs them all and lists flags by kind, then in
 //! display order.
 
-use super::deals::Deal;
 use super::ReviewOptions;
 use crate::exact::{div_round, Exact, Rounding};
-use crate::model::{NodeIx, Pack, PeriodInputs};
+use crate::model::{Deal, NodeIx, Pack, PeriodInputs};
 use crate::report::grouped;
 use crate::rollup::{PeriodRollup, RollupOptions, RATIO_SCALE};
 
 /// What a flag is about, in the order flags are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Kind {
+pub enum Kind {
     NotReviewed,
     OutsideBand,
     ManagerOwnLines,
@@ -23,7 +22,7 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    pub(crate) fn title(self) -> &'static str {
+    pub fn title(self) -> &'static str {
         match self {
             Kind::NotReviewed => "not reviewed (未评估)",
             Kind::OutsideBand => "confidence outside the band",
@@ -39,7 +38,7 @@ impl Kind {
 
 /// One flag.
 #[derive(Debug, Clone)]
-pub(crate) struct Flag {
+pub struct Flag {
     pub kind: Kind,
     pub node: NodeIx,
     /// The numbers behind the flag, as printed.
@@ -68,7 +67,7 @@ impl Ctx<'_> {
 }
 
 /// `part / whole` as a percentage with 1 decimal: `55.6%`.
-pub(crate) fn share(part: i128, whole: i128) -> String {
+pub fn share(part: i128, whole: i128) -> String {
     match div_round(part, whole, RATIO_SCALE - 1, Rounding::HalfUp) {
         Some(u) => format!("{}%", grouped(u, 1)),
         None => "—".into(),
@@ -96,7 +95,7 @@ const CHECKS: &[Check] = &[
 ];
 
 /// Every flag of one period.
-pub(crate) fn find(
+pub fn find(
     pack: &Pack,
     inputs: &PeriodInputs,
     pr: &PeriodRollup,
@@ -290,7 +289,7 @@ fn rep_concentration(c: &Ctx) -> Vec<Flag> {
 }
 
 /// A share limit as a percentage: `50%`.
-pub(crate) fn share_limit(x: Exact) -> String {
+pub fn share_limit(x: Exact) -> String {
     x.checked_mul(Exact::new(100, 0).unwrap_or(Exact::ONE))
         .map_or(x.to_string(), |p| format!("{p}%"))
 }

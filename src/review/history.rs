@@ -15,114 +15,16 @@
 //!   periods, the two say whether the manager's multipliers brought the number closer to what
 //!   was booked. Every manager at every level is judged this way, and the levels are summed.
 
-use super::packs::{load_dir, OtherPack, Reported};
 use super::ReviewOptions;
-use crate::config::Config;
 use crate::exact::{div_round, Exact, Rounding};
-use crate::load::{actuals, InputData, InputFile};
-use crate::model::{fold_id, Pack};
-use crate::problem::{quoted, FileKind, Problem, Problems};
+use crate::model::Pack;
+use crate::pipeline::History as Loaded;
 use crate::rollup::{Rollup, RollupOptions, RATIO_SCALE};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
-
-/// The history folder, loaded and checked.
-pub(crate) struct Loaded {
-    /// Folder name and its pack, sorted by name.
-    pub packs: Vec<(String, OtherPack)>,
-    /// (id, period) → exact sum booked.
-    pub actuals: HashMap<(String, String), Exact>,
-    pub actual_rows: u64,
-    pub booked_periods: BTreeSet<String>,
-}
-
-/// Loads every pack folder in `dir` and `dir/actuals.csv`; `None` when a problem was reported.
-pub(crate) fn load(
-    dir: &Path,
-    config: &Config,
-    current: &Pack,
-    reported: &mut Reported,
-) -> anyhow::Result<Option<Loaded>> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| anyhow::Error::new(e).context(format!("cannot read {}", dir.display())))?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("org.csv").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let mut packs = Vec::new();
-    let mut ok = true;
-    for name in names {
-        match load_dir(&dir.join(&name), config, reported)? {
-            Some(p) => packs.push((name, p)),
-            None => ok = false,
-        }
-    }
-    let path = dir.join("actuals.csv");
-    let file = InputFile {
-        kind: FileKind::Actuals,
-        display: super::display(&path),
-        data: InputData::Path(path),
-    };
-    let mut problems = Problems::default();
-    let names = |_: FileKind| file.display.clone();
-    if packs.is_empty() && ok {
-        problems.push(Problem::file(FileKind::Actuals, "no earlier pack beside it").hint(
-            "put each earlier pack in its own folder inside the history folder (e.g. 2026-Q1/org.csv)",
-        ));
-    }
-    if !file.exists() {
-        problems.push(Problem::file(FileKind::Actuals, "file not found").hint(
-            "a history folder holds actuals.csv (rep_id,period,amount: what was really booked)",
-        ));
-        reported.add(problems, &names);
-        return Ok(None);
-    }
-    let rows = actuals::load(&file, config.read, &mut problems)?;
-    let mut known: HashMap<&str, ()> = HashMap::new();
-    for r in current.org.iter().chain(packs.iter().flat_map(|(_, p)| p.pack.org.iter())) {
-        known.insert(r.id.as_str(), ());
-    }
-    let mut folded: HashMap<String, &str> = HashMap::new();
-    for id in known.keys() {
-        folded.entry(fold_id(id)).or_insert(id);
-    }
-    let mut sums: HashMap<(String, String), Exact> = HashMap::new();
-    let mut booked_periods = BTreeSet::new();
-    let actual_rows = rows.as_ref().map_or(0, |r| r.len() as u64);
-    for r in rows.iter().flatten() {
-        if !known.contains_key(r.rep_id.as_str()) {
-            let near = folded.get(&fold_id(&r.rep_id));
-            problems.push(
-                Problem::at(r.src, format!("unknown rep_id {}", quoted(&r.rep_id)))
-                    .column("rep_id")
-                    .hint(match near {
-                        Some(id) => format!("did you mean {}?", quoted(id)),
-                        None => "every rep_id must be an id in org.csv of an earlier pack".into(),
-                    }),
-            );
-            continue;
-        }
-        booked_periods.insert(r.period.clone());
-        let sum = sums.entry((r.rep_id.clone(), r.period.clone())).or_insert(Exact::ZERO);
-        *sum = sum.checked_add(Exact::from_decimal(r.amount)).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: the amounts of {} need more than 38 digits",
-                file.display,
-                r.rep_id
-            )
-        })?;
-    }
-    reported.add(problems, &names);
-    if !ok || !reported.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(Loaded { packs, actuals: sums, actual_rows, booked_periods }))
-}
+use std::collections::{BTreeMap, HashMap};
 
 /// A rep's record.
 #[derive(Debug, Clone)]
-pub(crate) struct RepRecord {
+pub struct RepRecord {
     pub who: String,
     pub periods: u32,
     /// Σ raw forecast, money units.
@@ -139,7 +41,7 @@ pub(crate) struct RepRecord {
 
 /// A manager's record, money units.
 #[derive(Debug, Clone)]
-pub(crate) struct ManagerRecord {
+pub struct ManagerRecord {
     pub who: String,
     /// Depth in the pack under review, `None` if the manager is no longer in it.
     pub depth: Option<u32>,
@@ -151,7 +53,7 @@ pub(crate) struct ManagerRecord {
 
 /// One level's sum over its managers.
 #[derive(Debug, Clone)]
-pub(crate) struct LevelRecord {
+pub struct LevelRecord {
     /// The level labels of the managers at this depth (in the pack under review).
     pub label: String,
     pub depth: u32,
@@ -162,7 +64,7 @@ pub(crate) struct LevelRecord {
 
 /// The judgment section of the review.
 #[derive(Debug, Clone)]
-pub(crate) struct History {
+pub struct History {
     /// `period ← folder` for each booked period used.
     pub used: Vec<(String, String)>,
     pub prior_periods: u32,
@@ -174,12 +76,12 @@ pub(crate) struct History {
 }
 
 /// `(error with − error without) / error without` in units of 10^-4.
-pub(crate) fn improvement(without: i128, with: i128) -> Option<i128> {
+pub fn improvement(without: i128, with: i128) -> Option<i128> {
     div_round(without - with, without, RATIO_SCALE, Rounding::HalfUp)
 }
 
 /// `(n·A + k·F) / ((n + k)·F)` at 2 decimals: the shrunk ratio.
-pub(crate) fn suggested(n: u32, booked: i128, forecast: i128, k: u32) -> Option<i128> {
+pub fn suggested(n: u32, booked: i128, forecast: i128, k: u32) -> Option<i128> {
     if forecast <= 0 {
         return None;
     }
@@ -190,7 +92,7 @@ pub(crate) fn suggested(n: u32, booked: i128, forecast: i128, k: u32) -> Option<
 }
 
 /// Judges every rep and manager of the history, beside the pack under review.
-pub(crate) fn judge(
+pub fn judge(
     h: Loaded,
     pack: &Pack,
     rollup: &Rollup,

@@ -18,12 +18,11 @@
 //! no deal lines, each node's own lines count as one deal: the bridge then says which reps
 //! were new or gone and how much their numbers changed, not which deals.
 
-use super::deals::Deal;
-use super::packs::{OtherPack, Reported};
-use crate::config::Config;
 use crate::exact::{Exact, Rounding};
 use crate::load::number::{parse_amount, parse_confidence};
-use crate::model::Pack;
+use crate::model::{Deal, Pack};
+use crate::pipeline::Checked;
+use crate::problem::{FileKind, Outcome, Problem};
 use crate::rollup::{Rollup, RollupOptions};
 use anyhow::Context;
 use std::collections::{BTreeMap, HashMap};
@@ -31,7 +30,7 @@ use std::path::Path;
 
 /// A node's numbers in the previous review.
 #[derive(Debug, Clone)]
-pub(crate) struct NodeBefore {
+pub struct NodeBefore {
     pub name: String,
     pub raw: i128,
     pub forecast: i128,
@@ -44,7 +43,7 @@ pub(crate) struct NodeBefore {
 
 /// The previous review of one period.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct PeriodBefore {
+pub struct PeriodBefore {
     pub national: i128,
     pub nodes: HashMap<String, NodeBefore>,
     /// (node_id, deal_id) → (amount, national multiplier).
@@ -53,7 +52,7 @@ pub(crate) struct PeriodBefore {
 
 /// The previous review, per period label.
 #[derive(Debug, Clone)]
-pub(crate) struct Before {
+pub struct Before {
     pub periods: HashMap<String, PeriodBefore>,
     /// Whether items are deals (a pack) or nodes' own lines (a rollup.json).
     pub deal_level: bool,
@@ -61,14 +60,14 @@ pub(crate) struct Before {
 
 /// How a node or a deal changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Status {
+pub enum Status {
     Changed,
     New,
     Gone,
 }
 
 impl Status {
-    pub(crate) fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Status::Changed => "changed",
             Status::New => "new",
@@ -79,7 +78,7 @@ impl Status {
 
 /// One node's change, money in units.
 #[derive(Debug, Clone)]
-pub(crate) struct NodeChange {
+pub struct NodeChange {
     pub status: Status,
     pub id: String,
     pub name: String,
@@ -90,7 +89,7 @@ pub(crate) struct NodeChange {
 }
 
 impl NodeChange {
-    pub(crate) fn who(&self) -> String {
+    pub fn who(&self) -> String {
         if self.name.is_empty() {
             self.id.clone()
         } else {
@@ -101,7 +100,7 @@ impl NodeChange {
 
 /// One deal's change, money in units (0 where absent).
 #[derive(Debug, Clone)]
-pub(crate) struct DealChange {
+pub struct DealChange {
     pub status: Status,
     /// The rep, as `Name (ID)`.
     pub who: String,
@@ -112,7 +111,7 @@ pub(crate) struct DealChange {
 
 /// The national bridge, money in units: `before + Σ steps = after`, exactly.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Bridge {
+pub struct Bridge {
     pub before: i128,
     pub new_deals: i128,
     pub removed_deals: i128,
@@ -123,7 +122,7 @@ pub(crate) struct Bridge {
 
 /// What moved in one period.
 #[derive(Debug, Clone)]
-pub(crate) struct Moved {
+pub struct Moved {
     /// `false` when the previous review has no numbers for this period.
     pub found: bool,
     pub deal_level: bool,
@@ -140,16 +139,9 @@ fn money(cell: &str, scale: u32, mode: Rounding) -> Option<i128> {
 
 impl Before {
     /// The previous review from its pack, deal by deal.
-    pub(crate) fn from_pack(
-        other: OtherPack,
-        config: &Config,
-        reported: &mut Reported,
-    ) -> anyhow::Result<Before> {
-        let OtherPack { files, pack, rollup } = other;
-        let mut problems = crate::problem::Problems::default();
-        let deals = super::deals::read(&files.forecasts, &pack, config.read, &mut problems)?;
-        reported.add(problems, &|k| files.display(k));
-        let deals = deals.unwrap_or_default();
+    pub fn from_pack(other: Checked) -> anyhow::Result<Before> {
+        let Checked { pack, rollup, .. } = other;
+        let deals = &pack.deals;
         let mut periods = HashMap::new();
         for (index, (inputs, pr)) in pack.periods.iter().zip(&rollup.periods).enumerate() {
             let mult = super::multipliers(&pack, pr)?;
@@ -182,11 +174,15 @@ impl Before {
     }
 
     /// The previous review from the rollup.json that `run --out` wrote, node by node.
-    /// The previous review from a rollup.json. Anything wrong with the file is a problem with
-    /// what the user gave (exit 2), like a pack folder that does not exist.
-    pub(crate) fn from_json(path: &Path, ro: RollupOptions) -> anyhow::Result<Before> {
-        Self::read_json(path, ro)
-            .map_err(|e| crate::config::ConfigError::PreviousFile(format!("{e:#}")).into())
+    /// Anything wrong with the file is a problem with what the user gave (exit 2), like a pack
+    /// folder that does not exist; `display` names it as the user typed it.
+    pub fn from_json(path: &Path, display: &str, ro: RollupOptions) -> Outcome<Before> {
+        Self::read_json(path, ro).map_err(|e| {
+            let mut ps = crate::problem::Problems::default();
+            ps.push(Problem::file(FileKind::Rollup, format!("{e:#}")));
+            ps.name_files(crate::pipeline::PREVIOUS_PACK, &|_| display.to_string());
+            ps.into()
+        })
     }
 
     fn read_json(path: &Path, ro: RollupOptions) -> anyhow::Result<Before> {
@@ -267,7 +263,7 @@ impl Before {
 }
 
 /// Compares one period of the pack under review with the previous review.
-pub(crate) fn compare(
+pub fn compare(
     pack: &Pack,
     rollup: &Rollup,
     index: usize,
@@ -448,7 +444,7 @@ pub(crate) fn compare(
 /// Rounds exact values to units so that they add up to `total`: each starts at its rounding,
 /// and each unit of residue goes to the value it leaves closest to its exact value (ties: the
 /// first). `None` if a value does not fit.
-pub(crate) fn allocate(exact: &[Exact], total: i128, ro: RollupOptions) -> Option<Vec<i128>> {
+pub fn allocate(exact: &[Exact], total: i128, ro: RollupOptions) -> Option<Vec<i128>> {
     let mut out = Vec::with_capacity(exact.len());
     let mut floors = Vec::with_capacity(exact.len());
     for x in exact {

@@ -14,7 +14,7 @@ use crate::rollup::{PeriodRollup, RATIO_SCALE};
 
 /// One level's step.
 #[derive(Debug, Clone)]
-pub(crate) struct Step {
+pub struct Step {
     /// The depth of the nodes whose confidence this step applies.
     pub depth: u32,
     /// The level labels of the managers who gave these confidences (depth − 1).
@@ -33,7 +33,7 @@ pub(crate) struct Step {
 
 /// One period's waterfall.
 #[derive(Debug, Clone)]
-pub(crate) struct Waterfall {
+pub struct Waterfall {
     /// Σ of every forecast line, no multipliers.
     pub raw: i128,
     /// From the deepest level up to the root's direct reports.
@@ -47,7 +47,7 @@ pub(crate) struct Waterfall {
 
 /// The distinct non-empty level labels of the nodes at `depth` (managers only if asked), in
 /// display order, joined by `/`; `depth N` where none is given.
-pub(crate) fn level_label(pack: &Pack, depth: u32, managers_only: bool) -> String {
+pub fn level_label(pack: &Pack, depth: u32, managers_only: bool) -> String {
     let tree = &pack.tree;
     let mut labels: Vec<&str> = Vec::new();
     for &v in &tree.order {
@@ -67,7 +67,7 @@ pub(crate) fn level_label(pack: &Pack, depth: u32, managers_only: bool) -> Strin
 }
 
 /// The waterfall of one period from its printed values.
-pub(crate) fn build(pack: &Pack, pr: &PeriodRollup) -> Waterfall {
+pub fn build(pack: &Pack, pr: &PeriodRollup) -> Waterfall {
     let tree = &pack.tree;
     let max_depth = tree.depth.iter().copied().max().unwrap_or(0);
     let mut change = vec![0i128; max_depth as usize + 1];

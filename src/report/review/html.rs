@@ -10,7 +10,7 @@ use crate::review::Review;
 use std::fmt::Write as _;
 
 /// Text safe inside HTML elements and attribute values.
-pub(crate) fn esc(text: &str) -> String {
+pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -52,7 +52,7 @@ summary .name::before { content: "▸ "; } details[open] > summary .name::before
 "#;
 
 /// Renders the page.
-pub(crate) fn render(review: &Review, doc: &Doc) -> String {
+pub fn render(review: &Review, doc: &Doc) -> String {
     let f = Fmt { scale: review.scale() };
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");

@@ -5,7 +5,7 @@ use super::{Block, Doc, Table};
 use std::fmt::Write as _;
 
 /// Text as Markdown that renders exactly as written, on one line.
-pub(crate) fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -24,7 +24,7 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-pub(crate) fn render(doc: &Doc) -> String {
+pub fn render(doc: &Doc) -> String {
     let mut out = String::new();
     for block in &doc.blocks {
         match block {

@@ -4,9 +4,9 @@
 //! the three always show the same numbers. Cells hold user text as given: each renderer
 //! escapes it for its medium.
 
-pub(crate) mod html;
-pub(crate) mod md;
-pub(crate) mod text;
+pub mod html;
+pub mod md;
+pub mod text;
 
 use super::grouped;
 use crate::exact::Exact;
@@ -18,7 +18,7 @@ use crate::rollup::RATIO_SCALE;
 /// A chart of the HTML page; the text formats leave it out (the table beside it has the same
 /// numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Chart {
+pub enum Chart {
     /// The layer waterfall of a period (index into `review.periods`).
     Waterfall(usize),
     /// Forecast against target for each node under the root.
@@ -31,7 +31,7 @@ pub(crate) enum Chart {
 
 /// A table: header, which columns are numbers (right-aligned), rows of formatted cells.
 #[derive(Debug, Clone)]
-pub(crate) struct Table {
+pub struct Table {
     pub header: Vec<&'static str>,
     pub right: Vec<bool>,
     pub rows: Vec<Vec<String>>,
@@ -41,7 +41,7 @@ pub(crate) struct Table {
 
 /// One block of the layout.
 #[derive(Debug, Clone)]
-pub(crate) enum Block {
+pub enum Block {
     Title(String),
     /// A period or the history: a section of its own.
     Section(String),
@@ -56,20 +56,20 @@ pub(crate) enum Block {
 
 /// The review laid out.
 #[derive(Debug, Clone)]
-pub(crate) struct Doc {
+pub struct Doc {
     pub blocks: Vec<Block>,
 }
 
-pub(crate) struct Fmt {
+pub struct Fmt {
     pub scale: u32,
 }
 
 impl Fmt {
-    pub(crate) fn money(&self, units: i128) -> String {
+    pub fn money(&self, units: i128) -> String {
         grouped(units, self.scale)
     }
 
-    pub(crate) fn signed(&self, units: i128) -> String {
+    pub fn signed(&self, units: i128) -> String {
         if units > 0 {
             format!("+{}", self.money(units))
         } else {
@@ -77,18 +77,18 @@ impl Fmt {
         }
     }
 
-    pub(crate) fn opt(&self, units: Option<i128>) -> String {
+    pub fn opt(&self, units: Option<i128>) -> String {
         units.map(|u| self.money(u)).unwrap_or_default()
     }
 }
 
 /// A ratio in units of 10^-4 as a percentage: `88.01%`.
-pub(crate) fn percent(units: i128) -> String {
+pub fn percent(units: i128) -> String {
     format!("{}%", grouped(units, RATIO_SCALE - 2))
 }
 
 /// A signed percentage: `+12.50%`.
-pub(crate) fn signed_percent(units: i128) -> String {
+pub fn signed_percent(units: i128) -> String {
     if units > 0 {
         format!("+{}", percent(units))
     } else {
@@ -97,7 +97,7 @@ pub(crate) fn signed_percent(units: i128) -> String {
 }
 
 /// A confidence; `—` where none was given (it counts at 1).
-pub(crate) fn confidence(c: Option<Exact>) -> String {
+pub fn confidence(c: Option<Exact>) -> String {
     c.map_or("—".into(), |c| c.to_string())
 }
 
@@ -107,10 +107,10 @@ fn table(header: &[&'static str], right: &[bool], list: bool) -> Table {
 
 /// How many managers' agendas the terminal shows: those of the levels that fit in this many;
 /// the files hold every one.
-pub(crate) const TERMINAL_AGENDAS: usize = 40;
+pub const TERMINAL_AGENDAS: usize = 40;
 
 /// The deepest level whose managers (with all above) fit in `limit` agendas.
-pub(crate) fn agenda_depth(review: &Review, limit: usize) -> u32 {
+pub fn agenda_depth(review: &Review, limit: usize) -> u32 {
     let depth = &review.pack.tree.depth;
     let mut per_level: Vec<usize> = Vec::new();
     for a in review.periods.first().map_or(&[][..], |p| &p.agenda[..]) {
@@ -133,7 +133,7 @@ pub(crate) fn agenda_depth(review: &Review, limit: usize) -> u32 {
 }
 
 /// Lays the review out; `agenda_depth` keeps the agendas of managers down to that depth.
-pub(crate) fn document(review: &Review, agenda_depth: Option<u32>) -> Doc {
+pub fn document(review: &Review, agenda_depth: Option<u32>) -> Doc {
     let f = Fmt { scale: review.scale() };
     let o = &review.options;
     let mut b = Vec::new();

@@ -7,12 +7,12 @@ use comfy_table::{presets, Cell, CellAlignment, ContentArrangement};
 use std::fmt::Write as _;
 
 /// Text made safe for a terminal, kept whole (notes and flags are not shortened).
-pub(crate) fn clean(text: &str) -> String {
+pub fn clean(text: &str) -> String {
     crate::problem::escape_terminal(text, None)
 }
 
 /// Renders the layout; each list shows its first `top` rows.
-pub(crate) fn render(doc: &Doc, top: usize) -> String {
+pub fn render(doc: &Doc, top: usize) -> String {
     let mut out = String::new();
     for block in &doc.blocks {
         match block {

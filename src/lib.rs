@@ -1,0 +1,26 @@
+//! forecast-rollup as a library: load a forecast pack, check it, roll it up, review it, render
+//! the outputs and place them.
+//!
+//! The modules are layered; each imports only from the layers below it:
+//!
+//! ```text
+//! report, review        render / compute the 扒皮会 review (report renders review's numbers)
+//! pipeline              a pack folder + options → a validated, rolled-up pack, or its problems
+//! rollup, rows          exact roll-up and printed values; the output columns, defined once
+//! validate              checks on the loaded rows → the validated Pack
+//! load                  files → typed rows that remember their file and line
+//! model, exact, problem the validated pack, exact decimals, problems as values
+//! ```
+//!
+//! The binary (`src/main.rs`) parses the command line and wires these together.
+
+pub mod exact;
+pub mod gen;
+pub mod load;
+pub mod model;
+pub mod pipeline;
+pub mod problem;
+pub mod report;
+pub mod review;
+pub mod rollup;
+pub mod validate;

@@ -1,0 +1,205 @@
+//! One pipeline: a pack's files and the options → a validated, rolled-up pack, or every problem
+//! found in it. `run`, `check` and `review` use it for the pack they are given, and `review`
+//! for the `--previous` pack and the `--history` packs, so every pack is read, checked and
+//! rolled up the same way.
+//!
+//! Problems come back as one value ([`Failure::Input`]) with each file named as the user sees
+//! it and numbered by pack, so that problems of several packs merge into one sorted list.
+
+use crate::load::forecasts::LoadTimings;
+use crate::load::{self, actuals, InputData, InputFile, PackFiles, ReadOptions};
+use crate::model::{fold_id, Pack};
+use crate::problem::{gather, quoted, Failure, FileKind, Outcome, Problem, Problems};
+use crate::rollup::{self, Rollup, RollupOptions};
+
+use crate::validate::{self, CheckOptions};
+use rust_decimal::Decimal;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Everything that changes how a pack is read, checked and rolled up.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub read: ReadOptions,
+    /// The largest confidence allowed (`--max-confidence`).
+    pub max_confidence: Decimal,
+    pub check: CheckOptions,
+    pub rollup: RollupOptions,
+    /// Keep each deal's sum (the review's bridge and concentration flags need them); taken
+    /// from the same streaming pass over forecasts.csv.
+    pub deals: bool,
+}
+
+/// Which pack of a run a problem belongs to; sorts the merged list pack by pack.
+pub type PackNo = u16;
+
+/// The pack a command is given.
+pub const MAIN_PACK: PackNo = 0;
+/// The pack of the last review (`review --previous`).
+pub const PREVIOUS_PACK: PackNo = 1;
+/// The first of the history's packs (`--history`); the others follow in folder order.
+pub const FIRST_HISTORY_PACK: PackNo = 2;
+
+/// A validated, rolled-up pack.
+pub struct Checked {
+    pub files: PackFiles,
+    pub pack: Pack,
+    pub rollup: Rollup,
+    pub timings: StageTimes,
+}
+
+/// Where a pack's time went, for `--timings`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StageTimes {
+    pub load: LoadTimings,
+    pub read: Duration,
+    pub validate: Duration,
+    pub rollup: Duration,
+}
+
+/// Reads, checks and rolls up the pack in `files` (pack number `no` of the run).
+pub fn run(files: &PackFiles, opts: &Options, no: PackNo) -> Outcome<Checked> {
+    let mut problems = Problems::default();
+    let mut times = StageTimes::default();
+    let t = Instant::now();
+    let only_period = opts.check.only_period.as_deref();
+    let read = load::ReadPack {
+        read: opts.read,
+        max_confidence: opts.max_confidence,
+        only_period,
+        deals: opts.deals,
+    };
+    let loaded = load::pack(files, read, &mut problems)?;
+    times.read = t.elapsed();
+    if let Some(l) = &loaded {
+        times.load = l.forecasts.timings;
+    }
+    let t = Instant::now();
+    let pack = loaded.and_then(|l| validate::validate(l, &opts.check, &mut problems));
+    times.validate = t.elapsed();
+    let named = |mut ps: Problems| {
+        ps.name_files(no, &|k| files.display(k));
+        Failure::Input(ps)
+    };
+    let Some(pack) = pack else { return Err(named(problems)) };
+    let t = Instant::now();
+    let rollup = rollup::compute(&pack, opts.rollup).map_err(named)?;
+    times.rollup = t.elapsed();
+    Ok(Checked { files: files.clone(), pack, rollup, timings: times })
+}
+
+/// The files of a pack folder: org.csv and forecasts.csv always, the others where present.
+pub fn folder(dir: &Path) -> PackFiles {
+    let file = |kind: FileKind| {
+        let path = dir.join(kind.file_name());
+        InputFile { kind, display: display(&path), data: InputData::Path(path) }
+    };
+    let optional = |kind: FileKind| Some(file(kind)).filter(InputFile::exists);
+    PackFiles {
+        org: file(FileKind::Org),
+        forecasts: file(FileKind::Forecasts),
+        confidence: optional(FileKind::Confidence),
+        targets: optional(FileKind::Targets),
+    }
+}
+
+/// A path as typed, without a leading `./`.
+pub fn display(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// A history folder (`--history DIR`), read and checked: its earlier packs and what was booked.
+pub struct History {
+    /// Folder name and its pack, sorted by name.
+    pub packs: Vec<(String, Checked)>,
+    /// (id, period) → exact sum booked.
+    pub actuals: HashMap<(String, String), crate::exact::Exact>,
+    pub actual_rows: u64,
+    pub booked_periods: BTreeSet<String>,
+}
+
+/// Reads every pack folder in `dir` (each through [`run`]) and `dir/actuals.csv`, whose ids
+/// must be in `current` or in one of those packs. Every problem of every file is gathered.
+pub fn history(dir: &Path, opts: &Options, current: &Pack) -> Outcome<History> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::Error::new(e).context(format!("cannot read {}", dir.display())))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("org.csv").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut all = Problems::default();
+    let folders = names.len();
+    let mut packs = Vec::new();
+    let mut ok = true;
+    let opts = Options { check: CheckOptions::default(), ..opts.clone() };
+    for (k, name) in names.into_iter().enumerate() {
+        let no = FIRST_HISTORY_PACK.saturating_add(k as PackNo);
+        match gather(run(&folder(&dir.join(&name)), &opts, no), &mut all)? {
+            Some(p) => packs.push((name, p)),
+            None => ok = false,
+        }
+    }
+    let path = dir.join("actuals.csv");
+    let file =
+        InputFile { kind: FileKind::Actuals, display: display(&path), data: InputData::Path(path) };
+    let mut problems = Problems::default();
+    if packs.is_empty() && ok {
+        problems.push(Problem::file(FileKind::Actuals, "no earlier pack beside it").hint(
+            "put each earlier pack in its own folder inside the history folder (e.g. 2026-Q1/org.csv)",
+        ));
+    }
+    let actuals_no = FIRST_HISTORY_PACK.saturating_add(folders as PackNo);
+    let finish = |mut problems: Problems, mut all: Problems| -> Failure {
+        problems.name_files(actuals_no, &|_| file.display.clone());
+        all.absorb(problems);
+        Failure::Input(all)
+    };
+    if !file.exists() {
+        problems.push(Problem::file(FileKind::Actuals, "file not found").hint(
+            "a history folder holds actuals.csv (rep_id,period,amount: what was really booked)",
+        ));
+        return Err(finish(problems, all));
+    }
+    let rows = load::settle(actuals::load(&file, opts.read, &mut problems), &mut problems)?;
+    let mut known: HashMap<&str, ()> = HashMap::new();
+    for r in current.org.iter().chain(packs.iter().flat_map(|(_, p)| p.pack.org.iter())) {
+        known.insert(r.id.as_str(), ());
+    }
+    let mut folded: HashMap<String, &str> = HashMap::new();
+    for id in known.keys() {
+        folded.entry(fold_id(id)).or_insert(id);
+    }
+    let mut sums: HashMap<(String, String), crate::exact::Exact> = HashMap::new();
+    let mut booked_periods = BTreeSet::new();
+    let actual_rows = rows.as_ref().map_or(0, |r| r.len() as u64);
+    for r in rows.iter().flatten() {
+        if !known.contains_key(r.rep_id.as_str()) {
+            let near = folded.get(&fold_id(&r.rep_id));
+            problems.push(
+                Problem::at(r.src, format!("unknown rep_id {}", quoted(&r.rep_id)))
+                    .column("rep_id")
+                    .hint(match near {
+                        Some(id) => format!("did you mean {}?", quoted(id)),
+                        None => "every rep_id must be an id in org.csv of an earlier pack".into(),
+                    }),
+            );
+            continue;
+        }
+        booked_periods.insert(r.period.clone());
+        let sum = sums.entry((r.rep_id.clone(), r.period.clone())).or_default();
+        match sum.checked_add(crate::exact::Exact::from_decimal(r.amount)) {
+            Some(s) => *sum = s,
+            None => problems.push(
+                Problem::at(r.src, format!("the amounts of {} need more than 38 digits", r.rep_id))
+                    .column("amount"),
+            ),
+        }
+    }
+    if !ok || !problems.is_empty() || !all.is_empty() {
+        return Err(finish(problems, all));
+    }
+    Ok(History { packs, actuals: sums, actual_rows, booked_periods })
+}
