@@ -17,6 +17,9 @@ use std::fmt;
 /// The largest scale an `Exact` may carry (10^38 is the largest power of ten in an `i128`).
 pub const MAX_SCALE: u32 = 38;
 
+/// Decimals of a ratio in units (attainment, shares): 4, so `8750` is 87.50%.
+pub const RATIO_SCALE: u32 = 4;
+
 const fn pow10_table() -> [i128; 39] {
     let mut t = [1i128; 39];
     let mut i = 1;

@@ -15,6 +15,7 @@
 //! The binary (`src/main.rs`) parses the command line and wires these together.
 
 pub mod exact;
+pub mod format;
 pub mod gen;
 pub mod load;
 pub mod model;

@@ -31,8 +31,7 @@ pub struct RollupOptions {
     pub rounding: Rounding,
 }
 
-/// Decimals of `attainment`.
-pub const RATIO_SCALE: u32 = 4;
+pub use crate::exact::RATIO_SCALE;
 
 /// One node's exact values in one period.
 #[derive(Debug, Clone, Copy, Default)]
@@ -67,6 +66,9 @@ pub struct Printed {
 pub struct PeriodRollup {
     /// The confidence of each node, normalized (1 for the root and where none was given).
     pub confidence: Vec<Exact>,
+    /// The product of the confidences on the path from each node up to the root, its own
+    /// included: what one unit of the node's own lines is worth in the national forecast.
+    pub national: Vec<Exact>,
     pub printed: Vec<Printed>,
 }
 
@@ -115,13 +117,14 @@ fn period(
     inputs: &PeriodInputs,
     opts: RollupOptions,
 ) -> Result<PeriodRollup, Problem> {
-    let exact = exact_pass(pack, inputs)?;
+    let (exact, national) = exact_pass(pack, inputs)?;
     let printed = printed_pass(pack, inputs, &exact, opts)?;
     let confidence = exact.iter().map(|e| e.confidence).collect();
-    Ok(PeriodRollup { confidence, printed })
+    Ok(PeriodRollup { confidence, national, printed })
 }
 
-fn exact_pass(pack: &Pack, inputs: &PeriodInputs) -> Result<Vec<ExactRow>, Problem> {
+/// The exact values of every node, and each node's national multiplier.
+fn exact_pass(pack: &Pack, inputs: &PeriodInputs) -> Result<(Vec<ExactRow>, Vec<Exact>), Problem> {
     let tree = &pack.tree;
     let n = tree.len();
     let mut rows: Vec<ExactRow> = (0..n)
@@ -161,6 +164,7 @@ fn exact_pass(pack: &Pack, inputs: &PeriodInputs) -> Result<Vec<ExactRow>, Probl
     }
     // Top-down: the product of the confidences of every strict ancestor.
     let mut mult = vec![Exact::ONE; n];
+    let mut national = vec![Exact::ONE; n];
     for &v in &tree.order {
         let i = v as usize;
         if v != tree.root {
@@ -170,16 +174,20 @@ fn exact_pass(pack: &Pack, inputs: &PeriodInputs) -> Result<Vec<ExactRow>, Probl
                 .ok_or_else(|| too_big(pack, inputs, v, "contribution"))?;
         }
         let row = &mut rows[i];
-        let with_own = row.confidence.checked_mul(mult[i]);
+        national[i] = row
+            .confidence
+            .checked_mul(mult[i])
+            .ok_or_else(|| too_big(pack, inputs, v, "contribution"))?;
         row.contribution = row
             .adjusted
             .checked_mul(mult[i])
             .ok_or_else(|| too_big(pack, inputs, v, "contribution"))?;
-        row.own_contribution = with_own
-            .and_then(|m| row.own.checked_mul(m))
+        row.own_contribution = row
+            .own
+            .checked_mul(national[i])
             .ok_or_else(|| too_big(pack, inputs, v, "contribution"))?;
     }
-    Ok(rows)
+    Ok((rows, national))
 }
 
 /// How freely the allocation may move an item.
@@ -200,6 +208,19 @@ struct Item {
     frac: u128,
     value: i128,
     pin: Pin,
+}
+
+/// Rounds exact values to units of `10^-scale` that add up to `total` (the printed total),
+/// by the same largest-remainder rule as every group of the roll-up. `None` if a value does
+/// not fit.
+pub fn allocate_exact(exact: &[Exact], total: i128, opts: RollupOptions) -> Option<Vec<i128>> {
+    let mut items = Vec::with_capacity(exact.len());
+    for x in exact {
+        let (floor, frac) = x.floor_units(opts.scale)?;
+        let value = x.round_units(opts.scale, opts.rounding)?;
+        items.push(Item { floor, frac, value, pin: Pin::Free });
+    }
+    allocate(total, &mut items).then(|| items.iter().map(|it| it.value).collect())
 }
 
 /// Makes `items` sum to `total` by moving the fewest, most-deserving items one unit.

@@ -6,7 +6,7 @@ pub mod json;
 pub mod review;
 pub mod terminal;
 
-use crate::exact::{format_units, write_units, UNITS_BUF};
+use crate::exact::{format_units, UNITS_BUF};
 use crate::model::Pack;
 use crate::rollup::{Printed, Rollup, RATIO_SCALE};
 use anyhow::Context;
@@ -311,26 +311,6 @@ pub fn marks(
     marks
 }
 
-/// `1234567.891` style units → `1,234,567.89` for people (the files never carry separators).
-pub fn grouped(units: i128, scale: u32) -> String {
-    let mut plain = String::new();
-    write_units(&mut plain, units, scale);
-    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(a, b)| (a, Some(b)));
-    let mut out = String::from(sign);
-    for (k, ch) in int.chars().enumerate() {
-        if k > 0 && (int.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,14 +362,6 @@ mod tests {
             let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert!(parsed["rows"].is_array());
         }
-    }
-
-    #[test]
-    fn groups_thousands_for_people() {
-        assert_eq!(grouped(123456789, 2), "1,234,567.89");
-        assert_eq!(grouped(-100000, 2), "-1,000.00");
-        assert_eq!(grouped(99, 2), "0.99");
-        assert_eq!(grouped(1000, 0), "1,000");
     }
 
     #[test]

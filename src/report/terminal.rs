@@ -2,10 +2,10 @@
 //! by level with aligned columns (Chinese names are double width), a totals row, and the review
 //! notes (nodes not reviewed, managers' own deals, nodes below target).
 
-use super::grouped;
+use crate::format::{grouped, percent};
 use crate::model::Pack;
 use crate::problem::sanitize;
-use crate::rollup::{Printed, Rollup, RATIO_SCALE};
+use crate::rollup::{Printed, Rollup};
 use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use std::fmt::Write as _;
 
@@ -108,13 +108,6 @@ fn shown_depth(pack: &Pack, asked: Option<u32>) -> u32 {
         depth = d as u32;
     }
     depth
-}
-
-fn percent(attainment: i128) -> String {
-    // attainment is a ratio in units of 10^-4: 8750 → 87.50%
-    let mut s = grouped(attainment, RATIO_SCALE - 2);
-    s.push('%');
-    s
 }
 
 /// Renders the report; `banner` (the demo notice) goes on the first line.

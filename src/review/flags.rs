@@ -3,10 +3,10 @@
 //! display order.
 
 use super::ReviewOptions;
-use crate::exact::{div_round, Exact, Rounding};
+use crate::exact::Exact;
+use crate::format::{grouped, share_limit};
 use crate::model::{Deal, NodeIx, Pack, PeriodInputs};
-use crate::report::grouped;
-use crate::rollup::{PeriodRollup, RollupOptions, RATIO_SCALE};
+use crate::rollup::{PeriodRollup, RollupOptions};
 
 /// What a flag is about, in the order flags are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -63,14 +63,6 @@ impl Ctx<'_> {
 
     fn flag(&self, kind: Kind, node: NodeIx, detail: String) -> Flag {
         Flag { kind, node, detail }
-    }
-}
-
-/// `part / whole` as a percentage with 1 decimal: `55.6%`.
-pub fn share(part: i128, whole: i128) -> String {
-    match div_round(part, whole, RATIO_SCALE - 1, Rounding::HalfUp) {
-        Some(u) => format!("{}%", grouped(u, 1)),
-        None => "—".into(),
     }
 }
 
@@ -277,7 +269,7 @@ fn rep_concentration(c: &Ctx) -> Vec<Flag> {
                     format!(
                         "raw {} is {} of {}'s {} (limit {})",
                         c.money(part),
-                        share(part, whole),
+                        crate::format::share(part, whole, c.ro.rounding),
                         super::who(c.pack, team),
                         c.money(whole),
                         share_limit(limit)
@@ -286,12 +278,6 @@ fn rep_concentration(c: &Ctx) -> Vec<Flag> {
             })
         })
         .collect()
-}
-
-/// A share limit as a percentage: `50%`.
-pub fn share_limit(x: Exact) -> String {
-    x.checked_mul(Exact::new(100, 0).unwrap_or(Exact::ONE))
-        .map_or(x.to_string(), |p| format!("{p}%"))
 }
 
 /// A deal (with a deal_id) worth more than the set share of its team's raw: the team of a rep
@@ -315,7 +301,7 @@ fn deal_concentration(c: &Ctx) -> Vec<Flag> {
                     "deal {} of {} is {} of {}'s {} (limit {})",
                     d.deal_id,
                     c.money(part),
-                    share(part, whole),
+                    crate::format::share(part, whole, c.ro.rounding),
                     super::who(c.pack, team),
                     c.money(whole),
                     share_limit(limit)

@@ -49,6 +49,8 @@ pub struct ManagerRecord {
     pub judgments: u32,
     pub without: i128,
     pub with: i128,
+    /// `(without − with) / without` in units of 10^-4: how much the judgments helped.
+    pub improvement: Option<i128>,
 }
 
 /// One level's sum over its managers.
@@ -60,6 +62,8 @@ pub struct LevelRecord {
     pub managers: u32,
     pub without: i128,
     pub with: i128,
+    /// `(without − with) / without` in units of 10^-4: how much the judgments helped.
+    pub improvement: Option<i128>,
 }
 
 /// The judgment section of the review.
@@ -76,19 +80,19 @@ pub struct History {
 }
 
 /// `(error with − error without) / error without` in units of 10^-4.
-pub fn improvement(without: i128, with: i128) -> Option<i128> {
-    div_round(without - with, without, RATIO_SCALE, Rounding::HalfUp)
+pub fn improvement(without: i128, with: i128, mode: Rounding) -> Option<i128> {
+    div_round(without - with, without, RATIO_SCALE, mode)
 }
 
 /// `(n·A + k·F) / ((n + k)·F)` at 2 decimals: the shrunk ratio.
-pub fn suggested(n: u32, booked: i128, forecast: i128, k: u32) -> Option<i128> {
+pub fn suggested(n: u32, booked: i128, forecast: i128, k: u32, mode: Rounding) -> Option<i128> {
     if forecast <= 0 {
         return None;
     }
     let num =
         i128::from(n).checked_mul(booked)?.checked_add(i128::from(k).checked_mul(forecast)?)?;
     let den = i128::from(n + k).checked_mul(forecast)?;
-    div_round(num, den, 2, Rounding::HalfUp)
+    div_round(num, den, 2, mode)
 }
 
 /// Judges every rep and manager of the history, beside the pack under review.
@@ -195,13 +199,11 @@ pub fn judge(
     let mut rep_rows: Vec<(i128, u32, RepRecord)> = reps
         .into_iter()
         .map(|(id, r)| {
-            let s = suggested(r.periods, r.booked, r.forecast, k);
+            let s = suggested(r.periods, r.booked, r.forecast, k, ro.rounding);
             let g = given(&id);
             // How far the manager's confidence is from the record, in units of 10^-2.
             let gap = match (s, g) {
-                (Some(s), Some(g)) => {
-                    g.round_units(2, Rounding::HalfUp).map_or(0, |g| (g - s).abs())
-                }
+                (Some(s), Some(g)) => g.round_units(2, ro.rounding).map_or(0, |g| (g - s).abs()),
                 (Some(s), None) => (100 - s).abs(),
                 _ => 0,
             };
@@ -211,8 +213,7 @@ pub fn judge(
                 periods: r.periods,
                 forecast: r.forecast,
                 booked: r.booked,
-                ratio: div_round(r.booked, r.forecast, 2, Rounding::HalfUp)
-                    .filter(|_| r.forecast > 0),
+                ratio: div_round(r.booked, r.forecast, 2, ro.rounding).filter(|_| r.forecast > 0),
                 suggested: s,
                 given: g,
             };
@@ -233,6 +234,7 @@ pub fn judge(
                 judgments: m.judgments,
                 without: m.without,
                 with: m.with,
+                improvement: improvement(m.without, m.with, ro.rounding),
             };
             (rank, record)
         })
@@ -248,10 +250,14 @@ pub fn judge(
             managers: 0,
             without: 0,
             with: 0,
+            improvement: None,
         });
         l.managers += 1;
         l.without += m.without;
         l.with += m.with;
+    }
+    for l in levels.values_mut() {
+        l.improvement = improvement(l.without, l.with, ro.rounding);
     }
     Ok(History {
         used: used.iter().map(|(p, k, _)| (p.clone(), h.packs[*k].0.clone())).collect(),
@@ -269,17 +275,17 @@ mod tests {
     #[test]
     fn shrinks_the_record_toward_one_with_few_periods() {
         // Booked 625 of 500 forecast (1.25×) over 4 periods.
-        assert_eq!(suggested(4, 625, 500, 0), Some(125));
-        assert_eq!(suggested(4, 625, 500, 2), Some(117));
-        assert_eq!(suggested(1, 625, 500, 2), Some(108));
-        assert_eq!(suggested(40, 6250, 5000, 2), Some(124));
-        assert_eq!(suggested(3, 10, 0, 2), None);
+        assert_eq!(suggested(4, 625, 500, 0, Rounding::HalfUp), Some(125));
+        assert_eq!(suggested(4, 625, 500, 2, Rounding::HalfUp), Some(117));
+        assert_eq!(suggested(1, 625, 500, 2, Rounding::HalfUp), Some(108));
+        assert_eq!(suggested(40, 6250, 5000, 2, Rounding::HalfUp), Some(124));
+        assert_eq!(suggested(3, 10, 0, 2, Rounding::HalfUp), None);
     }
 
     #[test]
     fn improvement_is_the_share_of_error_removed() {
-        assert_eq!(improvement(27500, 9000), Some(6727));
-        assert_eq!(improvement(9000, 21650), Some(-14056));
-        assert_eq!(improvement(0, 0), None);
+        assert_eq!(improvement(27500, 9000, Rounding::HalfUp), Some(6727));
+        assert_eq!(improvement(9000, 21650, Rounding::HalfUp), Some(-14056));
+        assert_eq!(improvement(0, 0, Rounding::HalfUp), None);
     }
 }

@@ -17,7 +17,7 @@ use crate::exact::Exact;
 use crate::model::{Deal, NodeIx, Pack};
 use crate::pipeline;
 use crate::problem::Outcome;
-use crate::rollup::{PeriodRollup, Rollup};
+use crate::rollup::Rollup;
 use std::path::PathBuf;
 
 /// The last review to compare with.
@@ -81,28 +81,7 @@ impl Review<'_> {
 
 pub fn who(pack: &Pack, v: NodeIx) -> String {
     let r = &pack.org[v as usize];
-    if r.name.is_empty() {
-        r.id.clone()
-    } else {
-        format!("{} ({})", r.name, r.id)
-    }
-}
-
-/// The product of the confidences on the path from each node up to the root: what one unit of
-/// the node's own lines is worth in the national forecast.
-pub fn multipliers(pack: &Pack, pr: &PeriodRollup) -> anyhow::Result<Vec<Exact>> {
-    let tree = &pack.tree;
-    let mut mult = vec![Exact::ONE; tree.len()];
-    for &v in &tree.order {
-        let i = v as usize;
-        if v != tree.root {
-            let up = mult[tree.parent[i] as usize];
-            mult[i] = up.checked_mul(pr.confidence[i]).ok_or_else(|| {
-                anyhow::anyhow!("the confidences above {} need more than 38 digits", who(pack, v))
-            })?;
-        }
-    }
-    Ok(mult)
+    crate::format::who(&r.name, &r.id)
 }
 
 /// Number of forecast lines at or under each node, in one period.
@@ -150,7 +129,7 @@ pub fn build<'a>(
         };
         periods.push(PeriodReview {
             index,
-            waterfall: waterfall::build(pack, pr),
+            waterfall: waterfall::build(pack, pr, rollup.opts.rounding),
             agenda: agenda::build(pack, inputs, pr),
             flags: flags::find(pack, inputs, pr, &period_deals, options, rollup.opts),
             moved,

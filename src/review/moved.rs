@@ -23,7 +23,7 @@ use crate::load::number::{parse_amount, parse_confidence};
 use crate::model::{Deal, Pack};
 use crate::pipeline::Checked;
 use crate::problem::{FileKind, Outcome, Problem};
-use crate::rollup::{Rollup, RollupOptions};
+use crate::rollup::{allocate_exact, Rollup, RollupOptions};
 use anyhow::Context;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -90,11 +90,7 @@ pub struct NodeChange {
 
 impl NodeChange {
     pub fn who(&self) -> String {
-        if self.name.is_empty() {
-            self.id.clone()
-        } else {
-            format!("{} ({})", self.name, self.id)
-        }
+        crate::format::who(&self.name, &self.id)
     }
 }
 
@@ -144,7 +140,7 @@ impl Before {
         let deals = &pack.deals;
         let mut periods = HashMap::new();
         for (index, (inputs, pr)) in pack.periods.iter().zip(&rollup.periods).enumerate() {
-            let mult = super::multipliers(&pack, pr)?;
+            let mult = &pr.national;
             let mut nodes = HashMap::new();
             for (rank, &v) in pack.tree.order.iter().enumerate() {
                 let i = v as usize;
@@ -343,7 +339,7 @@ pub fn compare(
     });
 
     // Items now: deals, or each node's own lines when the previous review has no deals.
-    let mult = super::multipliers(pack, pr)?;
+    let mult = &pr.national;
     let mut now: BTreeMap<(String, String), (Exact, Exact)> = BTreeMap::new();
     if before.deal_level {
         for d in deals {
@@ -423,7 +419,7 @@ pub fn compare(
     }
     deal_changes.sort_by_key(|d| std::cmp::Reverse((d.now - d.before).abs()));
     let after = pr.printed[tree.root as usize].forecast;
-    let steps = allocate(&[new, removed, amounts, confidence], after - prev.national, ro)
+    let steps = allocate_exact(&[new, removed, amounts, confidence], after - prev.national, ro)
         .ok_or_else(overflow)?;
     Ok(Moved {
         found: true,
@@ -441,42 +437,6 @@ pub fn compare(
     })
 }
 
-/// Rounds exact values to units so that they add up to `total`: each starts at its rounding,
-/// and each unit of residue goes to the value it leaves closest to its exact value (ties: the
-/// first). `None` if a value does not fit.
-pub fn allocate(exact: &[Exact], total: i128, ro: RollupOptions) -> Option<Vec<i128>> {
-    let mut out = Vec::with_capacity(exact.len());
-    let mut floors = Vec::with_capacity(exact.len());
-    for x in exact {
-        out.push(x.round_units(ro.scale, ro.rounding)?);
-        floors.push(x.floor_units(ro.scale)?);
-    }
-    if exact.is_empty() {
-        return Some(out);
-    }
-    let one = u128::try_from(crate::exact::POW10[crate::exact::MAX_SCALE as usize]).ok()?;
-    let mut diff = total - out.iter().sum::<i128>();
-    while diff != 0 {
-        let step = diff.signum();
-        // The distance from the exact value after a move, as (whole units, fraction key).
-        let cost = |k: usize| {
-            let (floor, frac) = floors[k];
-            let v = out[k] + step;
-            if v == floor {
-                (0, frac)
-            } else if v == floor + 1 {
-                (0, one - frac)
-            } else {
-                ((v - floor).unsigned_abs(), 0)
-            }
-        };
-        let k = (0..out.len()).min_by_key(|&k| (cost(k), k))?;
-        out[k] += step;
-        diff -= step;
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,9 +449,9 @@ mod tests {
     fn allocation_ties_rounded_steps_to_the_printed_total() {
         let ro = RollupOptions { scale: 2, rounding: Rounding::HalfUp };
         // 0.005 + 0.005 + 0.005 = 0.015, printed 0.02 in total: plain rounding would give 0.03.
-        let steps = allocate(&[x("0.005"), x("0.005"), x("0.005")], 2, ro).unwrap();
+        let steps = allocate_exact(&[x("0.005"), x("0.005"), x("0.005")], 2, ro).unwrap();
         assert_eq!(steps.iter().sum::<i128>(), 2);
         assert!(steps.iter().all(|&s| s == 0 || s == 1));
-        assert_eq!(allocate(&[x("1.234"), x("-0.5")], 73, ro), Some(vec![123, -50]));
+        assert_eq!(allocate_exact(&[x("1.234"), x("-0.5")], 73, ro), Some(vec![123, -50]));
     }
 }

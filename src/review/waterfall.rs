@@ -67,7 +67,7 @@ pub fn level_label(pack: &Pack, depth: u32, managers_only: bool) -> String {
 }
 
 /// The waterfall of one period from its printed values.
-pub fn build(pack: &Pack, pr: &PeriodRollup) -> Waterfall {
+pub fn build(pack: &Pack, pr: &PeriodRollup, mode: crate::exact::Rounding) -> Waterfall {
     let tree = &pack.tree;
     let max_depth = tree.depth.iter().copied().max().unwrap_or(0);
     let mut change = vec![0i128; max_depth as usize + 1];
@@ -87,7 +87,7 @@ pub fn build(pack: &Pack, pr: &PeriodRollup) -> Waterfall {
             on: level_label(pack, depth, false),
             before: total,
             change: c,
-            ratio: crate::exact::div_round(c, total, RATIO_SCALE, crate::exact::Rounding::HalfUp),
+            ratio: crate::exact::div_round(c, total, RATIO_SCALE, mode),
             after: total + c,
         });
         total += c;

@@ -8,12 +8,10 @@ pub mod html;
 pub mod md;
 pub mod text;
 
-use super::grouped;
 use crate::exact::Exact;
-use crate::review::history::improvement;
+use crate::format::{grouped, percent, signed_percent};
 use crate::review::moved::{Moved, Status};
 use crate::review::{PeriodReview, Review};
-use crate::rollup::RATIO_SCALE;
 
 /// A chart of the HTML page; the text formats leave it out (the table beside it has the same
 /// numbers).
@@ -82,20 +80,6 @@ impl Fmt {
     }
 }
 
-/// A ratio in units of 10^-4 as a percentage: `88.01%`.
-pub fn percent(units: i128) -> String {
-    format!("{}%", grouped(units, RATIO_SCALE - 2))
-}
-
-/// A signed percentage: `+12.50%`.
-pub fn signed_percent(units: i128) -> String {
-    if units > 0 {
-        format!("+{}", percent(units))
-    } else {
-        percent(units)
-    }
-}
-
 /// A confidence; `—` where none was given (it counts at 1).
 pub fn confidence(c: Option<Exact>) -> String {
     c.map_or("—".into(), |c| c.to_string())
@@ -146,7 +130,7 @@ pub fn document(review: &Review, agenda_depth: Option<u32>) -> Doc {
         pack.periods.len(),
         o.band_low,
         o.band_high,
-        crate::review::flags::share_limit(o.concentration),
+        crate::format::share_limit(o.concentration),
     )));
     for (k, p) in review.periods.iter().enumerate() {
         period(&mut b, review, &f, k, p, agenda_depth);
@@ -465,7 +449,7 @@ fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
             m.judgments.to_string(),
             f.money(m.without),
             f.money(m.with),
-            improvement(m.without, m.with).map(signed_percent).unwrap_or_default(),
+            m.improvement.map(signed_percent).unwrap_or_default(),
             verdict(m.without, m.with).into(),
         ]);
     }
@@ -482,7 +466,7 @@ fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
             l.managers.to_string(),
             f.money(l.without),
             f.money(l.with),
-            improvement(l.without, l.with).map(signed_percent).unwrap_or_default(),
+            l.improvement.map(signed_percent).unwrap_or_default(),
             verdict(l.without, l.with).into(),
         ]);
     }
