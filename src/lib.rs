@@ -14,6 +14,7 @@
 //!
 //! The binary (`src/main.rs`) parses the command line and wires these together.
 
+pub mod contract;
 pub mod exact;
 pub mod format;
 pub mod gen;

@@ -6,12 +6,10 @@ pub mod json;
 pub mod review;
 pub mod terminal;
 
-use crate::exact::{format_units, UNITS_BUF};
 use crate::model::Pack;
-use crate::rollup::{Printed, Rollup, RATIO_SCALE};
+use crate::rollup::Printed;
 use anyhow::Context;
 use rayon::prelude::*;
-use serde::{Serialize, Serializer};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -25,146 +23,6 @@ pub enum Format {
     Csv,
     /// rollup.json, as written by --out.
     Json,
-}
-
-/// Money as a plain decimal string with exactly `scale` decimals: `-1234.50`.
-#[derive(Debug, Clone, Copy)]
-pub struct Money {
-    pub units: i128,
-    pub scale: u32,
-}
-
-impl Serialize for Money {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut buf = [0u8; UNITS_BUF];
-        s.serialize_str(format_units(&mut buf, self.units, self.scale))
-    }
-}
-
-/// A text cell. In CSV (`guard`), text that a spreadsheet would run as a formula gets a leading
-/// `'`; JSON is read by programs, not spreadsheets, and keeps the text as given.
-#[derive(Debug, Clone, Copy)]
-pub struct Text<'a> {
-    pub text: &'a str,
-    pub guard: bool,
-}
-
-impl Serialize for Text<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.guard && self.text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            s.serialize_str(&format!("'{}", self.text))
-        } else {
-            s.serialize_str(self.text)
-        }
-    }
-}
-
-/// A confidence in its shortest exact form: `0.9`, `1`, `1.25`.
-#[derive(Debug, Clone, Copy)]
-pub struct Ratio(pub crate::exact::Exact);
-
-impl Serialize for Ratio {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
-    }
-}
-
-/// One row of rollup.csv and of rollup.json's `rows`: one node in one period. The field order is
-/// the column order of the contract; the last three columns are this tool's additions.
-#[derive(Debug, Serialize)]
-pub struct RollupRow<'a> {
-    /// The period label as given, e.g. `2026-Q4`.
-    pub period: Text<'a>,
-    /// The node's id in org.csv.
-    pub node_id: Text<'a>,
-    /// Display name as given (may be empty).
-    pub name: Text<'a>,
-    /// Level label as given (may be empty).
-    pub level: Text<'a>,
-    /// The parent's id; empty for the root.
-    pub parent_id: Text<'a>,
-    /// 0 at the root.
-    pub depth: u32,
-    /// Sum of every forecast line at or under the node, no multipliers. Money, `scale` decimals.
-    pub raw: Money,
-    /// The node's own number: its lines, plus its children's `adjusted`. Money.
-    pub forecast: Money,
-    /// The multiplier the parent gave this node, shortest exact form; `1` for the root or when
-    /// none was given.
-    pub confidence: Ratio,
-    /// `forecast × confidence`: what the node carries into its parent's forecast. Money.
-    pub adjusted: Money,
-    /// The node's share of the root's forecast: `adjusted` × every ancestor's confidence. Money.
-    pub contribution: Money,
-    /// The node's target for the period; empty where none. Money.
-    pub target: Option<Money>,
-    /// Printed `forecast` − printed `target`; empty where no target. Money.
-    pub gap: Option<Money>,
-    /// Printed `forecast` / printed `target`, a ratio at 4 decimals; empty where the target is
-    /// missing or zero.
-    pub attainment: Option<Money>,
-    /// The node's own forecast lines (a rep's are all of its lines; a manager's are flagged).
-    /// Money. With it, `raw` = Σ children `raw` + `own` and `forecast` = Σ children `adjusted`
-    /// + `own` tie exactly as printed.
-    pub own: Money,
-    /// What the node's own lines contribute to the root: `own × confidence × every ancestor's
-    /// confidence`. Money. `contribution` = Σ children `contribution` + `own_contribution`.
-    pub own_contribution: Money,
-    /// Whether the parent gave this node a confidence for the period (`true` for the root).
-    pub reviewed: bool,
-    /// The reviewer's note on the confidence row that applies (备注), as given.
-    pub note: Text<'a>,
-}
-
-/// The rows of the roll-up in output order: periods in order, nodes depth-first (the serde
-/// reference the hand-written writers are tested against).
-#[cfg(test)]
-pub fn rows<'a>(
-    pack: &'a Pack,
-    rollup: &'a Rollup,
-    guard: bool,
-) -> impl Iterator<Item = RollupRow<'a>> + 'a {
-    (0..row_count(pack)).map(move |k| row(pack, rollup, guard, k))
-}
-
-/// How many rows the outputs have: one per node per period.
-pub fn row_count(pack: &Pack) -> usize {
-    pack.tree.len() * pack.periods.len()
-}
-
-/// Row `k` of the outputs: period `k / nodes`, node number `k % nodes` in display order.
-pub fn row<'a>(pack: &'a Pack, rollup: &'a Rollup, guard: bool, k: usize) -> RollupRow<'a> {
-    let scale = rollup.opts.scale;
-    let t = move |text: &'a str| Text { text, guard };
-    let m = move |units: i128| Money { units, scale };
-    let n = pack.tree.len();
-    let (inputs, pr) = (&pack.periods[k / n], &rollup.periods[k / n]);
-    let v = pack.tree.order[k % n];
-    let i = v as usize;
-    let org = &pack.org[i];
-    let p: &Printed = &pr.printed[i];
-    RollupRow {
-        period: t(&inputs.period),
-        node_id: t(&org.id),
-        name: t(&org.name),
-        level: t(&org.level),
-        parent_id: t(&org.parent_id),
-        depth: pack.tree.depth[i],
-        raw: m(p.raw),
-        forecast: m(p.forecast),
-        confidence: Ratio(pr.confidence[i]),
-        adjusted: m(p.adjusted),
-        contribution: m(p.contribution),
-        target: p.target.map(m),
-        gap: p.gap.map(m),
-        attainment: p.attainment.map(|units| Money { units, scale: RATIO_SCALE }),
-        own: m(p.own),
-        own_contribution: m(p.own_contribution),
-        reviewed: v == pack.tree.root || inputs.confidence[i].is_some(),
-        note: t(
-            inputs.confidence[i].map_or("", |g| pack.confidence_rows[g.row as usize].note.as_str())
-        ),
-    }
 }
 
 /// Rows rendered by `render_row` and written in order: in batches, each batch cut into one
@@ -313,54 +171,110 @@ pub fn marks(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::contract::{Money, Ratio, RollupRow, Text, COLUMNS};
+    use crate::exact::Exact;
+    use proptest::prelude::*;
 
-    /// A pack folder through the real pipeline.
-    fn rolled_up(dir: &std::path::Path) -> (Pack, Rollup) {
-        let opts = crate::pipeline::Options {
-            read: crate::load::ReadOptions { encoding: Default::default() },
-            max_confidence: 2.into(),
-            check: Default::default(),
-            rollup: crate::rollup::RollupOptions { scale: 2, rounding: Default::default() },
-            deals: false,
-        };
-        match crate::pipeline::run(&crate::pipeline::folder(dir), &opts, 0) {
-            Ok(c) => (c.pack, c.rollup),
-            Err(_) => panic!("a valid pack"),
+    /// Text a CRM export or a hostile file can hold: delimiters, quotes, line breaks, formula
+    /// starts, control and bidi characters, backslashes, CJK and astral characters.
+    fn hostile_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "",
+            ",",
+            "\"",
+            "\"\"",
+            "\n",
+            "\r",
+            "\r\n",
+            "\t",
+            "=",
+            "+",
+            "-",
+            "@",
+            "'",
+            "\\",
+            "\u{0}",
+            "\u{1b}[31m",
+            "\u{202e}",
+            "\u{7f}",
+            "#",
+            ";",
+            " ",
+            "张三",
+            "华东大区·王建国",
+            "¥1,234",
+            "😀",
+            "a",
+            "SUM(A1)",
+            "\u{feff}",
+        ]);
+        prop::collection::vec(pieces, 0..6).prop_map(|v| v.concat())
+    }
+
+    fn money() -> impl Strategy<Value = Money> {
+        (any::<i64>(), 0u32..=10).prop_map(|(u, scale)| Money { units: i128::from(u), scale })
+    }
+
+    prop_compose! {
+        fn rows()(texts in prop::collection::vec(hostile_text(), 6), depth in any::<u32>(),
+                  m in prop::collection::vec(money(), 6), opt in prop::collection::vec(prop::option::of(money()), 3),
+                  conf in (0i64..1_000_000, 0u32..6), reviewed in any::<bool>(), guard in any::<bool>())
+                  -> (Vec<String>, u32, Vec<Money>, Vec<Option<Money>>, (i64, u32), bool, bool) {
+            (texts, depth, m, opt, conf, reviewed, guard)
         }
     }
 
-    #[test]
-    fn hand_written_writers_equal_serde_byte_for_byte() {
-        let odd = tempfile::tempdir().unwrap();
-        std::fs::write(
-            odd.path().join("org.csv"),
-            "id,parent_id,name,level\nCN,,\"=SUM(A1), \"\"x\"\"\",+n\n@R,CN,\"two\nlines\",-\n",
-        )
-        .unwrap();
-        std::fs::write(
-            odd.path().join("forecasts.csv"),
-            "rep_id,period,amount\n@R,\"2026,Q1\",-1.005\n",
-        )
-        .unwrap();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let dirs =
-            [root.join("demo"), root.join("handcalc"), root.join("deep_utf8"), odd.path().into()];
-        for dir in dirs {
-            let (pack, rollup) = rolled_up(&dir);
-            for bom in [false, true] {
-                let mut fast = Vec::new();
-                csv::render(&pack, &rollup, bom, &mut fast).unwrap();
-                assert_eq!(fast, csv::render_with_serde(&pack, &rollup, bom), "{}", dir.display());
-            }
+    proptest! {
+        /// The cell-by-cell writers give exactly the bytes of serde through the csv crate and
+        /// serde_json, on any text.
+        #[test]
+        fn writers_equal_serde_byte_for_byte_on_hostile_text(
+            (texts, depth, m, opt, (cm, cs), reviewed, guard) in rows()
+        ) {
+            let t = |k: usize| Text { text: texts[k].as_str(), guard };
+            let row = RollupRow {
+                period: t(0),
+                node_id: t(1),
+                name: t(2),
+                level: t(3),
+                parent_id: t(4),
+                depth,
+                raw: m[0],
+                forecast: m[1],
+                confidence: Ratio(Exact::new(i128::from(cm), cs).unwrap()),
+                adjusted: m[2],
+                contribution: m[3],
+                target: opt[0],
+                gap: opt[1],
+                attainment: opt[2],
+                own: m[4],
+                own_contribution: m[5],
+                reviewed,
+                note: t(5),
+            };
+            let mut serde_csv = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new());
+            serde_csv.serialize(&row).unwrap();
+            let serde_csv = serde_csv.into_inner().unwrap();
+            let header: Vec<&str> = COLUMNS.iter().map(|c| c.name).collect();
+            let mut fast = format!("{}\n", header.join(",")).into_bytes();
+            super::csv::write_row(&mut fast, &row);
+            prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&serde_csv));
+
+            let plain = RollupRow { period: Text { guard: false, ..row.period }, ..row.clone() };
+            let plain = RollupRow {
+                node_id: Text { guard: false, ..plain.node_id },
+                name: Text { guard: false, ..plain.name },
+                level: Text { guard: false, ..plain.level },
+                parent_id: Text { guard: false, ..plain.parent_id },
+                note: Text { guard: false, ..plain.note },
+                ..plain
+            };
             let mut fast = Vec::new();
-            json::render(&pack, &rollup, &mut fast).unwrap();
-            let text = String::from_utf8(fast).unwrap();
-            let rows = String::from_utf8(json::rows_with_serde(&pack, &rollup)).unwrap();
-            let start = text.find(",\"rows\":[").unwrap() + 9;
-            assert_eq!(&text[start..text.len() - 4], rows, "{}", dir.display());
-            let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
-            assert!(parsed["rows"].is_array());
+            super::json::write_row(&mut fast, &plain);
+            let serde_json = serde_json::to_vec(&plain).unwrap();
+            prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&serde_json));
         }
     }
 

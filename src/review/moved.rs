@@ -18,6 +18,7 @@
 //! no deal lines, each node's own lines count as one deal: the bridge then says which reps
 //! were new or gone and how much their numbers changed, not which deals.
 
+use crate::contract;
 use crate::exact::{Exact, Rounding};
 use crate::load::number::{parse_amount, parse_confidence};
 use crate::model::{Deal, Pack};
@@ -27,6 +28,24 @@ use crate::rollup::{allocate_exact, Rollup, RollupOptions};
 use anyhow::Context;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+
+/// The cells of a rollup.json row that the comparison reads.
+struct Row {
+    period: String,
+    node_id: String,
+    name: String,
+    parent_id: String,
+    raw: String,
+    forecast: String,
+    confidence: String,
+    adjusted: String,
+    own: String,
+    reviewed: bool,
+}
+
+struct File {
+    rows: Vec<Row>,
+}
 
 /// A node's numbers in the previous review.
 #[derive(Debug, Clone)]
@@ -182,29 +201,31 @@ impl Before {
     }
 
     fn read_json(path: &Path, ro: RollupOptions) -> anyhow::Result<Before> {
-        #[derive(serde::Deserialize)]
-        struct Row {
-            period: String,
-            node_id: String,
-            #[serde(default)]
-            name: String,
-            parent_id: String,
-            raw: String,
-            forecast: String,
-            confidence: String,
-            adjusted: String,
-            own: String,
-            reviewed: bool,
-        }
-        #[derive(serde::Deserialize)]
-        struct File {
-            rows: Vec<Row>,
-        }
         let what =
             || format!("--previous {}: not a rollup.json written by run --out", path.display());
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let file: File = serde_json::from_slice(&bytes).with_context(what)?;
+        let file = contract::read_json(&bytes).with_context(what)?;
+        let cell = |r: &[Option<String>], name: &str| -> String {
+            contract::column(name).and_then(|k| r[k].clone()).unwrap_or_default()
+        };
+        let rows: Vec<Row> = file
+            .rows
+            .iter()
+            .map(|r| Row {
+                period: cell(r, "period"),
+                node_id: cell(r, "node_id"),
+                name: cell(r, "name"),
+                parent_id: cell(r, "parent_id"),
+                raw: cell(r, "raw"),
+                forecast: cell(r, "forecast"),
+                confidence: cell(r, "confidence"),
+                adjusted: cell(r, "adjusted"),
+                own: cell(r, "own"),
+                reviewed: cell(r, "reviewed") == "true",
+            })
+            .collect();
+        let file = File { rows };
         let (scale, mode) = (ro.scale, ro.rounding);
         let mut by_period: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
         for r in &file.rows {
