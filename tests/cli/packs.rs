@@ -2,6 +2,7 @@
 //! every encoding, row order and thread count.
 
 use crate::harness::*;
+use crate::random::shuffle;
 use std::path::Path;
 
 /// Runs `run . --out` in the pack and compares stdout, rollup.csv and rollup.json.
@@ -70,16 +71,6 @@ fn gb18030_utf8_and_utf8_with_bom_give_the_same_bytes() {
         }
     }
     assert_eq!(rollup_bytes(bom.path(), &[], &[]), utf8);
-}
-
-/// A deterministic shuffle (xorshift), so a failure can be rerun.
-fn shuffle<T>(v: &mut [T], mut seed: u64) {
-    for i in (1..v.len()).rev() {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        v.swap(i, (seed % (i as u64 + 1)) as usize);
-    }
 }
 
 /// Writes `pack` into a temp folder with the data rows of the given files shuffled.
