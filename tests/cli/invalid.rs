@@ -1,5 +1,6 @@
 //! fixtures/invalid/<check>/: one small pack per check, named after it, with the exact expected
-//! stderr and exit code. Every one must exit 2 and write nothing.
+//! stderr and exit code. Every one must exit 2 (unless its expected/exit_code says otherwise) and
+//! write nothing, and `check` and `run` must say exactly the same.
 
 use crate::harness::*;
 use std::path::Path;
@@ -29,23 +30,34 @@ fn every_invalid_pack_lists_its_problems_exits_2_and_writes_nothing() {
             .unwrap_or(2);
         let out = tmp();
         let out_arg = out.path().to_str().unwrap().to_string();
-        for cmd in [vec!["check", "."], vec!["run", ".", "--out", &out_arg]] {
-            let mut args: Vec<&str> = cmd.clone();
+        let with_extra = |cmd: &[&str]| {
+            let mut args: Vec<&str> = cmd.to_vec();
             args.extend(extra.iter().map(String::as_str));
-            let o = run_in(case, &args);
-            let result = std::panic::catch_unwind(|| {
-                assert_eq!(o.status.code(), Some(code), "{name} {cmd:?}: exit code");
-                assert_eq!(text(&o.stdout), "", "{name} {cmd:?}: stdout");
-                assert_file(&expected.join("stderr.txt"), &o.stderr);
-            });
-            if let Err(e) = result {
-                let msg = e
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                failures.push(format!("{name} {cmd:?}:\n{msg}"));
-            }
+            run_in(case, &args)
+        };
+        let check = with_extra(&["check", "."]);
+        let run = with_extra(&["run", ".", "--out", &out_arg]);
+        let result = std::panic::catch_unwind(|| {
+            // `check` and `run` find the same problems: compared with each other first, so that
+            // blessing cannot hide a difference between them.
+            assert_eq!(run.status.code(), check.status.code(), "{name}: run and check exit codes");
+            assert!(
+                run.stderr == check.stderr,
+                "{name}: run's stderr (+) differs from check's (-):\n{}",
+                diff(&check.stderr, &run.stderr)
+            );
+            assert_eq!(text(&check.stdout), "", "{name}: check's stdout");
+            assert_eq!(text(&run.stdout), "", "{name}: run's stdout");
+            assert_eq!(check.status.code(), Some(code), "{name}: exit code");
+            assert_file(&expected.join("stderr.txt"), &check.stderr);
+        });
+        if let Err(e) = result {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            failures.push(format!("{name}:\n{msg}"));
         }
         assert!(listing(out.path()).is_empty(), "{name}: wrote {:?}", listing(out.path()));
     }

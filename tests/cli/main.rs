@@ -7,6 +7,7 @@ mod invalid;
 mod outputs;
 mod packs;
 mod properties;
+mod random;
 mod reference;
 mod review;
 mod valid;

@@ -55,20 +55,55 @@ fn a_missing_output_folder_is_exit_1_and_nothing_is_created() {
     assert!(!missing.exists());
 }
 
+/// The files in a folder, with their bytes.
+fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    listing(dir).into_iter().map(|n| (n.clone(), std::fs::read(dir.join(&n)).unwrap())).collect()
+}
+
+// These two fail a write in ways that stop root as well as anyone else (a folder refuses no
+// write to root, whatever its mode).
+
 #[cfg(unix)]
 #[test]
-fn a_read_only_output_folder_is_exit_1_and_leaves_no_temp_files() {
-    use std::os::unix::fs::PermissionsExt;
+fn a_full_disk_is_exit_1_and_leaves_the_old_outputs_and_no_temp_files() {
     let out = tmp();
-    std::fs::set_permissions(out.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
-    // root ignores permissions; then there is nothing to test here.
-    if std::fs::write(out.path().join("probe"), b"").is_ok() {
-        std::fs::remove_file(out.path().join("probe")).unwrap();
-        return;
-    }
+    std::fs::write(out.path().join("rollup.csv"), b"old csv").unwrap();
+    std::fs::write(out.path().join("rollup.json"), b"old json").unwrap();
+    let old = files(out.path());
+    // RLIMIT_FSIZE of 0 makes every write to a file fail with EFBIG, as a full disk fails it
+    // with ENOSPC; SIGXFSZ is ignored (the binary inherits that) so that the write returns the
+    // error instead of killing the process.
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 0; exec \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_forecast-rollup"))
+        .args(["run", ".", "--out"])
+        .arg(out.path())
+        .current_dir(fixture("handcalc"))
+        .env_remove("RAYON_NUM_THREADS")
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("cannot write"), "{}", text(&o.stderr));
+    assert_eq!(files(out.path()), old);
+}
+
+#[test]
+fn an_output_that_cannot_be_renamed_into_place_is_exit_1_and_changes_nothing() {
+    let out = tmp();
+    // rollup.csv, the first output renamed into place, is a folder that is not empty: no rename
+    // can replace it, and rollup.json is then left as it was.
+    std::fs::create_dir(out.path().join("rollup.csv")).unwrap();
+    std::fs::write(out.path().join("rollup.csv/keep"), b"kept").unwrap();
+    std::fs::write(out.path().join("rollup.json"), b"old json").unwrap();
     let o = run_in(&fixture("handcalc"), &["run", ".", "--out", out.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(listing(out.path()).is_empty());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("cannot rename"), "{}", text(&o.stderr));
+    assert_eq!(listing(out.path()), ["rollup.csv", "rollup.json"]);
+    assert_eq!(files(&out.path().join("rollup.csv")), [("keep".to_string(), b"kept".to_vec())]);
+    assert_eq!(std::fs::read(out.path().join("rollup.json")).unwrap(), b"old json");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! every encoding, row order and thread count.
 
 use crate::harness::*;
+use crate::random::shuffle;
 use std::path::Path;
 
 /// Runs `run . --out` in the pack and compares stdout, rollup.csv and rollup.json.
@@ -72,16 +73,6 @@ fn gb18030_utf8_and_utf8_with_bom_give_the_same_bytes() {
     assert_eq!(rollup_bytes(bom.path(), &[], &[]), utf8);
 }
 
-/// A deterministic shuffle (xorshift), so a failure can be rerun.
-fn shuffle<T>(v: &mut [T], mut seed: u64) {
-    for i in (1..v.len()).rev() {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        v.swap(i, (seed % (i as u64 + 1)) as usize);
-    }
-}
-
 /// Writes `pack` into a temp folder with the data rows of the given files shuffled.
 fn shuffled(pack: &Path, seed: u64) -> tempfile::TempDir {
     let dir = tmp();
@@ -117,6 +108,108 @@ fn shuffled_rows_and_any_thread_count_give_the_same_bytes() {
                 );
             }
         }
+    }
+}
+
+/// What `run . --threads N --out` in PACK did: exit code, stdout, stderr, and the files written.
+type Run = (Option<i32>, String, String, Vec<(String, Vec<u8>)>);
+
+fn run_on_threads(pack: &Path, threads: usize) -> Run {
+    let out = tmp();
+    let threads = threads.to_string();
+    let out_arg = out.path().to_str().unwrap();
+    let o = run_in(pack, &["run", ".", "--lang", "en", "--threads", &threads, "--out", out_arg]);
+    let files = listing(out.path())
+        .into_iter()
+        .map(|n| {
+            let bytes = std::fs::read(out.path().join(&n)).unwrap();
+            (n, bytes)
+        })
+        .collect();
+    (o.status.code(), text(&o.stdout), text(&o.stderr), files)
+}
+
+#[test]
+fn a_forecasts_file_cut_into_pieces_per_thread_gives_the_same_bytes_and_the_same_problems() {
+    let pack = tmp();
+    let o = bin()
+        .arg("gen")
+        .arg(pack.path())
+        .args(["--reps", "3000", "--lines-per-rep", "45", "--periods", "2", "--seed", "7"])
+        .arg("--manager-lines")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // forecasts.csv is read in blocks of 8 MiB, and each block is cut into one piece per
+    // thread, but no piece under 64 KiB. This one (about 9 MiB) spans two blocks, and the first
+    // gets a piece on every thread even at 8 threads.
+    let size = std::fs::metadata(pack.path().join("forecasts.csv")).unwrap().len();
+    assert!(size > 8 << 20, "forecasts.csv is only {size} bytes");
+
+    let base = run_on_threads(pack.path(), 1);
+    assert_eq!(base.0, Some(0), "{}", base.2);
+    assert_eq!(
+        base.3.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        ["rollup.csv", "rollup.json"]
+    );
+    let shuffled = shuffled(pack.path(), 2026);
+    for threads in [1, 2, 3, 8] {
+        assert!(run_on_threads(shuffled.path(), threads) == base, "shuffled, {threads} threads");
+    }
+
+    // Problems planted in several pieces: unknown reps (one a case variant, which gets a hint)
+    // and repeated deals whose first line is in another piece, in the middle and at the end.
+    let path = shuffled.path().join("forecasts.csv");
+    let body = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = body.lines().map(String::from).collect();
+    let n = lines.len();
+    let repeat = |i: usize| lines[i].clone();
+    let case_variant = |i: usize| {
+        let (rep, rest) = lines[i].split_once(',').unwrap();
+        format!("{},{rest}", rep.to_lowercase())
+    };
+    // (index in `lines`, which holds the header at 0), in order.
+    let planted = [
+        (n / 4, "NOBODY,2026-Q1,10.00,X-1".to_string()),
+        (n / 2, repeat(n / 8)),
+        (3 * n / 4, case_variant(n / 3)),
+        (n - 1, repeat(5 * n / 8)),
+        (n, "NOBODY,2026-Q2,-0.125,X-2".to_string()),
+        (n, repeat(1)),
+    ];
+    for (at, line) in planted.iter().rev() {
+        lines.insert(*at, line.clone());
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let bad = run_on_threads(shuffled.path(), 1);
+    assert_eq!(bad.0, Some(2), "{}", bad.2);
+    assert_eq!(bad.1, "");
+    assert!(bad.3.is_empty(), "wrote {:?}", bad.3.iter().map(|(n, _)| n).collect::<Vec<_>>());
+    let problem_lines: Vec<String> =
+        bad.2.lines().filter(|l| !l.starts_with(' ')).map(String::from).collect();
+    assert_eq!(problem_lines.len(), planted.len() + 1, "{}", bad.2);
+    for (j, (at, line)) in planted.iter().enumerate() {
+        let (got, here) = (&problem_lines[j], at + j);
+        assert!(got.starts_with(&format!("forecasts.csv:{}: ", here + 1)), "{got}\n{}", bad.2);
+        // A repeat names the line it repeats, wherever that is.
+        let first = lines.iter().position(|l| l == line).unwrap();
+        if first != here {
+            assert!(
+                got.ends_with(&format!(
+                    "(first at line {}): the deal would be counted twice",
+                    first + 1
+                )),
+                "{got}"
+            );
+        }
+    }
+    assert_eq!(problem_lines[planted.len()], "6 problems; nothing written");
+    assert!(bad.2.contains("hint: did you mean"), "{}", bad.2);
+    assert!(bad.2.contains("6 problems; nothing written"), "{}", bad.2);
+    for threads in [2, 3, 8] {
+        let got = run_on_threads(shuffled.path(), threads);
+        assert_eq!(got.2, bad.2, "{threads} threads");
+        assert!(got == bad, "{threads} threads");
     }
 }
 

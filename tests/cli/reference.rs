@@ -1,67 +1,14 @@
 //! A naive reference roll-up written here, in exact decimals, against the binary's rollup.csv on
-//! random packs; and the same pack with shuffled rows on 1 and 3 threads gives the same bytes.
+//! the random packs of random.rs; and the same pack with shuffled rows on 1 and 3 threads gives
+//! the same bytes (these packs are small: packs.rs runs a big one across threads).
 
 use crate::harness::*;
+use crate::random::{seed_strategy, Pack};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::Path;
 use std::str::FromStr;
-
-struct Pack {
-    parent: Vec<Option<usize>>,
-    /// (node, period, amount)
-    lines: Vec<(usize, usize, String)>,
-    /// (node, period or None for every period, confidence text)
-    confidence: Vec<(usize, Option<usize>, String)>,
-    periods: Vec<&'static str>,
-}
-
-fn random_pack(seed: u64) -> Pack {
-    let mut s = seed | 1;
-    let mut next = move |n: u64| {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        s % n
-    };
-    let n = 1 + next(30) as usize;
-    let mut parent = vec![None];
-    let mut depth = vec![0];
-    for i in 1..n {
-        let p = loop {
-            let p = next(i as u64) as usize;
-            if depth[p] < 3 {
-                break p;
-            }
-        };
-        parent.push(Some(p));
-        depth.push(depth[p] + 1);
-    }
-    let periods = vec!["2026-Q1", "2026-Q2"];
-    let mut lines = Vec::new();
-    for v in 0..n {
-        for _ in 0..next(4) {
-            let cents = next(2_000_000) as i64 - 500_000;
-            lines.push((v, next(2) as usize, format!("{}", Decimal::new(cents, 3))));
-        }
-    }
-    if lines.is_empty() {
-        lines.push((0, 0, "0.005".into()));
-    }
-    const C: [&str; 8] = ["0", "0.5", "0.875", "1", "1.125", "1.333", "95%", "2"];
-    let mut confidence = Vec::new();
-    for v in 1..n {
-        if next(4) != 0 {
-            confidence.push((v, None, C[next(8) as usize].to_string()));
-        }
-        if next(5) == 0 {
-            confidence.push((v, Some(1), C[next(8) as usize].to_string()));
-        }
-    }
-    Pack { parent, lines, confidence, periods }
-}
 
 fn conf_value(text: &str) -> Decimal {
     match text.strip_suffix('%') {
@@ -75,16 +22,14 @@ fn conf_value(text: &str) -> Decimal {
 fn reference(p: &Pack, period: usize) -> Vec<[Decimal; 4]> {
     let n = p.parent.len();
     let mut own = vec![Decimal::ZERO; n];
-    for (v, q, a) in &p.lines {
-        if *q == period {
-            own[*v] += Decimal::from_str(a).unwrap();
-        }
+    for l in p.lines.iter().filter(|l| l.period == period) {
+        own[l.node] += Decimal::from_str(&l.amount).unwrap();
     }
     let mut conf = vec![Decimal::ONE; n];
     for specific in [false, true] {
-        for (v, q, c) in &p.confidence {
-            if q.is_some() == specific && q.is_none_or(|q| q == period) {
-                conf[*v] = conf_value(c);
+        for c in &p.confidence {
+            if c.period.is_some() == specific && c.period.is_none_or(|q| q == period) {
+                conf[c.node] = conf_value(c.text);
             }
         }
     }
@@ -110,37 +55,6 @@ fn reference(p: &Pack, period: usize) -> Vec<[Decimal; 4]> {
     (0..n).map(|v| [raw[v], forecast[v], adjusted[v], contribution[v]]).collect()
 }
 
-fn write_pack(p: &Pack, dir: &Path, shuffle: Option<u64>) {
-    let mut org = String::from("id,parent_id\n");
-    for (v, q) in p.parent.iter().enumerate() {
-        let _ = writeln!(org, "N{v},{}", q.map_or(String::new(), |q| format!("N{q}")));
-    }
-    let mut fc: Vec<String> =
-        p.lines.iter().map(|(v, q, a)| format!("N{v},{},{a}\n", p.periods[*q])).collect();
-    let mut conf: Vec<String> = p
-        .confidence
-        .iter()
-        .map(|(v, q, c)| format!("N{v},{},{c}\n", q.map_or("", |q| p.periods[q])))
-        .collect();
-    if let Some(seed) = shuffle {
-        let mut s = seed | 1;
-        for list in [&mut fc, &mut conf] {
-            for i in (1..list.len()).rev() {
-                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                list.swap(i, (s >> 33) as usize % (i + 1));
-            }
-        }
-    }
-    std::fs::write(dir.join("org.csv"), org).unwrap();
-    std::fs::write(dir.join("forecasts.csv"), format!("rep_id,period,amount\n{}", fc.concat()))
-        .unwrap();
-    std::fs::write(
-        dir.join("confidence.csv"),
-        format!("subject_id,period,confidence\n{}", conf.concat()),
-    )
-    .unwrap();
-}
-
 fn run_out(pack: &Path, threads: &str) -> (Vec<u8>, Vec<u8>) {
     let out = tmp();
     let o = bin()
@@ -160,8 +74,8 @@ fn root_own_has_sub_cent(p: &Pack, k: usize) -> bool {
     let own: Decimal = p
         .lines
         .iter()
-        .filter(|(v, period, _)| *v == 0 && *period == k)
-        .map(|(_, _, amount)| Decimal::from_str(amount).unwrap())
+        .filter(|l| l.node == 0 && l.period == k)
+        .map(|l| Decimal::from_str(&l.amount).unwrap())
         .sum();
     own.round_dp(2) != own
 }
@@ -174,14 +88,10 @@ proptest! {
     })]
 
     #[test]
-    fn the_rollup_is_the_naive_reference_to_a_cent_and_the_root_exactly(seed in crate::properties::seed_strategy()) {
-        let p = random_pack(seed);
+    fn the_rollup_is_the_naive_reference_to_a_cent_and_the_root_exactly(seed in seed_strategy()) {
+        let p = Pack::random(seed);
         let dir = tmp();
-        write_pack(&p, dir.path(), None);
-        if let Some(keep) = std::env::var_os("KEEP_PACK") {
-            std::fs::create_dir_all(&keep).unwrap();
-            copy_pack(dir.path(), std::path::Path::new(&keep));
-        }
+        p.write(dir.path(), None);
         let (csv, _) = run_out(dir.path(), "2");
         let csv = String::from_utf8(csv).unwrap();
         let mut rows: HashMap<(String, String), Vec<String>> = HashMap::new();
@@ -213,11 +123,11 @@ proptest! {
     }
 
     #[test]
-    fn row_order_and_thread_count_change_no_byte(seed in any::<u64>()) {
-        let p = random_pack(seed);
+    fn row_order_and_thread_count_change_no_byte(seed in seed_strategy()) {
+        let p = Pack::random(seed);
         let (a, b) = (tmp(), tmp());
-        write_pack(&p, a.path(), None);
-        write_pack(&p, b.path(), Some(seed));
+        p.write(a.path(), None);
+        p.write(b.path(), Some(seed));
         let first = run_out(a.path(), "1");
         prop_assert!(first == run_out(b.path(), "3"), "seed {seed}: shuffled on 3 threads differs");
         prop_assert!(first == run_out(b.path(), "1"), "seed {seed}: shuffled on 1 thread differs");

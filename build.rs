@@ -1,0 +1,38 @@
+//! Tells the test suite which optional tools this machine lacks, so that a test needing one is
+//! marked ignored with its reason (visible in `cargo test`'s summary) instead of passing
+//! without checking anything. Under `CI=true` nothing is ignored: a missing tool fails there.
+//!
+//! - `no_chromium`: neither /usr/bin/chromium nor /usr/bin/chromium-browser (the review page's
+//!   browser test).
+//! - `no_python3`: no `python3` that runs (the exact reference checker in bench/).
+//!
+//! The engine itself uses neither.
+
+use std::path::Path;
+use std::process::Command;
+
+const CHROMIUM: [&str; 2] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(no_chromium)");
+    println!("cargo::rustc-check-cfg=cfg(no_python3)");
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-env-changed=CI");
+    println!("cargo::rerun-if-env-changed=PATH");
+    for path in CHROMIUM.map(Path::new) {
+        // Cargo counts a watched path that does not exist as changed, on every build: watch
+        // the folder it would appear in instead (installing it changes the folder's mtime).
+        let watched = if path.exists() { path } else { path.parent().unwrap() };
+        println!("cargo::rerun-if-changed={}", watched.display());
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        return;
+    }
+    if !CHROMIUM.iter().any(|p| Path::new(p).is_file()) {
+        println!("cargo::rustc-cfg=no_chromium");
+    }
+    let python = Command::new("python3").arg("--version").output();
+    if !python.is_ok_and(|o| o.status.success()) {
+        println!("cargo::rustc-cfg=no_python3");
+    }
+}
