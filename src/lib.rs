@@ -21,6 +21,7 @@ pub mod gen;
 pub mod load;
 pub mod model;
 pub mod pipeline;
+pub mod place;
 pub mod problem;
 pub mod report;
 pub mod review;

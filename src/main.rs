@@ -12,7 +12,7 @@ use forecast_rollup::pipeline::{self, Checked};
 use forecast_rollup::problem::{Failure, FileKind};
 use forecast_rollup::report::{self, Format};
 use forecast_rollup::review::{self, Compared, Previous};
-use forecast_rollup::{gen, model};
+use forecast_rollup::{gen, model, place};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -84,7 +84,7 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
     if let Some(dir) = &config.out {
         let csv = |w: &mut dyn Write| report::csv::render(pack, rollup, config.bom, w);
         let json = |w: &mut dyn Write| report::json::render(pack, rollup, w);
-        report::write_outputs(
+        place::replace_set(
             dir,
             &[("rollup.csv", &csv), ("rollup.json", &json)],
             &config.input_paths(),
@@ -159,7 +159,14 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
     if !problems.is_empty() {
         return Err(problems.into());
     }
-    let review = review::build(&c.pack, &c.rollup, options, previous, history)?;
+    let review =
+        review::build(&c.pack, &c.rollup, options, previous, history).map_err(|f| match f {
+            Failure::Input(mut ps) => {
+                ps.name_files(pipeline::MAIN_PACK, &|k| c.files.display(k));
+                Failure::Input(ps)
+            }
+            other => other,
+        })?;
     let doc = report::review::document(&review, None);
     if let Some(dir) = &config.out {
         let md = |w: &mut dyn Write| -> anyhow::Result<()> {
@@ -177,7 +184,7 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
         if let Some(h) = &config.history {
             inputs.push(h.join("actuals.csv"));
         }
-        report::write_outputs(dir, &[("review.md", &md), ("review.html", &html)], &inputs)?;
+        place::replace_set(dir, &[("review.md", &md), ("review.html", &html)], &inputs)?;
     }
     let mut text = String::new();
     if config.demo {

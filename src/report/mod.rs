@@ -8,10 +8,8 @@ pub mod terminal;
 
 use crate::model::Pack;
 use crate::rollup::Printed;
-use anyhow::Context;
 use rayon::prelude::*;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 /// What goes to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -56,95 +54,6 @@ pub fn write_rows(
         start = end;
     }
     Ok(())
-}
-
-/// One output file: its name and the renderer that writes it.
-pub type Output<'a> = (&'a str, &'a (dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync));
-
-/// Writes each output into `dir` whole or not at all: every file is rendered into a temporary
-/// name beside its final one (the files in parallel), and only when all are complete are they
-/// renamed into place. A run killed at any point leaves the previous outputs as they were; a
-/// failed run removes its temporary files. The files are not fsync'ed: the rename already
-/// makes the replacement atomic for any reader, a sync would add power-loss durability at the
-/// cost of most of a small run's time, and every output can be made again from its inputs.
-pub fn write_outputs(dir: &Path, outputs: &[Output], inputs: &[PathBuf]) -> anyhow::Result<()> {
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "output folder {} does not exist (or is not a folder); create it first",
-            dir.display()
-        );
-    }
-    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| p.canonicalize().ok()).collect();
-    for (name, _) in outputs {
-        let target = dir.join(name);
-        if let Ok(canon) = target.canonicalize() {
-            if inputs.contains(&canon) {
-                anyhow::bail!(
-                    "refusing to write {}: it is one of the input files",
-                    target.display()
-                );
-            }
-        }
-    }
-    remove_stale_temps(dir, outputs);
-    let temps: Vec<(PathBuf, PathBuf)> = outputs
-        .iter()
-        .map(|(name, _)| (dir.join(format!(".{name}.{}.tmp", std::process::id())), dir.join(name)))
-        .collect();
-    let written: Vec<anyhow::Result<()>> = outputs
-        .par_iter()
-        .zip(&temps)
-        .map(|((_, render), (tmp, _))| {
-            let file = std::fs::File::create(tmp)
-                .with_context(|| format!("cannot write in {}", dir.display()))?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-            render(&mut w).with_context(|| format!("cannot write {}", tmp.display()))?;
-            w.flush().with_context(|| format!("cannot write {}", tmp.display()))?;
-            Ok(())
-        })
-        .collect();
-    let result = written.into_iter().collect::<anyhow::Result<()>>().and_then(|()| {
-        for (tmp, target) in &temps {
-            std::fs::rename(tmp, target).with_context(|| {
-                format!("cannot rename {} to {}", tmp.display(), target.display())
-            })?;
-        }
-        Ok(())
-    });
-    if result.is_err() {
-        for (tmp, _) in &temps {
-            let _ = std::fs::remove_file(tmp);
-        }
-    }
-    result
-}
-
-/// Removes `.NAME.PID.tmp` files that a killed run left beside these outputs. A file is
-/// removed only when its process is gone (Linux's /proc says so); elsewhere nothing is
-/// touched.
-fn remove_stale_temps(dir: &Path, outputs: &[Output]) {
-    let proc_fs = Path::new("/proc/self");
-    if !proc_fs.exists() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(name) = file_name.to_str() else { continue };
-        for (output, _) in outputs {
-            let pid = name
-                .strip_prefix('.')
-                .and_then(|n| n.strip_prefix(*output))
-                .and_then(|n| n.strip_prefix('.'))
-                .and_then(|n| n.strip_suffix(".tmp"))
-                .and_then(|n| n.parse::<u32>().ok());
-            if let Some(pid) = pid {
-                if !Path::new("/proc").join(pid.to_string()).exists() {
-                    let _ = std::fs::remove_file(entry.path());
-                }
-            }
-        }
-    }
 }
 
 /// The marks of a node in a period: `▼` below target, `?` not reviewed, `!` a manager with

@@ -19,6 +19,7 @@ use super::ReviewOptions;
 use crate::exact::{div_round, Exact, Rounding};
 use crate::model::Pack;
 use crate::pipeline::History as Loaded;
+use crate::problem::{FileKind, Outcome};
 use crate::rollup::{Rollup, RollupOptions, RATIO_SCALE};
 use std::collections::{BTreeMap, HashMap};
 
@@ -102,10 +103,14 @@ pub fn judge(
     rollup: &Rollup,
     options: &ReviewOptions,
     ro: RollupOptions,
-) -> anyhow::Result<History> {
+) -> Outcome<History> {
     let units = |x: Exact| {
-        x.round_units(ro.scale, ro.rounding)
-            .ok_or_else(|| anyhow::anyhow!("a booked amount needs more than 38 digits"))
+        x.round_units(ro.scale, ro.rounding).ok_or_else(|| {
+            super::too_many_digits(
+                FileKind::Actuals,
+                "a booked amount needs more than 38 digits".into(),
+            )
+        })
     };
     // For each booked period, the last pack (by folder name) that has it.
     let mut used: Vec<(String, usize, usize)> = Vec::new();

@@ -16,7 +16,7 @@ pub mod waterfall;
 use crate::exact::Exact;
 use crate::model::{Deal, NodeIx, Pack};
 use crate::pipeline;
-use crate::problem::Outcome;
+use crate::problem::{Failure, FileKind, Outcome, Problem, Problems};
 use crate::rollup::Rollup;
 use std::path::PathBuf;
 
@@ -84,6 +84,16 @@ pub fn who(pack: &Pack, v: NodeIx) -> String {
     crate::format::who(&r.name, &r.id)
 }
 
+/// A value of the review that needs more than 38 digits to be exact: an input problem (the
+/// amounts and confidences in `file`), never rounded.
+pub fn too_many_digits(file: FileKind, what: String) -> Failure {
+    let mut ps = Problems::default();
+    ps.push(Problem::file(file, what).hint(
+        "amounts times the confidences of every level above: give confidences fewer decimals",
+    ));
+    Failure::Input(ps)
+}
+
 /// Number of forecast lines at or under each node, in one period.
 pub fn subtree_lines(pack: &Pack, lines: &[u32]) -> Vec<u64> {
     let tree = &pack.tree;
@@ -116,7 +126,7 @@ pub fn build<'a>(
 ) -> Outcome<Review<'a>> {
     let previous = match previous {
         None => None,
-        Some(Compared::Pack(checked)) => Some(moved::Before::from_pack(*checked)?),
+        Some(Compared::Pack(checked)) => Some(moved::Before::from_pack(*checked)),
         Some(Compared::RollupJson(before)) => Some(before),
     };
     let mut periods = Vec::with_capacity(pack.periods.len());

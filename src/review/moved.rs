@@ -154,7 +154,7 @@ fn money(cell: &str, scale: u32, mode: Rounding) -> Option<i128> {
 
 impl Before {
     /// The previous review from its pack, deal by deal.
-    pub fn from_pack(other: Checked) -> anyhow::Result<Before> {
+    pub fn from_pack(other: Checked) -> Before {
         let Checked { pack, rollup, .. } = other;
         let deals = &pack.deals;
         let mut periods = HashMap::new();
@@ -185,7 +185,7 @@ impl Before {
             let national = pr.printed[pack.tree.root as usize].forecast;
             periods.insert(inputs.period.clone(), PeriodBefore { national, nodes, items });
         }
-        Ok(Before { periods, deal_level: true })
+        Before { periods, deal_level: true }
     }
 
     /// The previous review from the rollup.json that `run --out` wrote, node by node.
@@ -203,6 +203,15 @@ impl Before {
     fn read_json(path: &Path, ro: RollupOptions) -> anyhow::Result<Before> {
         let what =
             || format!("--previous {}: not a rollup.json written by run --out", path.display());
+        let folder = path.parent().unwrap_or(Path::new("."));
+        if folder.join(crate::place::COMMIT).exists() {
+            anyhow::bail!(
+                "--previous {}: the run that wrote this folder was stopped while placing its \
+                 files, so they may be from two runs; run it again with --out into {}",
+                path.display(),
+                folder.display()
+            );
+        }
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let file = contract::read_json(&bytes).with_context(what)?;
@@ -286,7 +295,7 @@ pub fn compare(
     index: usize,
     deals: &[&Deal],
     before: &Before,
-) -> anyhow::Result<Moved> {
+) -> Outcome<Moved> {
     let inputs = &pack.periods[index];
     let pr = &rollup.periods[index];
     let ro = rollup.opts;
@@ -375,25 +384,23 @@ pub fn compare(
             }
         }
     }
-    let overflow =
-        || anyhow::anyhow!("the bridge of period {} needs more than 38 digits", inputs.period);
+    let overflow = || {
+        let what = format!("the bridge of period {} needs more than 38 digits", inputs.period);
+        super::too_many_digits(FileKind::Forecasts, what)
+    };
     let minus_one = Exact::new(-1, 0).ok_or_else(overflow)?;
     let neg = |x: Exact| x.checked_mul(minus_one);
     let (mut new, mut removed, mut amounts, mut confidence) =
         (Exact::ZERO, Exact::ZERO, Exact::ZERO, Exact::ZERO);
-    let add = |acc: &mut Exact, x: Option<Exact>| -> anyhow::Result<()> {
+    let add = |acc: &mut Exact, x: Option<Exact>| -> Outcome<()> {
         *acc = x.and_then(|x| acc.checked_add(x)).ok_or_else(overflow)?;
         Ok(())
     };
     let by_id: HashMap<&str, &str> =
         pack.org.iter().map(|r| (r.id.as_str(), r.name.as_str())).collect();
     let name_of = |id: &str| match by_id.get(id) {
-        Some(name) if !name.is_empty() => format!("{name} ({id})"),
-        _ => prev
-            .nodes
-            .get(id)
-            .filter(|b| !b.name.is_empty())
-            .map_or(id.to_string(), |b| format!("{} ({id})", b.name)),
+        Some(name) if !name.is_empty() => crate::format::who(name, id),
+        _ => crate::format::who(prev.nodes.get(id).map_or("", |b| b.name.as_str()), id),
     };
     let units = |x: Exact| x.round_units(ro.scale, ro.rounding).unwrap_or(0);
     let mut deal_changes = Vec::new();

@@ -84,6 +84,11 @@ fn a_run_killed_at_any_moment_leaves_each_output_old_or_new_never_partial() {
             json == b"old" || json == new_json,
             "killed at {delay_ms} ms: a partial rollup.json"
         );
+        // The pair is the old set or the new set; only a kill among the renames can leave a
+        // mix, and then the commit record says so and the next run finishes the set.
+        let mixed = (csv == b"old") != (json == b"old");
+        let committed = out.path().join(".forecast-rollup.commit").exists();
+        assert!(!mixed || committed, "killed at {delay_ms} ms: a mix without a commit record");
     }
 }
 

@@ -91,19 +91,23 @@ fn a_full_disk_is_exit_1_and_leaves_the_old_outputs_and_no_temp_files() {
 }
 
 #[test]
-fn an_output_that_cannot_be_renamed_into_place_is_exit_1_and_changes_nothing() {
-    let out = tmp();
-    // rollup.csv, the first output renamed into place, is a folder that is not empty: no rename
-    // can replace it, and rollup.json is then left as it was.
-    std::fs::create_dir(out.path().join("rollup.csv")).unwrap();
-    std::fs::write(out.path().join("rollup.csv/keep"), b"kept").unwrap();
-    std::fs::write(out.path().join("rollup.json"), b"old json").unwrap();
-    let o = run_in(&fixture("handcalc"), &["run", ".", "--out", out.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("cannot rename"), "{}", text(&o.stderr));
-    assert_eq!(listing(out.path()), ["rollup.csv", "rollup.json"]);
-    assert_eq!(files(&out.path().join("rollup.csv")), [("keep".to_string(), b"kept".to_vec())]);
-    assert_eq!(std::fs::read(out.path().join("rollup.json")).unwrap(), b"old json");
+fn an_output_that_cannot_be_replaced_is_exit_1_and_changes_nothing_in_the_set() {
+    for blocked in ["rollup.csv", "rollup.json"] {
+        let other = if blocked == "rollup.csv" { "rollup.json" } else { "rollup.csv" };
+        let out = tmp();
+        // One output is a folder that is not empty: no rename can replace it. The other must
+        // not be replaced either, or the folder would hold a mix of two runs.
+        std::fs::create_dir(out.path().join(blocked)).unwrap();
+        std::fs::write(out.path().join(blocked).join("keep"), b"kept").unwrap();
+        std::fs::write(out.path().join(other), b"old").unwrap();
+        let o = run_in(&fixture("handcalc"), &["run", ".", "--out", out.path().to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("it is a folder"), "{}", text(&o.stderr));
+        assert_eq!(listing(out.path()), ["rollup.csv", "rollup.json"]);
+        let kept = files(&out.path().join(blocked));
+        assert_eq!(kept, [("keep".to_string(), b"kept".to_vec())]);
+        assert_eq!(std::fs::read(out.path().join(other)).unwrap(), b"old", "{blocked}");
+    }
 }
 
 #[test]
