@@ -283,6 +283,18 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
     }
 }
 
+/// The one csv reader set-up of the loader: no header handling (the loader matches headers
+/// itself), any line end, rows of any width (checked against the header with a message that
+/// names the cause), the delimiter sniffed from the header line.
+pub fn csv_reader(delimiter: u8, text: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text)
+}
+
 /// Reads a small file whole, matches its header and hands each data record with its line to
 /// `each`; `None` when a problem stops the file.
 pub fn read_table(
@@ -293,12 +305,7 @@ pub fn read_table(
     mut each: impl FnMut(u64, &csv::StringRecord, &Columns, &mut Problems),
 ) -> ReadResult<Table> {
     let Some(text) = read_text(file, opts, problems)? else { return Ok(None) };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .flexible(true)
-        .delimiter(sniff_delimiter(&text))
-        .from_reader(text.as_slice());
+    let mut rdr = csv_reader(sniff_delimiter(&text), text.as_slice());
     let mut rec = csv::StringRecord::new();
     let mut header: Option<(u64, Columns)> = None;
     let mut header_cells: Vec<String> = Vec::new();

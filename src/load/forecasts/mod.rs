@@ -1,0 +1,514 @@
+//! `forecasts.csv`, the big file: streamed in blocks, each block cut at record boundaries into
+//! one piece per thread, pieces parsed in parallel and folded into per-rep, per-period totals.
+//!
+//! Per line there is no allocation: cells are byte slices of the block, the rep id is looked up
+//! in a hash map of `&[u8]`, the period in a per-thread table (with the last hit cached), and the
+//! amount is summed as an `i128` mantissa at the rep's scale. Sums of integers are exact, so
+//! neither the number of threads nor the order of lines can change a total.
+//!
+//! A UTF-8 file's bytes are read straight into the block and checked by the parallel pieces.
+//! A piece without any `"` is split by a memchr tokenizer; a piece with quotes goes through the
+//! csv crate. Both feed the same per-record code, and a test holds them to the same results.
+//!
+//! Repeated `deal_id`s are found by hashing `(rep, period, deal_id)` to 64 bits per line into
+//! 256 partitions; each partition is checked for repeats in parallel. Only if some hash repeats
+//! is the file read a second time to find and compare the actual lines, so a hash collision can
+//! never cause a false error.
+
+mod records;
+mod repeats;
+mod worker;
+
+use super::encoding::{DecodeError, Encoding, ReadError, TextReader};
+use super::{csv_reader, decode_problem, headers, io_error, record_lines, InputFile, ReadOptions};
+use crate::exact::Exact;
+use crate::model::{Deal, IdIndex, LineStats};
+use crate::problem::{quoted, FileKind, Problem, Problems, Source};
+use rayon::prelude::*;
+use records::{last_record_end, piece_ends};
+use repeats::{deal_repeats_checked, DealHashes};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::time::{Duration, Instant};
+use worker::{Ctx, Worker};
+
+/// The per-rep, per-period sums of forecasts.csv.
+#[derive(Debug, Default)]
+pub struct ForecastTotals {
+    /// Every period found, sorted as text (also those left out by `--period`).
+    pub periods: Vec<String>,
+    /// Per period (as `periods`), per node: the exact sum of that node's own lines (zeros for
+    /// a period left out by `--period`).
+    pub sums: Vec<Vec<Exact>>,
+    /// Per period, per node: how many lines were summed.
+    pub counts: Vec<Vec<u32>>,
+    /// Each deal's sum, when asked for (`review`); sorted by period, node and deal_id.
+    pub deals: Vec<Deal>,
+    pub stats: LineStats,
+    pub timings: LoadTimings,
+}
+
+/// Where the time of reading forecasts.csv went, for `--timings`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LoadTimings {
+    /// Reading (and, for GB18030/UTF-16, decoding) blocks.
+    pub read: Duration,
+    /// Cutting blocks into pieces and parsing them in parallel.
+    pub parse: Duration,
+    /// Merging per-thread totals and checking deal ids for repeats.
+    pub merge: Duration,
+    /// Indexing org.csv's ids.
+    pub org: Duration,
+    /// Reading org.csv, confidence.csv and targets.csv (side by side).
+    pub others: Duration,
+}
+
+/// Column positions in spec order (see `headers::FORECASTS`).
+const REP: usize = 0;
+const PERIOD: usize = 1;
+const AMOUNT: usize = 2;
+const DEAL: usize = 3;
+
+/// Reads forecasts.csv into totals per rep and period, adding every problem found.
+pub fn load(
+    file: &InputFile,
+    opts: ReadOptions,
+    ids: &IdIndex,
+    only_period: Option<&str>,
+    keep_deals: bool,
+    problems: &mut Problems,
+) -> anyhow::Result<Option<ForecastTotals>> {
+    let mut timings = LoadTimings::default();
+    let src = file.open().map_err(|e| io_error(file, e))?;
+    let mut reader = TextReader::new(src, opts.encoding).map_err(|e| io_error(file, e))?;
+    if let Some(p) = super::not_csv(FileKind::Forecasts, reader.head()) {
+        problems.push(p);
+        return Ok(None);
+    }
+    let check_utf8 = reader.unchecked();
+    let threads = rayon::current_num_threads().max(1);
+    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new()).collect();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut line0: u64 = 1; // file line of buf[0]
+    let mut header: Option<(headers::Columns, u8)> = None;
+    let mut eof = false;
+    while !eof {
+        let t = Instant::now();
+        let read = reader.read_block(&mut buf);
+        timings.read += t.elapsed();
+        match read {
+            Ok(more) => eof = !more,
+            Err(ReadError::Io(e)) => return Err(io_error(file, e)),
+            Err(ReadError::Decode(e)) => {
+                problems.push(decode_problem(FileKind::Forecasts, &buf, line0, &e));
+                return Ok(None);
+            }
+        }
+        let t = Instant::now();
+        if header.is_none() {
+            let delimiter = super::sniff_delimiter(&buf);
+            let end = if eof { buf.len() } else { last_record_end(&buf, delimiter) };
+            if end == 0 && !eof {
+                continue;
+            }
+            if check_utf8 {
+                if let Err(e) = std::str::from_utf8(&buf[..end]) {
+                    let bad = bad_utf8(&buf[..end], e.valid_up_to(), e.error_len());
+                    problems.push(decode_problem(FileKind::Forecasts, &buf, line0, &bad));
+                    return Ok(None);
+                }
+            }
+            match read_header(&buf[..end], delimiter, problems) {
+                HeaderOutcome::Found { columns, body_start, lines } => {
+                    header = Some((columns, delimiter));
+                    buf.drain(..body_start);
+                    line0 += lines;
+                }
+                HeaderOutcome::Bad => return Ok(None),
+                HeaderOutcome::NotYet if !eof => continue,
+                HeaderOutcome::NotYet => {
+                    let what = if line0 == 1 && buf.is_empty() {
+                        "the file is empty"
+                    } else {
+                        "the file has no header row"
+                    };
+                    problems.push(Problem::file(FileKind::Forecasts, what).hint(
+                        "the first line must name the columns: rep_id,period,amount (deal_id optional)",
+                    ));
+                    return Ok(None);
+                }
+            }
+        }
+        let Some((cols, delimiter)) = &header else { continue };
+        let end = if eof { buf.len() } else { last_record_end(&buf, *delimiter) };
+        if end == 0 {
+            continue;
+        }
+        let ctx = Ctx {
+            ids,
+            cols,
+            only_period: only_period.map(str::as_bytes),
+            delimiter: *delimiter,
+            check_utf8,
+            keep_deals,
+        };
+        let cuts = piece_ends(&buf[..end], *delimiter, threads);
+        let mut pieces = Vec::with_capacity(threads);
+        let mut start = 0;
+        for &c in &cuts {
+            pieces.push(&buf[start..c]);
+            start = c;
+        }
+        pieces.resize(threads, &[]);
+        workers.par_iter_mut().zip(&pieces).for_each(|(w, piece)| w.parse_piece(piece, &ctx));
+        let mut piece_start = 0;
+        for (w, piece) in workers.iter_mut().zip(&pieces) {
+            if let Some((at, bytes, truncated)) = w.bad_utf8.take() {
+                let e = DecodeError {
+                    pos: piece_start + at,
+                    encoding: Encoding::Utf8,
+                    bytes,
+                    truncated: truncated && eof,
+                };
+                problems.push(decode_problem(FileKind::Forecasts, &buf[..end], line0, &e));
+                return Ok(None);
+            }
+            piece_start += piece.len();
+        }
+        for w in &mut workers {
+            w.fix_lines(line0);
+            line0 += w.piece_lines;
+        }
+        buf.drain(..end);
+        timings.parse += t.elapsed();
+    }
+    if header.is_none() {
+        return Ok(None);
+    }
+    let t = Instant::now();
+    let deals: Vec<DealHashes> =
+        workers.iter_mut().map(|w| std::mem::replace(&mut w.deals, DealHashes::new())).collect();
+    let mut totals = merge(workers, ids.len(), problems);
+    let ok = deal_repeats_checked(file, opts, ids, deals, problems)?;
+    timings.merge = t.elapsed();
+    totals.timings = timings;
+    Ok(ok.then_some(totals))
+}
+
+fn bad_utf8(text: &[u8], at: usize, len: Option<usize>) -> DecodeError {
+    let (bytes, truncated) = match len {
+        Some(n) => (text[at..at + n].to_vec(), false),
+        None => (text[at..].to_vec(), true),
+    };
+    DecodeError { pos: at, encoding: Encoding::Utf8, bytes, truncated }
+}
+
+enum HeaderOutcome {
+    Found { columns: headers::Columns, body_start: usize, lines: u64 },
+    Bad,
+    NotYet,
+}
+
+fn read_header(text: &[u8], delimiter: u8, problems: &mut Problems) -> HeaderOutcome {
+    let mut rdr = csv_reader(delimiter, text);
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let before = rdr.position().clone();
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => return HeaderOutcome::NotYet,
+            Err(e) => {
+                let src = Source::new(FileKind::Forecasts, before.line());
+                problems.push(Problem::at(src, e.to_string()));
+                return HeaderOutcome::Bad;
+            }
+        }
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let (line, _) = record_lines(&before, rdr.position(), text);
+        let cells: Vec<&str> = rec.iter().collect();
+        return match headers::match_headers(FileKind::Forecasts, line, &cells, headers::FORECASTS) {
+            Ok(columns) => HeaderOutcome::Found {
+                columns,
+                body_start: rdr.position().byte() as usize,
+                lines: rdr.position().line() - 1,
+            },
+            Err(ps) => {
+                problems.extend(ps);
+                HeaderOutcome::Bad
+            }
+        };
+    }
+}
+
+/// Joins the workers' sums in a fixed order; sums are exact, so the order cannot change them.
+fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> ForecastTotals {
+    let mut names: Vec<Box<[u8]>> = workers
+        .iter()
+        .flat_map(|w| w.names.iter().cloned())
+        .collect::<FxHashSet<_>>()
+        .into_iter()
+        .collect();
+    names.sort();
+    let index: FxHashMap<&[u8], usize> =
+        names.iter().enumerate().map(|(i, n)| (&n[..], i)).collect();
+    let mut sums = vec![vec![Exact::ZERO; nodes]; names.len()];
+    let mut counts = vec![vec![0u32; nodes]; names.len()];
+    let mut stats = LineStats::default();
+    let mut overflow: Vec<(usize, usize)> = Vec::new();
+    let mut deals: std::collections::BTreeMap<(u32, u32, String), Exact> = Default::default();
+    for w in &workers {
+        for (&(node, k, d), &amount) in &w.deal_sums {
+            let g = index[&w.names[k as usize][..]] as u32;
+            let id = String::from_utf8_lossy(&w.deal_ids[d as usize]).into_owned();
+            let sum = deals.entry((g, node, id)).or_default();
+            *sum = sum.checked_add(amount).unwrap_or(*sum);
+        }
+    }
+    let deals = deals
+        .into_iter()
+        .map(|((period, node, deal_id), amount)| Deal { node, period, deal_id, amount })
+        .collect();
+    for w in workers {
+        stats.read += w.stats.read;
+        stats.used += w.stats.used;
+        stats.other_period += w.stats.other_period;
+        stats.blank += w.stats.blank;
+        stats.refused += w.stats.refused;
+        problems.extend(w.problems);
+        problems.note_dropped(FileKind::Forecasts, w.dropped);
+        for (name, accs) in w.names.iter().zip(w.sums) {
+            let g = index[&name[..]];
+            let Some(accs) = accs else { continue };
+            for (i, acc) in accs.iter().enumerate() {
+                if acc.n == 0 {
+                    continue;
+                }
+                match sums[g][i].checked_add(acc.sum) {
+                    Some(s) => sums[g][i] = s,
+                    None => overflow.push((g, i)),
+                }
+                counts[g][i] += acc.n;
+            }
+        }
+    }
+    overflow.sort_unstable();
+    overflow.dedup();
+    for (g, i) in overflow {
+        problems.push(Problem::file(
+            FileKind::Forecasts,
+            format!(
+                "the lines of node #{i} for period {} sum past 38 digits",
+                quoted(&String::from_utf8_lossy(&names[g]))
+            ),
+        ));
+    }
+    let periods = names.iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect();
+    ForecastTotals { periods, sums, counts, deals, stats, timings: LoadTimings::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::records::record_ends;
+    use super::*;
+    use crate::load::InputData;
+    use crate::model::OrgRow;
+    use proptest::prelude::*;
+
+    /// Where the csv crate itself says each record ends.
+    fn csv_record_ends(text: &[u8]) -> Vec<usize> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .flexible(true)
+            .from_reader(text);
+        let mut rec = csv::ByteRecord::new();
+        let mut ends = Vec::new();
+        while rdr.read_byte_record(&mut rec).unwrap() {
+            let end = rdr.position().byte() as usize;
+            if end > 0 && text[end - 1] == b'\n' {
+                ends.push(end);
+            }
+        }
+        ends
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9 .¥-]{0,6}",
+            "\"[a-z,\n\r ]{0,6}\"",
+            "\"[a-z]{0,3}\"\"[a-z,\n]{0,3}\"",
+            "[a-z]{1,3}\"[a-z]{0,2}",
+        ]
+    }
+
+    fn csv_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::collection::vec(cell(), 1..5), 1..30).prop_map(|rows| {
+            rows.iter()
+                .map(|r| r.join(",") + if r.len() % 2 == 0 { "\r\n" } else { "\n" })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn record_ends_agree_with_the_csv_parser(text in csv_text()) {
+            let bytes = text.as_bytes();
+            let mut ours = Vec::new();
+            record_ends(bytes, b',', |e| { ours.push(e); true });
+            // Every record end the parser sees is found; any other cut ends a blank line, which
+            // the parser skips, so cutting there is just as safe.
+            let theirs = csv_record_ends(bytes);
+            for e in &theirs {
+                prop_assert!(ours.contains(e), "missed the record end at {}", e);
+            }
+            for e in ours.iter().filter(|e| !theirs.contains(e)) {
+                let line_start = bytes[..e - 1].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                prop_assert!(bytes[line_start..e - 1].iter().all(|&b| b == b'\r'), "cut at {} is inside a record", e);
+            }
+        }
+    }
+
+    fn row(id: &str, parent: &str) -> OrgRow {
+        OrgRow {
+            id: id.into(),
+            parent_id: parent.into(),
+            name: String::new(),
+            level: String::new(),
+            src: Source::new(FileKind::Org, 2),
+        }
+    }
+
+    fn load_with(text: &'static [u8], threads: usize) -> (ForecastTotals, Vec<String>) {
+        let ids = IdIndex::new(&[row("CN", ""), row("R1", "CN"), row("R2", "CN")]);
+        let file = InputFile {
+            kind: FileKind::Forecasts,
+            display: "forecasts.csv".into(),
+            data: InputData::Embedded(text),
+        };
+        let opts = ReadOptions { encoding: crate::load::encoding::EncodingChoice::Auto };
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let mut problems = Problems::default();
+            let totals =
+                load(&file, opts, &ids, None, false, &mut problems).unwrap().unwrap_or_default();
+            problems.finish();
+            let text = problems.render();
+            (totals, text.lines().map(str::to_string).collect())
+        })
+    }
+
+    /// A file big enough to be cut into many pieces, with quoted cells holding commas, line
+    /// breaks and doubled quotes, ragged rows, blank lines, CRLF, and bad amounts.
+    fn tricky_file() -> &'static [u8] {
+        let mut s = String::from("rep_id,period,amount,deal_id,note\n");
+        for i in 0..40_000u32 {
+            let rep = if i % 2 == 0 { "R1" } else { "R2" };
+            match i % 97 {
+                0 => s.push_str(&format!(
+                    "{rep},2026-Q1,\"1,{:03}.5\",D{i},\"multi\nline, \"\"quoted\"\"\"\r\n",
+                    i % 1000
+                )),
+                1 => s.push('\n'),
+                2 => s.push_str(&format!("{rep},2026-Q1,oops,D{i},x\n")),
+                3 => s.push_str(&format!("{rep},2026-Q2,7,D{i}\n")),
+                _ => s.push_str(&format!(
+                    "{rep},2026-Q{},{}.{:02},D{i},n\n",
+                    1 + i % 2,
+                    i % 5000,
+                    i % 100
+                )),
+            }
+        }
+        Box::leak(s.into_bytes().into_boxed_slice())
+    }
+
+    #[test]
+    fn chunked_parallel_reading_equals_one_thread() {
+        let text = tricky_file();
+        let (one, p1) = load_with(text, 1);
+        for threads in [2, 3, 8] {
+            let (many, pn) = load_with(text, threads);
+            assert_eq!(many.periods, one.periods);
+            assert_eq!(many.sums, one.sums, "{threads} threads");
+            assert_eq!(many.counts, one.counts);
+            assert_eq!(many.stats, one.stats);
+            assert_eq!(pn, p1, "{threads} threads");
+        }
+        assert_eq!(one.stats.read, 40_000 - 413);
+        assert!(
+            p1.iter().any(|l| l.starts_with("forecasts.csv:5: amount: \"oops\"")),
+            "{:?}",
+            &p1[..4]
+        );
+        assert!(
+            p1.iter().any(|l| l.starts_with("forecasts.csv:6: the row has 4 fields")),
+            "{:?}",
+            &p1[..4]
+        );
+    }
+
+    #[test]
+    fn repeated_deals_are_found_across_blocks_at_their_lines() {
+        // Well over one 8 MiB block, with the repeat ~300,000 lines after the first use.
+        let mut s = String::from("rep_id,period,amount,deal_id,filler\n");
+        for i in 0..300_000u32 {
+            let deal = if i == 299_990 { 7 } else { i };
+            s.push_str(&format!("R1,2026-Q1,1.00,D{deal},{}\n", "x".repeat(24)));
+        }
+        let text: &'static [u8] = Box::leak(s.into_bytes().into_boxed_slice());
+        assert!(text.len() > crate::load::encoding::BLOCK);
+        for threads in [1, 3] {
+            let (_, problems) = load_with(text, threads);
+            assert_eq!(
+                problems,
+                [
+                    "forecasts.csv:299992: deal_id: \"D7\" repeats for rep \"R1\" in period \"2026-Q1\" (first at line 9): the deal would be counted twice",
+                    "1 problem; nothing written",
+                ],
+                "{threads} threads"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_and_quoted_tokenizers_agree() {
+        let text = b"rep_id,period,amount\nR1,2026-Q1, 5.5 \r\n\nR2,2026-Q1,x\n ,,\nR1,2026-Q1\nR9,2026-Q1,1\nR2,2026-Q1,3,extra\nR1,2026-Q1,2";
+        let ids = IdIndex::new(&[row("CN", ""), row("R1", "CN"), row("R2", "CN")]);
+        let cols = headers::match_headers(
+            FileKind::Forecasts,
+            1,
+            &["rep_id", "period", "amount"],
+            headers::FORECASTS,
+        )
+        .unwrap();
+        let ctx = Ctx {
+            ids: &ids,
+            cols: &cols,
+            only_period: None,
+            delimiter: b',',
+            check_utf8: true,
+            keep_deals: false,
+        };
+        let body = &text[21..];
+        let (mut a, mut b) = (Worker::new(), Worker::new());
+        a.parse_plain(body, &ctx);
+        b.parse_quoted(body, &ctx);
+        assert_eq!(a.stats, b.stats);
+        let sorted = |w: &Worker| {
+            let mut p = w.problems.clone();
+            p.sort_by_key(|p| p.line);
+            p
+        };
+        assert_eq!(sorted(&a), sorted(&b));
+        assert_eq!(a.piece_lines, b.piece_lines);
+        let sums = |w: &Worker| {
+            w.sums
+                .iter()
+                .map(|s| s.as_ref().map(|v| v.iter().map(|x| (x.sum, x.n)).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sums(&a), sums(&b));
+        assert_eq!(a.stats.read, 6);
+    }
+}
