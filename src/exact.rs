@@ -115,10 +115,30 @@ impl Exact {
         self.m.checked_mul(*POW10.get(d)?)
     }
 
+    /// `mantissa × 10^-scale` from parts known to be in range (a scale at most
+    /// [`MAX_SCALE`], as every `Exact`'s and every parsed amount's is).
+    #[inline]
+    pub fn from_parts(mantissa: i128, scale: u32) -> Exact {
+        debug_assert!(scale <= MAX_SCALE);
+        Exact { m: mantissa, s: scale }
+    }
+
+    #[inline]
     pub fn checked_add(self, other: Exact) -> Option<Exact> {
-        let s = self.s.max(other.s);
-        let m = self.mantissa_at(s)?.checked_add(other.mantissa_at(s)?)?;
+        let (m, s) = self.checked_add_parts(other.m, other.s)?;
         Some(Exact { m, s })
+    }
+
+    /// `self + m × 10^-s` as (mantissa, scale) at the larger of the two scales. The common
+    /// case, equal scales, is one checked addition.
+    #[inline]
+    pub fn checked_add_parts(self, m: i128, s: u32) -> Option<(i128, u32)> {
+        if s == self.s {
+            return Some((self.m.checked_add(m)?, s));
+        }
+        let other = Exact { m, s };
+        let s = self.s.max(s);
+        Some((self.mantissa_at(s)?.checked_add(other.mantissa_at(s)?)?, s))
     }
 
     /// The exact product, normalized so that multiplying by `1` or `1.0` never grows the scale.

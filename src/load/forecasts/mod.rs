@@ -281,14 +281,14 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
             let g = index[&name[..]];
             let Some(accs) = accs else { continue };
             for (i, acc) in accs.iter().enumerate() {
-                if acc.n == 0 {
+                if acc.lines() == 0 {
                     continue;
                 }
-                match sums[g][i].checked_add(acc.sum) {
+                match sums[g][i].checked_add(acc.sum()) {
                     Some(s) => sums[g][i] = s,
                     None => overflow.push((g, i)),
                 }
-                counts[g][i] += acc.n;
+                counts[g][i] += acc.lines();
             }
         }
     }
@@ -505,7 +505,9 @@ mod tests {
         let sums = |w: &Worker| {
             w.sums
                 .iter()
-                .map(|s| s.as_ref().map(|v| v.iter().map(|x| (x.sum, x.n)).collect::<Vec<_>>()))
+                .map(|s| {
+                    s.as_ref().map(|v| v.iter().map(|x| (x.sum(), x.lines())).collect::<Vec<_>>())
+                })
                 .collect::<Vec<_>>()
         };
         assert_eq!(sums(&a), sums(&b));
