@@ -1,32 +1,9 @@
 //! The one number parser on arbitrary cell text: no panic, and the hot path for forecast lines
 //! (`parse_amount_parts`, on bytes) agrees with the full path (`parse_amount`) on every cell.
 #![no_main]
-#![allow(dead_code)]
-
-// The loader reports an oversized file as the config's exit-2 error; config.rs itself brings in
-// the command line, so the targets carry just that type.
-mod config {
-    #[derive(Debug, thiserror::Error)]
-    pub(crate) enum ConfigError {
-        #[error("{0}")]
-        TooLarge(String),
-    }
-}
-#[path = "../../src/exact.rs"]
-mod exact;
-#[path = "../../src/load/mod.rs"]
-mod load;
-#[path = "../../src/model.rs"]
-mod model;
-#[path = "../../src/problem.rs"]
-mod problem;
-#[path = "../../src/rollup.rs"]
-mod rollup;
-#[path = "../../src/validate.rs"]
-mod validate;
 
 use libfuzzer_sys::fuzz_target;
-use load::number::{parse_amount, parse_amount_parts, parse_confidence};
+use forecast_rollup::load::number::{parse_amount, parse_amount_parts, parse_confidence};
 
 fuzz_target!(|data: &[u8]| {
     let parts = parse_amount_parts(data);

@@ -6,36 +6,11 @@
 //! `=====` (so the seeds in corpus/pack are readable packs). A missing part is a missing
 //! optional file.
 #![no_main]
-#![allow(dead_code)]
-
-// The engine's whole module tree, as src/main.rs declares it (CI checks that this crate still
-// builds, so the two stay in step).
-#[path = "../../src/cli.rs"]
-mod cli;
-#[path = "../../src/config.rs"]
-mod config;
-#[path = "../../src/exact.rs"]
-mod exact;
-#[path = "../../src/gen.rs"]
-mod gen;
-#[path = "../../src/load/mod.rs"]
-mod load;
-#[path = "../../src/model.rs"]
-mod model;
-#[path = "../../src/problem.rs"]
-mod problem;
-#[path = "../../src/report/mod.rs"]
-mod report;
-#[path = "../../src/review/mod.rs"]
-mod review;
-#[path = "../../src/rollup.rs"]
-mod rollup;
-#[path = "../../src/validate.rs"]
-mod validate;
 
 use libfuzzer_sys::fuzz_target;
-use load::{InputData, InputFile, PackFiles, ReadOptions};
-use problem::{FileKind, Problems};
+use forecast_rollup::load::{InputData, InputFile, PackFiles, ReadOptions};
+use forecast_rollup::problem::{Failure, FileKind};
+use forecast_rollup::{exact, pipeline, report, rollup, validate};
 
 const SEPARATOR: &[u8] = b"\n=====\n";
 
@@ -72,24 +47,26 @@ fuzz_target!(|data: &[u8]| {
     let strict = data.len() % 2 == 0;
     let scale = (data.len() % 7) as u32;
     let rounding = if data.len() % 3 == 0 { exact::Rounding::HalfEven } else { exact::Rounding::HalfUp };
-    let opts = ReadOptions { encoding: load::encoding::EncodingChoice::Auto };
-    let mut problems = Problems::default();
-    let loaded = load::pack(&files, opts, rust_decimal::Decimal::TWO, None, &mut problems)
-        .expect("in-memory files cannot fail to read");
-    let check = validate::CheckOptions { strict, only_period: None };
-    let Some(pack) = loaded.and_then(|l| validate::validate(l, &check, &mut problems)) else {
-        assert!(!problems.is_empty(), "a pack refused without a problem");
-        problems.finish();
-        let _ = problems.render(&|k| k.file_name().to_string());
-        return;
+    let opts = pipeline::Options {
+        read: ReadOptions { encoding: forecast_rollup::load::encoding::EncodingChoice::Auto },
+        max_confidence: rust_decimal::Decimal::TWO,
+        check: validate::CheckOptions { strict, only_period: None },
+        rollup: rollup::RollupOptions { scale, rounding },
+        deals: data.len() % 5 == 0,
     };
-    assert!(problems.is_empty());
-    let Ok(rollup) = rollup::compute(&pack, rollup::RollupOptions { scale, rounding }) else {
-        return;
+    let c = match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
+        Ok(c) => c,
+        Err(Failure::Input(mut problems)) => {
+            assert!(!problems.is_empty(), "a pack refused without a problem");
+            problems.finish();
+            let _ = problems.render();
+            return;
+        }
+        Err(Failure::Other(e)) => panic!("in-memory files cannot fail to read: {e:#}"),
     };
     let mut out = Vec::new();
-    report::csv::render(&pack, &rollup, false, &mut out).unwrap();
-    report::json::render(&pack, &rollup, &mut out).unwrap();
+    report::csv::render(&c.pack, &c.rollup, false, &mut out).unwrap();
+    report::json::render(&c.pack, &c.rollup, &mut out).unwrap();
     let terminal = report::terminal::TerminalOptions { lang: report::terminal::Lang::Zh, depth: None };
-    let _ = report::terminal::render(&pack, &rollup, terminal, None);
+    let _ = report::terminal::render(&c.pack, &c.rollup, terminal, None);
 });

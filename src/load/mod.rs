@@ -30,9 +30,8 @@ pub struct Loaded {
 }
 
 /// Where a file's bytes come from: disk, the demo pack compiled into the binary, or bytes held
-/// in memory (the fuzzer's packs).
+/// in memory (the fuzzer's packs, a library user's).
 #[derive(Debug, Clone)]
-#[allow(dead_code)] // `Bytes` is built by the fuzz targets only.
 pub enum InputData {
     Path(PathBuf),
     Embedded(&'static [u8]),
