@@ -4,6 +4,7 @@ mod extreme;
 mod harness;
 mod hostile;
 mod invalid;
+mod layers;
 mod outputs;
 mod packs;
 mod properties;

@@ -1,0 +1,101 @@
+//! The architecture, checked: every module of the library imports only from layers below it,
+//! so the module graph has no cycle. The table is the one the README's architecture section
+//! draws; a new module must be placed in it.
+
+use crate::harness::root;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Top-level modules of `src/lib.rs` and their layer: a module may use only lower layers.
+const LAYERS: &[(&str, u32)] = &[
+    ("problem", 0),
+    ("exact", 0),
+    ("place", 0),
+    ("gen", 0),
+    ("format", 1),
+    ("model", 1),
+    ("load", 2),
+    ("validate", 3),
+    ("rollup", 4),
+    ("contract", 5),
+    ("pipeline", 5),
+    ("review", 6),
+    ("report", 7),
+];
+
+fn layer(module: &str) -> Option<u32> {
+    LAYERS.iter().find(|(m, _)| *m == module).map(|&(_, l)| l)
+}
+
+/// `crate::X` paths in a file's code (unit tests at its end excluded: they may build whole
+/// pipelines).
+fn imports(text: &str) -> BTreeSet<String> {
+    let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
+    let mut found = BTreeSet::new();
+    for (i, _) in code.match_indices("crate::") {
+        let name: String = code[i + 7..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_' || c.is_ascii_digit())
+            .collect();
+        if !name.is_empty() {
+            found.insert(name);
+        }
+    }
+    found
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_module_imports_only_from_the_layers_below_it() {
+    let src = root().join("src");
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+    let declared: Vec<&str> =
+        lib.lines().filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';')).collect();
+    for m in &declared {
+        assert!(
+            layer(m).is_some(),
+            "src/lib.rs declares {m}: place it in LAYERS and the README map"
+        );
+    }
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for f in &files {
+        let rel = f.strip_prefix(&src).unwrap();
+        let top = rel.components().next().unwrap().as_os_str().to_string_lossy();
+        let top = top.trim_end_matches(".rs");
+        // The binary (main.rs, cli.rs, config.rs) sits above everything.
+        let Some(own) = layer(top) else { continue };
+        checked += 1;
+        for used in imports(&std::fs::read_to_string(f).unwrap()) {
+            if used == top {
+                continue;
+            }
+            match layer(&used) {
+                Some(l) if l < own => {}
+                _ => wrong.push(format!("{} (layer {own}) uses crate::{used}", rel.display())),
+            }
+        }
+    }
+    assert!(checked > 30, "only {checked} files checked");
+    assert!(wrong.is_empty(), "imports that point up or sideways:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_layer_check_sees_an_upward_import() {
+    let found = imports("use crate::report::grouped;\nfn f() { crate::exact::Exact::ONE; }\n");
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["exact", "report"]);
+    assert!(layer("review") < layer("report"));
+}
