@@ -2,7 +2,7 @@
 //! The one place for these formats; the files for finance never carry them (rollup.csv and
 //! rollup.json write plain decimals through `exact::format_units`).
 
-use crate::exact::{div_round, write_units, Exact, Rounding, RATIO_SCALE};
+use crate::exact::{write_units, Exact, RATIO_SCALE};
 
 /// `1234567.891` style units → `1,234,567.89` for people.
 pub fn grouped(units: i128, scale: u32) -> String {
@@ -38,12 +38,21 @@ pub fn signed_percent(units: i128) -> String {
     }
 }
 
-/// `part / whole` as a percentage with 1 decimal (`55.6%`), rounded by `mode`; `—` where
-/// `whole` is zero.
-pub fn share(part: i128, whole: i128, mode: Rounding) -> String {
-    match div_round(part, whole, RATIO_SCALE - 1, mode) {
+/// A share in units of 10^-3 as a percentage with 1 decimal (`556` → `55.6%`); `—` where
+/// there is none (a zero whole).
+pub fn share(units: Option<i128>) -> String {
+    match units {
         Some(u) => format!("{}%", grouped(u, 1)),
         None => "—".into(),
+    }
+}
+
+/// Money with a sign when positive: `+1,234.00`, `-5.00`, `0.00`.
+pub fn signed(units: i128, scale: u32) -> String {
+    if units > 0 {
+        format!("+{}", grouped(units, scale))
+    } else {
+        grouped(units, scale)
     }
 }
 
@@ -75,8 +84,10 @@ mod tests {
         assert_eq!(grouped(1000, 0), "1,000");
         assert_eq!(percent(8801), "88.01%");
         assert_eq!(signed_percent(1250), "+12.50%");
-        assert_eq!(share(5, 9, Rounding::HalfUp), "55.6%");
-        assert_eq!(share(1, 0, Rounding::HalfUp), "—");
+        assert_eq!(share(Some(556)), "55.6%");
+        assert_eq!(share(None), "—");
+        assert_eq!(signed(100, 2), "+1.00");
+        assert_eq!(signed(-100, 2), "-1.00");
         assert_eq!(who("", "S1"), "S1");
         assert_eq!(who("张三", "S1"), "张三 (S1)");
     }

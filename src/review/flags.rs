@@ -3,8 +3,7 @@
 //! display order.
 
 use super::ReviewOptions;
-use crate::exact::Exact;
-use crate::format::{grouped, share_limit};
+use crate::exact::{div_round, Exact, RATIO_SCALE};
 use crate::model::{Deal, NodeIx, Pack, PeriodInputs};
 use crate::rollup::{PeriodRollup, RollupOptions};
 
@@ -41,8 +40,51 @@ impl Kind {
 pub struct Flag {
     pub kind: Kind,
     pub node: NodeIx,
-    /// The numbers behind the flag, as printed.
-    pub detail: String,
+    /// The numbers behind the flag, as printed (money in units of the roll-up's scale).
+    pub detail: Detail,
+}
+
+/// The numbers behind a flag; the report puts them into words.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    /// Counted at confidence 1.
+    NotReviewed {
+        forecast: i128,
+    },
+    OutsideBand {
+        confidence: Exact,
+        low: Exact,
+        high: Exact,
+        forecast: i128,
+        adjusted: i128,
+    },
+    ManagerOwnLines {
+        lines: u32,
+        own: i128,
+    },
+    /// `with` of the `children` have a target; theirs sum to `sum` against the node's `target`.
+    TargetsDoNotAddUp {
+        with: usize,
+        children: usize,
+        sum: i128,
+        target: i128,
+    },
+    TargetWithoutForecast {
+        target: i128,
+    },
+    ForecastWithoutTarget {
+        forecast: i128,
+    },
+    /// A rep's (`deal_id: None`) or a deal's `part` of its `team`'s raw `whole`.
+    Concentration {
+        deal_id: Option<String>,
+        part: i128,
+        whole: i128,
+        /// `part / whole` in units of 10^-3 (rounded by `--rounding`).
+        share: Option<i128>,
+        team: NodeIx,
+        limit: Exact,
+    },
 }
 
 struct Ctx<'a> {
@@ -57,12 +99,13 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn money(&self, units: i128) -> String {
-        grouped(units, self.ro.scale)
+    fn flag(&self, kind: Kind, node: NodeIx, detail: Detail) -> Flag {
+        Flag { kind, node, detail }
     }
 
-    fn flag(&self, kind: Kind, node: NodeIx, detail: String) -> Flag {
-        Flag { kind, node, detail }
+    /// `part / whole` in units of 10^-3.
+    fn share(&self, part: i128, whole: i128) -> Option<i128> {
+        div_round(part, whole, RATIO_SCALE - 1, self.ro.rounding)
     }
 }
 
@@ -117,11 +160,7 @@ fn not_reviewed(c: &Ctx) -> Vec<Flag> {
         .filter(|&(v, i)| v != tree.root && c.inputs.confidence[i].is_none())
         .map(|(v, i)| {
             let p = &c.pr.printed[i];
-            c.flag(
-                Kind::NotReviewed,
-                v,
-                format!("forecast {} counted at confidence 1", c.money(p.forecast)),
-            )
+            c.flag(Kind::NotReviewed, v, Detail::NotReviewed { forecast: p.forecast })
         })
         .collect()
 }
@@ -133,28 +172,19 @@ fn outside_band(c: &Ctx) -> Vec<Flag> {
         .filter(|&(_, i)| c.pr.confidence[i] < lo || c.pr.confidence[i] > hi)
         .map(|(v, i)| {
             let p = &c.pr.printed[i];
-            let side = if c.pr.confidence[i] < lo { "below" } else { "above" };
             c.flag(
                 Kind::OutsideBand,
                 v,
-                format!(
-                    "confidence {} {side} the band {lo}–{hi}: forecast {} → adjusted {} ({})",
-                    c.pr.confidence[i],
-                    c.money(p.forecast),
-                    c.money(p.adjusted),
-                    signed(c, p.adjusted - p.forecast)
-                ),
+                Detail::OutsideBand {
+                    confidence: c.pr.confidence[i],
+                    low: lo,
+                    high: hi,
+                    forecast: p.forecast,
+                    adjusted: p.adjusted,
+                },
             )
         })
         .collect()
-}
-
-fn signed(c: &Ctx, units: i128) -> String {
-    if units > 0 {
-        format!("+{}", c.money(units))
-    } else {
-        c.money(units)
-    }
 }
 
 fn manager_own_lines(c: &Ctx) -> Vec<Flag> {
@@ -162,13 +192,8 @@ fn manager_own_lines(c: &Ctx) -> Vec<Flag> {
     nodes(c)
         .filter(|&(v, i)| !tree.is_leaf(v) && c.inputs.lines[i] > 0)
         .map(|(v, i)| {
-            let n = c.inputs.lines[i];
-            let unit = if n == 1 { "line" } else { "lines" };
-            c.flag(
-                Kind::ManagerOwnLines,
-                v,
-                format!("{n} own {unit}, {}", c.money(c.pr.printed[i].own)),
-            )
+            let (lines, own) = (c.inputs.lines[i], c.pr.printed[i].own);
+            c.flag(Kind::ManagerOwnLines, v, Detail::ManagerOwnLines { lines, own })
         })
         .collect()
 }
@@ -188,23 +213,9 @@ fn targets_do_not_add_up(c: &Ctx) -> Vec<Flag> {
         if sum == target {
             continue;
         }
-        let diff = sum - target;
-        let dir = if diff > 0 { "over" } else { "short" };
-        let of = if with.len() == kids.len() {
-            "children's targets".to_string()
-        } else {
-            format!("targets of {} of {} children", with.len(), kids.len())
-        };
-        out.push(c.flag(
-            Kind::TargetsDoNotAddUp,
-            v,
-            format!(
-                "{of} sum to {} against {}: {dir} by {}",
-                c.money(sum),
-                c.money(target),
-                c.money(diff.abs())
-            ),
-        ));
+        let detail =
+            Detail::TargetsDoNotAddUp { with: with.len(), children: kids.len(), sum, target };
+        out.push(c.flag(Kind::TargetsDoNotAddUp, v, detail));
     }
     out
 }
@@ -214,11 +225,7 @@ fn target_without_forecast(c: &Ctx) -> Vec<Flag> {
         .filter_map(|(v, i)| {
             let t = c.pr.printed[i].target?;
             (c.lines[i] == 0).then(|| {
-                c.flag(
-                    Kind::TargetWithoutForecast,
-                    v,
-                    format!("target {}, no forecast line at or under it", c.money(t)),
-                )
+                c.flag(Kind::TargetWithoutForecast, v, Detail::TargetWithoutForecast { target: t })
             })
         })
         .collect()
@@ -240,14 +247,8 @@ fn forecast_without_target(c: &Ctx) -> Vec<Flag> {
             c.lines[i] > 0 && c.pr.printed[i].target.is_none() && targeted[tree.depth[i] as usize]
         })
         .map(|(v, i)| {
-            c.flag(
-                Kind::ForecastWithoutTarget,
-                v,
-                format!(
-                    "forecast {}, no target while others at its level have one",
-                    c.money(c.pr.printed[i].forecast)
-                ),
-            )
+            let forecast = c.pr.printed[i].forecast;
+            c.flag(Kind::ForecastWithoutTarget, v, Detail::ForecastWithoutTarget { forecast })
         })
         .collect()
 }
@@ -263,18 +264,10 @@ fn rep_concentration(c: &Ctx) -> Vec<Flag> {
             let whole = c.pr.printed[team as usize].raw;
             let part = c.pr.printed[i].raw;
             (tree.children(team).len() >= 2 && whole > 0 && above(part, whole, limit)).then(|| {
-                c.flag(
-                    Kind::RepConcentration,
-                    v,
-                    format!(
-                        "raw {} is {} of {}'s {} (limit {})",
-                        c.money(part),
-                        crate::format::share(part, whole, c.ro.rounding),
-                        super::who(c.pack, team),
-                        c.money(whole),
-                        share_limit(limit)
-                    ),
-                )
+                let share = c.share(part, whole);
+                let detail =
+                    Detail::Concentration { deal_id: None, part, whole, share, team, limit };
+                c.flag(Kind::RepConcentration, v, detail)
             })
         })
         .collect()
@@ -294,19 +287,15 @@ fn deal_concentration(c: &Ctx) -> Vec<Flag> {
         let whole = c.pr.printed[team as usize].raw;
         let Some(part) = d.amount.round_units(c.ro.scale, c.ro.rounding) else { continue };
         if whole > 0 && above(part, whole, limit) {
-            out.push(c.flag(
-                Kind::DealConcentration,
-                v,
-                format!(
-                    "deal {} of {} is {} of {}'s {} (limit {})",
-                    d.deal_id,
-                    c.money(part),
-                    crate::format::share(part, whole, c.ro.rounding),
-                    super::who(c.pack, team),
-                    c.money(whole),
-                    share_limit(limit)
-                ),
-            ));
+            let detail = Detail::Concentration {
+                deal_id: Some(d.deal_id.clone()),
+                part,
+                whole,
+                share: c.share(part, whole),
+                team,
+                limit,
+            };
+            out.push(c.flag(Kind::DealConcentration, v, detail));
         }
     }
     out

@@ -9,7 +9,8 @@ pub mod md;
 pub mod text;
 
 use crate::exact::Exact;
-use crate::format::{grouped, percent, signed_percent};
+use crate::format::{grouped, percent, share_limit, signed, signed_percent};
+use crate::review::flags::{Detail, Flag};
 use crate::review::moved::{Moved, Status};
 use crate::review::{PeriodReview, Review};
 
@@ -77,6 +78,63 @@ impl Fmt {
 
     pub fn opt(&self, units: Option<i128>) -> String {
         units.map(|u| self.money(u)).unwrap_or_default()
+    }
+}
+
+/// The numbers behind a flag, in words.
+fn detail(review: &Review, flag: &Flag) -> String {
+    let money = |u: i128| grouped(u, review.scale());
+    match &flag.detail {
+        Detail::NotReviewed { forecast } => {
+            format!("forecast {} counted at confidence 1", money(*forecast))
+        }
+        Detail::OutsideBand { confidence, low, high, forecast, adjusted } => {
+            let side = if confidence < low { "below" } else { "above" };
+            format!(
+                "confidence {confidence} {side} the band {low}–{high}: forecast {} → adjusted {} ({})",
+                money(*forecast),
+                money(*adjusted),
+                signed(adjusted - forecast, review.scale())
+            )
+        }
+        Detail::ManagerOwnLines { lines, own } => {
+            let unit = if *lines == 1 { "line" } else { "lines" };
+            format!("{lines} own {unit}, {}", money(*own))
+        }
+        Detail::TargetsDoNotAddUp { with, children, sum, target } => {
+            let of = if with == children {
+                "children's targets".to_string()
+            } else {
+                format!("targets of {with} of {children} children")
+            };
+            let dir = if sum > target { "over" } else { "short" };
+            let diff = (sum - target).abs();
+            format!(
+                "{of} sum to {} against {}: {dir} by {}",
+                money(*sum),
+                money(*target),
+                money(diff)
+            )
+        }
+        Detail::TargetWithoutForecast { target } => {
+            format!("target {}, no forecast line at or under it", money(*target))
+        }
+        Detail::ForecastWithoutTarget { forecast } => {
+            format!("forecast {}, no target while others at its level have one", money(*forecast))
+        }
+        Detail::Concentration { deal_id, part, whole, share, team, limit } => {
+            let what = match deal_id {
+                Some(d) => format!("deal {d} of {}", money(*part)),
+                None => format!("raw {}", money(*part)),
+            };
+            format!(
+                "{what} is {} of {}'s {} (limit {})",
+                crate::format::share(*share),
+                review.who(*team),
+                money(*whole),
+                share_limit(*limit)
+            )
+        }
     }
 }
 
@@ -210,7 +268,7 @@ fn period(
     } else {
         let mut t = table(&["Flag", "Node", "Numbers"], &[false, false, false], true);
         for fl in &p.flags {
-            t.rows.push(vec![fl.kind.title().into(), review.who(fl.node), fl.detail.clone()]);
+            t.rows.push(vec![fl.kind.title().into(), review.who(fl.node), detail(review, fl)]);
         }
         b.push(Block::Table(t));
     }
