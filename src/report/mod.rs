@@ -56,6 +56,30 @@ pub fn write_rows(
     Ok(())
 }
 
+/// The deepest level whose items, with those of every level above, number at most `limit`
+/// (the top level always shows): how much of a tree or a list of agendas fits on a screen.
+/// `depths` is each item's depth.
+pub fn levels_that_fit(depths: impl Iterator<Item = u32>, limit: usize) -> u32 {
+    let mut per_level: Vec<usize> = Vec::new();
+    for d in depths {
+        let d = d as usize;
+        if per_level.len() <= d {
+            per_level.resize(d + 1, 0);
+        }
+        per_level[d] += 1;
+    }
+    let mut seen = 0;
+    let mut shown = 0;
+    for (d, n) in per_level.iter().enumerate() {
+        seen += n;
+        if seen > limit && d > 0 {
+            break;
+        }
+        shown = d as u32;
+    }
+    shown
+}
+
 /// The marks of a node in a period: `▼` below target, `?` not reviewed, `!` a manager with
 /// forecast lines of its own.
 pub fn marks(

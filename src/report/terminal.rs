@@ -93,21 +93,7 @@ fn shown_depth(pack: &Pack, asked: Option<u32>) -> u32 {
     if let Some(d) = asked {
         return d;
     }
-    let max = pack.tree.depth.iter().copied().max().unwrap_or(0) as usize;
-    let mut per_level = vec![0usize; max + 1];
-    for &d in &pack.tree.depth {
-        per_level[d as usize] += 1;
-    }
-    let mut rows = 0;
-    let mut depth = 0;
-    for (d, n) in per_level.iter().enumerate() {
-        rows += n;
-        if rows > AUTO_ROWS && d > 0 {
-            break;
-        }
-        depth = d as u32;
-    }
-    depth
+    super::levels_that_fit(pack.tree.depth.iter().copied(), AUTO_ROWS)
 }
 
 /// Renders the report; `banner` (the demo notice) goes on the first line.

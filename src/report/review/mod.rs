@@ -154,24 +154,8 @@ pub const TERMINAL_AGENDAS: usize = 40;
 /// The deepest level whose managers (with all above) fit in `limit` agendas.
 pub fn agenda_depth(review: &Review, limit: usize) -> u32 {
     let depth = &review.pack.tree.depth;
-    let mut per_level: Vec<usize> = Vec::new();
-    for a in review.periods.first().map_or(&[][..], |p| &p.agenda[..]) {
-        let d = depth[a.manager as usize] as usize;
-        if per_level.len() <= d {
-            per_level.resize(d + 1, 0);
-        }
-        per_level[d] += 1;
-    }
-    let mut seen = 0;
-    let mut shown = 0;
-    for (d, n) in per_level.iter().enumerate() {
-        seen += n;
-        if seen > limit && d > 0 {
-            break;
-        }
-        shown = d as u32;
-    }
-    shown
+    let agendas = review.periods.first().map_or(&[][..], |p| &p.agenda[..]);
+    super::levels_that_fit(agendas.iter().map(|a| depth[a.manager as usize]), limit)
 }
 
 /// Lays the review out; `agenda_depth` keeps the agendas of managers down to that depth.
