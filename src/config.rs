@@ -14,7 +14,7 @@ use forecast_rollup::review::{Previous, ReviewOptions};
 use forecast_rollup::rollup::RollupOptions;
 use forecast_rollup::validate::CheckOptions;
 use rust_decimal::Decimal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The built-in demo pack, compiled in so `forecast-rollup` with no arguments shows a report.
 const DEMO: [(FileKind, &[u8]); 4] = [
@@ -213,12 +213,6 @@ fn review_options(r: ReviewArgs) -> anyhow::Result<(RunArgs, ReviewOptions, Opti
     Ok((run, options, r.history))
 }
 
-/// The display name of a path: as typed, without a leading `./`.
-fn display(p: &Path) -> String {
-    let s = p.display().to_string();
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
-}
-
 fn pack_files(input: &InputArgs) -> anyhow::Result<(PackFiles, bool)> {
     let overrides = [&input.org, &input.forecasts, &input.confidence, &input.targets];
     if input.pack_dir.is_none() && overrides.iter().all(|o| o.is_none()) {
@@ -246,7 +240,11 @@ fn pack_files(input: &InputArgs) -> anyhow::Result<(PackFiles, bool)> {
             (None, Some(dir)) => dir.join(kind.file_name()),
             (None, None) => PathBuf::from(kind.file_name()),
         };
-        Some(InputFile { kind, display: display(&path), data: InputData::Path(path) })
+        Some(InputFile {
+            kind,
+            display: forecast_rollup::pipeline::display(&path),
+            data: InputData::Path(path),
+        })
     };
     let optional = |kind: FileKind, over: &Option<PathBuf>| -> Option<InputFile> {
         // An optional file named on the command line must exist; in a folder it may be absent.
