@@ -7,7 +7,7 @@ use forecast_rollup::exact::Exact;
 use forecast_rollup::load::number::parse_confidence;
 use forecast_rollup::load::{InputData, InputFile, PackFiles, ReadOptions};
 use forecast_rollup::pipeline::Options;
-use forecast_rollup::problem::FileKind;
+use forecast_rollup::problem::{quoted, Failure, FileKind, Problem, Problems};
 use forecast_rollup::report::terminal::{Lang, TerminalOptions};
 use forecast_rollup::report::Format;
 use forecast_rollup::review::{Previous, ReviewOptions};
@@ -27,22 +27,12 @@ const DEMO: [(FileKind, &[u8]); 4] = [
 pub(crate) const DEMO_BANNER: &str =
     "Demo: the built-in pack (fixtures/demo). To roll up your own: forecast-rollup run PACK_DIR";
 
-/// A flag value or a path on the command line that cannot work: a usage error, exit 2 like
-/// clap's own. (Problems with what the files hold are `Problem`s, found by the pipeline.)
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum ConfigError {
-    #[error("--max-confidence {0:?}: give a positive multiplier (2) or percentage (200%)")]
-    MaxConfidence(String),
-    #[error("pack folder {0} does not exist (or is not a folder)")]
-    PackDir(String),
-    #[error("{flag} {value:?}: {why}")]
-    Review { flag: &'static str, value: String, why: &'static str },
-    #[error("--band-low {0} is not below --band-high {1}: the band would be empty")]
-    Band(String, String),
-    #[error("--previous {0}: give the last review's pack folder or its rollup.json (not found)")]
-    Previous(String),
-    #[error("--history {0}: give a folder of earlier packs with an actuals.csv (not found)")]
-    History(String),
+/// A flag value or a path on the command line that cannot work: an input problem of the
+/// command line (exit 2, listed like every other problem), with its fix.
+fn usage(message: String, hint: impl Into<String>) -> Failure {
+    let mut ps = Problems::default();
+    ps.push(Problem::file(FileKind::CommandLine, message).hint(hint));
+    Failure::Input(ps)
 }
 
 /// What the command does after validation.
@@ -73,7 +63,7 @@ pub(crate) struct Config {
 }
 
 impl Config {
-    pub(crate) fn from_opts(opts: Opts) -> anyhow::Result<Config> {
+    pub(crate) fn from_opts(opts: Opts) -> Result<Config, Failure> {
         let mut review = None;
         let mut history = None;
         let (mode, run) = match opts.command {
@@ -90,13 +80,21 @@ impl Config {
                 (Mode::Review, run)
             }
             // main.rs runs the generator before any Config is built.
-            Some(Command::Gen(_)) => anyhow::bail!("gen takes no pack"),
+            Some(Command::Gen(_)) => return Err(anyhow::anyhow!("gen takes no pack").into()),
         };
         let input = &run.input;
         let max_confidence = parse_confidence(&input.max_confidence)
             .ok()
             .filter(|d| *d > Decimal::ZERO)
-            .ok_or_else(|| ConfigError::MaxConfidence(input.max_confidence.clone()))?;
+            .ok_or_else(|| {
+                usage(
+                    format!(
+                        "--max-confidence {}: not a positive multiplier or percentage",
+                        quoted(&input.max_confidence)
+                    ),
+                    "give a positive multiplier (2) or percentage (200%)",
+                )
+            })?;
         let (files, demo) = pack_files(input)?;
         let lang = run.lang.unwrap_or_else(|| {
             let lang = std::env::var("LC_ALL")
@@ -160,39 +158,56 @@ impl RunArgs {
 
 /// `review`'s flags: thresholds checked one by one and together, the previous review and the
 /// history folder found on disk.
-fn review_options(r: ReviewArgs) -> anyhow::Result<(RunArgs, ReviewOptions, Option<PathBuf>)> {
-    let ratio = |flag: &'static str, value: &str| -> Result<Exact, ConfigError> {
-        parse_confidence(value).ok().filter(|d| *d >= Decimal::ZERO).map(Exact::from_decimal).ok_or(
-            ConfigError::Review {
-                flag,
-                value: value.to_string(),
-                why: "give a multiplier (0.6) or a percentage (60%)",
-            },
-        )
+fn review_options(r: ReviewArgs) -> Result<(RunArgs, ReviewOptions, Option<PathBuf>), Failure> {
+    let ratio = |flag: &'static str, value: &str| -> Result<Exact, Failure> {
+        parse_confidence(value)
+            .ok()
+            .filter(|d| *d >= Decimal::ZERO)
+            .map(Exact::from_decimal)
+            .ok_or_else(|| {
+                usage(
+                    format!("{flag} {}: not a multiplier or a percentage", quoted(value)),
+                    "give a multiplier (0.6) or a percentage (60%)",
+                )
+            })
     };
     let band_low = ratio("--band-low", &r.band_low)?;
     let band_high = ratio("--band-high", &r.band_high)?;
     if band_low >= band_high {
-        return Err(ConfigError::Band(r.band_low, r.band_high).into());
+        return Err(usage(
+            format!(
+                "--band-low {} is not below --band-high {}: the band would be empty",
+                r.band_low, r.band_high
+            ),
+            "give a --band-low below --band-high (the defaults are 0.6 and 1.4)",
+        ));
     }
     let concentration = ratio("--concentration", &r.concentration)?;
     if concentration.is_zero() || concentration > Exact::ONE {
-        return Err(ConfigError::Review {
-            flag: "--concentration",
-            value: r.concentration,
-            why: "give a share above 0 and at most 1 (0.5) or 100% (50%)",
-        }
-        .into());
+        return Err(usage(
+            format!(
+                "--concentration {}: not a share above 0 and at most 1",
+                quoted(&r.concentration)
+            ),
+            "give a share above 0 and at most 1 (0.5) or 100% (50%)",
+        ));
     }
-    let previous = match r.previous {
-        None => None,
-        Some(p) if p.is_dir() => Some(Previous::Pack(p)),
-        Some(p) if p.is_file() => Some(Previous::RollupJson(p)),
-        Some(p) => return Err(ConfigError::Previous(p.display().to_string()).into()),
-    };
+    let previous =
+        match r.previous {
+            None => None,
+            Some(p) if p.is_dir() => Some(Previous::Pack(p)),
+            Some(p) if p.is_file() => Some(Previous::RollupJson(p)),
+            Some(p) => return Err(usage(
+                format!("--previous {}: not found", p.display()),
+                "give the last review's pack folder or the rollup.json that run --out wrote for it",
+            )),
+        };
     if let Some(h) = &r.history {
         if !h.is_dir() {
-            return Err(ConfigError::History(h.display().to_string()).into());
+            return Err(usage(
+                format!("--history {}: not found, or not a folder", h.display()),
+                "give a folder that holds the earlier packs (one folder each) and an actuals.csv",
+            ));
         }
     }
     let options = ReviewOptions {
@@ -213,7 +228,27 @@ fn review_options(r: ReviewArgs) -> anyhow::Result<(RunArgs, ReviewOptions, Opti
     Ok((run, options, r.history))
 }
 
-fn pack_files(input: &InputArgs) -> anyhow::Result<(PackFiles, bool)> {
+/// A PACK_DIR that is not a folder: a file of a pack (name the folder that holds it) or
+/// nothing at all.
+fn not_a_pack_folder(dir: &std::path::Path) -> Failure {
+    if dir.is_file() {
+        let parent =
+            dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        return usage(
+            format!("{} is a file, not a pack folder", dir.display()),
+            format!(
+                "give the folder that holds the pack's files: forecast-rollup run {} (or name one file with --org, --forecasts, --confidence, --targets)",
+                parent.display()
+            ),
+        );
+    }
+    usage(
+        format!("pack folder {} does not exist", dir.display()),
+        "give the folder that holds org.csv and forecasts.csv (and optionally confidence.csv and targets.csv)",
+    )
+}
+
+fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
     let overrides = [&input.org, &input.forecasts, &input.confidence, &input.targets];
     if input.pack_dir.is_none() && overrides.iter().all(|o| o.is_none()) {
         let demo = |k: FileKind| InputFile {
@@ -231,7 +266,7 @@ fn pack_files(input: &InputArgs) -> anyhow::Result<(PackFiles, bool)> {
     }
     if let Some(dir) = &input.pack_dir {
         if !dir.is_dir() {
-            return Err(ConfigError::PackDir(dir.display().to_string()).into());
+            return Err(not_a_pack_folder(dir));
         }
     }
     let file = |kind: FileKind, over: &Option<PathBuf>| -> Option<InputFile> {

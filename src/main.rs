@@ -41,17 +41,10 @@ fn main() -> ExitCode {
             ExitStatus::BadInput.into()
         }
         Err(Failure::Other(e)) if is_broken_pipe(&e) => ExitStatus::Done.into(),
-        Err(Failure::Other(e)) => match e.downcast_ref::<config::ConfigError>() {
-            // A flag value that cannot work is a usage error, as clap's own are.
-            Some(usage) => {
-                eprintln!("forecast-rollup: error: {usage}");
-                ExitStatus::BadInput.into()
-            }
-            None => {
-                eprintln!("forecast-rollup: error: {e:#}");
-                ExitStatus::Failed.into()
-            }
-        },
+        Err(Failure::Other(e)) => {
+            eprintln!("forecast-rollup: error: {e:#}");
+            ExitStatus::Failed.into()
+        }
     }
 }
 

@@ -134,7 +134,9 @@ fn band_and_concentration_flags_follow_their_flags() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         text(&o.stderr),
-        "forecast-rollup: error: --band-low 1.5 is not below --band-high 1.4: the band would be empty\n"
+        "command line: --band-low 1.5 is not below --band-high 1.4: the band would be empty\n  \
+         hint: give a --band-low below --band-high (the defaults are 0.6 and 1.4)\n\
+         1 problem; nothing written\n"
     );
 }
 
