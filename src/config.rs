@@ -5,7 +5,7 @@
 use crate::cli::{Command, InputArgs, Opts, ReviewArgs, RunArgs};
 use forecast_rollup::exact::Exact;
 use forecast_rollup::load::number::parse_confidence;
-use forecast_rollup::load::{InputData, InputFile, PackFiles, ReadOptions};
+use forecast_rollup::load::{folder, InputData, InputFile, PackFiles, ReadOptions};
 use forecast_rollup::pipeline::Options;
 use forecast_rollup::problem::{quoted, Failure, FileKind, Problem, Problems};
 use forecast_rollup::report::terminal::{Lang, TerminalOptions};
@@ -115,7 +115,10 @@ impl Config {
             pipeline: Options {
                 read: ReadOptions { encoding: input.encoding },
                 max_confidence,
-                check: CheckOptions { strict: input.strict, only_period: input.period.clone() },
+                check: CheckOptions {
+                    strict: input.strict,
+                    only_period: input.period.as_deref().map(forecast_rollup::period::normalize),
+                },
                 rollup: RollupOptions { scale: run.scale, rounding: run.rounding },
                 deals: mode == Mode::Review,
             },
@@ -261,6 +264,8 @@ fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
             forecasts: demo(FileKind::Forecasts),
             confidence: Some(demo(FileKind::Confidence)),
             targets: Some(demo(FileKind::Targets)),
+            found: Vec::new(),
+            not_read: Vec::new(),
         };
         return Ok((files, true));
     }
@@ -269,28 +274,40 @@ fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
             return Err(not_a_pack_folder(dir));
         }
     }
-    let file = |kind: FileKind, over: &Option<PathBuf>| -> Option<InputFile> {
-        let path = match (over, &input.pack_dir) {
-            (Some(p), _) => p.clone(),
-            (None, Some(dir)) => dir.join(kind.file_name()),
-            (None, None) => PathBuf::from(kind.file_name()),
-        };
-        Some(InputFile {
-            kind,
-            display: forecast_rollup::pipeline::display(&path),
-            data: InputData::Path(path),
-        })
+    // The folder's files by name; a file named on the command line takes its role instead.
+    let mut files = match &input.pack_dir {
+        Some(dir) => {
+            let scan = folder::scan(dir).map_err(|e| {
+                anyhow::Error::new(e).context(format!("cannot read the folder {}", dir.display()))
+            })?;
+            folder::pack_files(dir, &scan)
+        }
+        None => folder::pack_files(std::path::Path::new("."), &folder::Scan::default()),
     };
-    let optional = |kind: FileKind, over: &Option<PathBuf>| -> Option<InputFile> {
-        // An optional file named on the command line must exist; in a folder it may be absent.
-        let f = file(kind, over)?;
-        (over.is_some() || f.exists()).then_some(f)
+    let named = |kind: FileKind, path: &PathBuf| InputFile {
+        kind,
+        display: forecast_rollup::pipeline::display(path),
+        data: InputData::Path(path.clone()),
     };
-    let files = PackFiles {
-        org: file(FileKind::Org, &input.org).expect("always some"),
-        forecasts: file(FileKind::Forecasts, &input.forecasts).expect("always some"),
-        confidence: optional(FileKind::Confidence, &input.confidence),
-        targets: optional(FileKind::Targets, &input.targets),
+    if let Some(p) = &input.org {
+        files.org = named(FileKind::Org, p);
+    }
+    if let Some(p) = &input.forecasts {
+        files.forecasts = named(FileKind::Forecasts, p);
+    }
+    if let Some(p) = &input.confidence {
+        files.confidence = Some(named(FileKind::Confidence, p));
+    }
+    if let Some(p) = &input.targets {
+        files.targets = Some(named(FileKind::Targets, p));
+    }
+    let overridden = |k: FileKind| match k {
+        FileKind::Org => input.org.is_some(),
+        FileKind::Forecasts => input.forecasts.is_some(),
+        FileKind::Confidence => input.confidence.is_some(),
+        FileKind::Targets => input.targets.is_some(),
+        _ => false,
     };
+    files.found.retain(|p| !overridden(p.file));
     Ok((files, false))
 }

@@ -4,7 +4,7 @@
 //! Node indices are org.csv row indices, so every node can always cite its `org.csv` line.
 
 use crate::exact::Exact;
-use crate::problem::Source;
+use crate::problem::{quoted, Source};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -144,26 +144,95 @@ pub struct IdIndex {
     short: ShortTable,
     map: FxHashMap<Box<[u8]>, NodeIx>,
     ids: Vec<String>,
-    /// Lower-cased, space-free ids, built only when a suggestion is needed.
-    folded: OnceLock<FxHashMap<String, NodeIx>>,
+    /// Each node's display name, for "that is the name of …".
+    names: Vec<String>,
+    /// Built only when a suggestion is needed (see [`IdIndex::hint`]).
+    near: OnceLock<NearIndex>,
 }
 
-/// An id with case and white space folded away, to find near misses.
-pub fn fold_id(id: &str) -> String {
-    folded_chars(id).collect()
+/// What an unknown id may be a near miss of, each keyed for a direct lookup.
+#[derive(Debug, Default)]
+struct NearIndex {
+    /// [`crate::suggest::fold`] of each id (case, spaces, full width).
+    folded: FxHashMap<String, Vec<NodeIx>>,
+    /// [`crate::suggest::look_alike`] of each id (`O`/`0`, `l`/`1`).
+    look_alike: FxHashMap<String, Vec<NodeIx>>,
+    /// All-digit ids without their leading zeros (`00123` → `123`).
+    zeros: FxHashMap<String, Vec<NodeIx>>,
+    /// Each folded id with one character deleted: two texts one edit apart share an entry.
+    deletions: FxHashMap<String, Vec<NodeIx>>,
+    /// Display names (trimmed).
+    names: FxHashMap<String, Vec<NodeIx>>,
 }
 
-/// An id's characters with white space dropped, full-width ASCII (`Ｒ－１`, as a Chinese input
-/// method types it) made ASCII, and case folded.
-pub fn folded_chars(id: &str) -> impl Iterator<Item = char> + '_ {
-    id.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
+/// `text` with each one character deleted in turn.
+fn deletions(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.char_indices().map(move |(i, c)| {
+        let mut s = String::with_capacity(text.len());
+        s.push_str(&text[..i]);
+        s.push_str(&text[i + c.len_utf8()..]);
+        s
+    })
 }
+
+/// Whether a row's first cell marks it as a spreadsheet's totals row (合计, 总计, 小计, Total,
+/// Sum): a sum of the rows above, which would count them twice.
+pub fn is_totals_label(text: &str) -> bool {
+    let t = crate::suggest::fold(text);
+    let t = t.trim_end_matches([':', '：']);
+    matches!(
+        t,
+        "合计"
+            | "总计"
+            | "小计"
+            | "总和"
+            | "汇总"
+            | "共计"
+            | "total"
+            | "totals"
+            | "grandtotal"
+            | "sum"
+            | "subtotal"
+    )
+}
+
+/// A problem for a totals row, at its line.
+pub fn totals_row(src: Source, label: &str) -> crate::problem::Problem {
+    crate::problem::Problem::at(
+        src,
+        format!(
+            "a totals row ({}): it adds up the rows above, which are counted already",
+            quoted(label.trim())
+        ),
+    )
+    .hint("delete this row; the roll-up adds the lines itself")
+}
+
+/// Whether `text` is a long number a spreadsheet rounded to 15 significant digits (it shows
+/// zeros after them), or showed in scientific notation.
+pub fn digits_lost(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    let b = t.as_bytes();
+    let sci = b.first().is_some_and(u8::is_ascii_digit)
+        && t.to_ascii_uppercase().split_once("E+").is_some_and(|(m, e)| {
+            let m = m.replace('.', "");
+            !m.is_empty()
+                && m.bytes().all(|c| c.is_ascii_digit())
+                && !e.is_empty()
+                && e.bytes().all(|c| c.is_ascii_digit())
+        });
+    if sci {
+        return Some("a spreadsheet showed this number-like id in scientific notation, so its digits are lost");
+    }
+    if b.len() >= 16 && b.iter().all(u8::is_ascii_digit) && b[15..].iter().all(|&c| c == b'0') {
+        return Some(
+            "a spreadsheet stored this id as a number and kept 15 digits (the rest became zeros)",
+        );
+    }
+    None
+}
+
+pub use crate::suggest::{fold as fold_id, folded_chars};
 
 impl IdIndex {
     /// Indexes org rows; where an id repeats, the first row wins (the repeat is a problem).
@@ -182,7 +251,8 @@ impl IdIndex {
             }
         }
         let ids = rows.iter().map(|r| r.id.clone()).collect();
-        IdIndex { short, map, ids, folded: OnceLock::new() }
+        let names = rows.iter().map(|r| r.name.clone()).collect();
+        IdIndex { short, map, ids, names, near: OnceLock::new() }
     }
 
     pub fn get(&self, id: &[u8]) -> Option<NodeIx> {
@@ -218,16 +288,103 @@ impl IdIndex {
         self.ids.len()
     }
 
-    /// An existing id that differs from `id` only by case or white space.
+    /// An existing id that differs from `id` only by case, white space or full width.
     pub fn suggest(&self, id: &str) -> Option<&str> {
-        let folded = self.folded.get_or_init(|| {
-            let mut m = FxHashMap::default();
+        let near = self.near();
+        let found = near.folded.get(&crate::suggest::fold(id))?;
+        Some(self.ids[found[0] as usize].as_str())
+    }
+
+    fn near(&self) -> &NearIndex {
+        self.near.get_or_init(|| {
+            let mut n = NearIndex::default();
             for (i, id) in self.ids.iter().enumerate() {
-                m.entry(fold_id(id)).or_insert(i as NodeIx);
+                if id.is_empty() {
+                    continue;
+                }
+                let v = i as NodeIx;
+                let f = crate::suggest::fold(id);
+                for d in deletions(&f) {
+                    n.deletions.entry(d).or_default().push(v);
+                }
+                n.folded.entry(f).or_default().push(v);
+                n.look_alike.entry(crate::suggest::look_alike(id)).or_default().push(v);
+                if id.len() > 1 && id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()) {
+                    n.zeros.entry(id.trim_start_matches('0').to_string()).or_default().push(v);
+                }
+                let name = self.names[i].trim();
+                if !name.is_empty() {
+                    n.names.entry(name.to_string()).or_default().push(v);
+                }
             }
-            m
-        });
-        folded.get(&fold_id(id)).map(|&i| self.ids[i as usize].as_str())
+            n
+        })
+    }
+
+    /// What to tell someone who wrote `text` where an id was expected, and it is no id: the
+    /// damage a spreadsheet did to it, the node it names, or the id it nearly is. `None` when
+    /// nothing is near.
+    pub fn hint(&self, text: &str) -> Option<String> {
+        let t = text.trim();
+        if t.is_empty() {
+            return None;
+        }
+        let near = self.near();
+        let id = |v: NodeIx| self.ids[v as usize].as_str();
+        let one = |found: Option<&Vec<NodeIx>>| -> Option<NodeIx> {
+            let mut ids: Vec<NodeIx> = found?.clone();
+            ids.sort_unstable();
+            ids.dedup_by_key(|v| self.ids[*v as usize].clone());
+            (ids.len() == 1).then(|| ids[0])
+        };
+        if let Some(v) = one(near.folded.get(&crate::suggest::fold(t))) {
+            return Some(format!("did you mean {}?", quoted(id(v))));
+        }
+        if let Some(found) = near.names.get(t) {
+            let ids: Vec<String> = found.iter().map(|&v| quoted(id(v))).collect();
+            return Some(match ids.as_slice() {
+                [one] => format!("that is the name of {one}; write its id"),
+                many => format!(
+                    "that is the name of {}; write the id of the one meant",
+                    many.join(" and ")
+                ),
+            });
+        }
+        if t.bytes().all(|b| b.is_ascii_digit()) {
+            if let Some(v) = one(near.zeros.get(t.trim_start_matches('0'))) {
+                return Some(format!(
+                    "did you mean {}? a spreadsheet dropped its leading zeros: format the id column as Text before exporting",
+                    quoted(id(v))
+                ));
+            }
+        }
+        if let Some(why) = digits_lost(t) {
+            return Some(format!(
+                "{why}: format the column as Text in Excel/WPS, re-enter the ids, and export again"
+            ));
+        }
+        if let Some(v) = one(near.look_alike.get(&crate::suggest::look_alike(t))) {
+            return Some(format!("did you mean {}?", quoted(id(v))));
+        }
+        // One edit away: the text with a character deleted, or the text itself, meets an id
+        // with a character deleted (or the id itself).
+        let f = crate::suggest::fold(t);
+        let mut cands: Vec<NodeIx> = Vec::new();
+        for key in deletions(&f).chain(std::iter::once(f.clone())) {
+            if let Some(found) = near.deletions.get(&key) {
+                cands.extend(found);
+            }
+            if let Some(found) = near.folded.get(&key) {
+                cands.extend(found);
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        cands.retain(|&v| strsim::damerau_levenshtein(&crate::suggest::fold(id(v)), &f) == 1);
+        match cands.as_slice() {
+            [v] => Some(format!("did you mean {}?", quoted(id(*v)))),
+            _ => None,
+        }
     }
 }
 

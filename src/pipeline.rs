@@ -89,19 +89,11 @@ pub fn run(files: &PackFiles, opts: &Options, no: PackNo) -> Outcome<Checked> {
     Ok(Checked { files: files.clone(), pack, rollup, timings: times })
 }
 
-/// The files of a pack folder: org.csv and forecasts.csv always, the others where present.
+/// The files of a pack folder, found by their names (see [`crate::load::folder`]); a folder
+/// that cannot be listed gives the expected names, whose absence is then the problem.
 pub fn folder(dir: &Path) -> PackFiles {
-    let file = |kind: FileKind| {
-        let path = dir.join(kind.file_name());
-        InputFile { kind, display: display(&path), data: InputData::Path(path) }
-    };
-    let optional = |kind: FileKind| Some(file(kind)).filter(InputFile::exists);
-    PackFiles {
-        org: file(FileKind::Org),
-        forecasts: file(FileKind::Forecasts),
-        confidence: optional(FileKind::Confidence),
-        targets: optional(FileKind::Targets),
-    }
+    let scan = crate::load::folder::scan(dir).unwrap_or_default();
+    crate::load::folder::pack_files(dir, &scan)
 }
 
 /// A path as typed, without a leading `./`.

@@ -140,6 +140,8 @@ pub const KEEP_PER_FILE: usize = 1000;
 #[derive(Debug, Default)]
 pub struct Problems {
     list: Vec<Problem>,
+    /// What could not be checked because of a problem listed (not problems themselves).
+    notes: Vec<Problem>,
     /// Problems found beyond what is kept, per pack and file, with the file's path once named.
     dropped: Vec<Dropped>,
 }
@@ -166,9 +168,16 @@ impl Problems {
     /// counts.
     pub fn absorb(&mut self, other: Problems) {
         self.list.extend(other.list);
+        self.notes.extend(other.notes);
         for d in other.dropped {
             self.add_dropped(d);
         }
+    }
+
+    /// Says what was held back: a check that could not run because of a problem listed (unknown
+    /// ids while org.csv is broken). Printed after the problems; not counted as one.
+    pub fn note(&mut self, file: FileKind, text: impl Into<String>) {
+        self.notes.push(Problem::file(file, text));
     }
 
     pub fn note_dropped(&mut self, file: FileKind, n: u64) {
@@ -198,7 +207,7 @@ impl Problems {
             cache.push((k, n.clone()));
             n
         };
-        for p in self.list.iter_mut().filter(|p| p.path.is_none()) {
+        for p in self.list.iter_mut().chain(&mut self.notes).filter(|p| p.path.is_none()) {
             p.pack = pack;
             p.path = Some(name(p.file));
         }
@@ -225,6 +234,8 @@ impl Problems {
     pub fn finish(&mut self) {
         self.list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.list.dedup();
+        self.notes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.notes.dedup();
         let mut kept = Vec::with_capacity(self.list.len());
         let mut extra: Vec<Dropped> = Vec::new();
         let mut run = 0;
@@ -272,6 +283,9 @@ impl Problems {
         for d in self.dropped.iter().filter(|d| d.count > 0) {
             let path = d.path.as_deref().unwrap_or(d.file.file_name());
             let _ = writeln!(out, "{path}: … and {} more problems not listed", d.count);
+        }
+        for n in &self.notes {
+            let _ = writeln!(out, "{}: {}", n.path(), n.message);
         }
         let total = self.total();
         let noun = if total == 1 { "problem" } else { "problems" };

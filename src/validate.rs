@@ -54,21 +54,74 @@ fn parent_refs(l: &Loaded) -> Vec<ParentRef> {
 
 type Check = fn(&Loaded) -> Vec<Problem>;
 
+/// What a check needs read: a check whose input could not be read does not run (its problems
+/// would all be follow-ons of the problem already listed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Nothing,
+    Org,
+    Forecasts,
+}
+
 /// Every check on the loaded rows, in the order their problems are most useful.
-const CHECKS: &[Check] = &[
-    check_org_not_empty,
-    check_ids,
-    check_roots,
-    check_parents,
-    check_cycles,
-    check_confidence_subjects,
-    check_confidence_repeats,
-    check_target_nodes,
-    check_target_repeats,
-    check_period_spellings,
+const CHECKS: &[(Check, Needs)] = &[
+    (check_org_not_empty, Needs::Org),
+    (check_ids, Needs::Org),
+    (check_roots, Needs::Org),
+    (check_parents, Needs::Org),
+    (check_cycles, Needs::Org),
+    (check_confidence_subjects, Needs::Org),
+    (check_confidence_repeats, Needs::Nothing),
+    (check_target_nodes, Needs::Org),
+    (check_target_repeats, Needs::Nothing),
+    (check_period_spellings, Needs::Nothing),
+    (check_confidence_periods, Needs::Forecasts),
 ];
 
-/// `2026-q4` beside `2026-Q4` would silently become two periods.
+/// A period label folded for comparison: case, spaces and the punctuation `-_/.` dropped, so
+/// that `FY26 Q4` and `FY26-Q4` meet.
+fn fold_period(p: &str) -> String {
+    fold_id(p).chars().filter(|c| !matches!(c, '-' | '_' | '/' | '.')).collect()
+}
+
+/// A confidence for a period that no forecast line has applies to nothing: last quarter's
+/// rows, or a period written another way. (Periods are already in their canonical spelling.)
+fn check_confidence_periods(l: &Loaded) -> Vec<Problem> {
+    let periods = &l.forecasts.periods;
+    if periods.is_empty() {
+        return Vec::new();
+    }
+    l.confidence
+        .iter()
+        .filter(|r| !r.period.is_empty() && !periods.contains(&r.period))
+        // A spelling of a forecast period is reported once, by check_period_spellings.
+        .filter(|r| periods.iter().all(|p| fold_period(p) != fold_period(&r.period)))
+        .map(|r| {
+            let near = crate::suggest::nearest(&r.period, periods.iter().map(String::as_str));
+            let hint = match near {
+                Some(p) => format!("did you mean {}?", quoted(p)),
+                None => format!(
+                    "forecasts.csv has {}; leave the period empty for a confidence that holds in every period",
+                    list(periods)
+                ),
+            };
+            Problem::at(r.src, format!("{}: no forecast line has this period", quoted(&r.period)))
+            .column("period")
+            .hint(hint)
+        })
+        .collect()
+}
+
+/// `"2026-Q3", "2026-Q4"`, or the first few and how many more.
+fn list(items: &[String]) -> String {
+    let shown: Vec<String> = items.iter().take(6).map(|p| quoted(p)).collect();
+    match items.len() {
+        n if n > 6 => format!("{} and {} more", shown.join(", "), n - 6),
+        _ => shown.join(", "),
+    }
+}
+
+/// `FY26-Q4` beside `FY26 Q4` would silently become two periods.
 fn check_period_spellings(l: &Loaded) -> Vec<Problem> {
     let mut all: Vec<(&str, Option<crate::problem::Source>)> =
         l.forecasts.periods.iter().map(|p| (p.as_str(), None)).collect();
@@ -82,11 +135,11 @@ fn check_period_spellings(l: &Loaded) -> Vec<Problem> {
     let mut first: FxHashMap<String, &str> = FxHashMap::default();
     let mut out = Vec::new();
     for (p, src) in all {
-        let f = fold_id(p);
+        let f = fold_period(p);
         match first.get(&f) {
             Some(&q) if q != p => {
                 let msg = format!(
-                    "periods {} and {} differ only by case or spaces: they would be rolled up as two periods",
+                    "periods {} and {} differ only by case, spaces or punctuation: they would be rolled up as two periods",
                     quoted(q),
                     quoted(p)
                 );
@@ -94,7 +147,7 @@ fn check_period_spellings(l: &Loaded) -> Vec<Problem> {
                     Some(s) => Problem::at(s, msg),
                     None => Problem::file(FileKind::Forecasts, msg),
                 };
-                out.push(problem.hint("write every period the same way"));
+                out.push(problem.hint(format!("write it {}, as it is written first", quoted(q))));
             }
             Some(_) => {}
             None => {
@@ -215,7 +268,7 @@ fn check_parents(l: &Loaded) -> Vec<Problem> {
             let hint = if is_placeholder(&r.parent_id) {
                 Some("if this is the root (national) row, leave parent_id empty".to_string())
             } else {
-                l.ids.suggest(&r.parent_id).map(|s| format!("did you mean {}?", quoted(s)))
+                l.ids.hint(&r.parent_id)
             };
             out.push(
                 Problem::at(
@@ -290,15 +343,16 @@ fn check_confidence_subjects(l: &Loaded) -> Vec<Problem> {
             out.push(
                 Problem::at(r.src, format!("{} is not an id in org.csv", quoted(&r.subject_id)))
                     .column("subject_id")
-                    .maybe_hint(
-                        l.ids
-                            .suggest(&r.subject_id)
-                            .map(|s| format!("did you mean {}?", quoted(s))),
-                    ),
+                    .maybe_hint(l.ids.hint(&r.subject_id)),
             );
             continue;
         };
         let subject = &l.org[s as usize];
+        // A parent that is no id is reported once, on its org.csv row; its reviewers are not
+        // reported again as "not the parent".
+        if !subject.parent_id.is_empty() && l.ids.get_str(&subject.parent_id).is_none() {
+            continue;
+        }
         if subject.parent_id.is_empty() {
             out.push(
                 Problem::at(
@@ -372,9 +426,7 @@ fn check_target_nodes(l: &Loaded) -> Vec<Problem> {
         .map(|r| {
             Problem::at(r.src, format!("{} is not an id in org.csv", quoted(&r.node_id)))
                 .column("node_id")
-                .maybe_hint(
-                    l.ids.suggest(&r.node_id).map(|s| format!("did you mean {}?", quoted(s))),
-                )
+                .maybe_hint(l.ids.hint(&r.node_id))
         })
         .collect()
 }
@@ -402,11 +454,34 @@ fn check_target_repeats(l: &Loaded) -> Vec<Problem> {
 
 /// Runs every check; if none finds a problem, builds the pack the roll-up runs on.
 pub fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Option<Pack> {
-    let mut org_ok = true;
-    let found: Vec<Vec<Problem>> = CHECKS.par_iter().map(|check| check(&l)).collect();
+    let mut org_ok = l.org_read;
+    let runs = |needs: Needs| match needs {
+        Needs::Nothing => true,
+        Needs::Org => l.org_read,
+        Needs::Forecasts => l.forecasts_read,
+    };
+    let found: Vec<Vec<Problem>> = CHECKS
+        .par_iter()
+        .map(|&(check, needs)| if runs(needs) { check(&l) } else { Vec::new() })
+        .collect();
     for found in found {
         org_ok &= found.iter().all(|p| p.file != FileKind::Org);
         problems.extend(found);
+    }
+    if !l.org_read && (!l.confidence.is_empty() || !l.targets.is_empty()) {
+        for (file, rows) in
+            [(FileKind::Confidence, l.confidence.len()), (FileKind::Targets, l.targets.len())]
+        {
+            if rows > 0 {
+                problems.note(
+                    file,
+                    "its ids were not checked against org.csv, which could not be read",
+                );
+            }
+        }
+    }
+    if !l.complete {
+        return None;
     }
     let mut periods: Vec<String> = l.forecasts.periods.clone();
     periods.extend(l.targets.iter().map(|t| t.period.clone()));

@@ -42,6 +42,8 @@ fuzz_target!(|data: &[u8]| {
         forecasts: part(1, FileKind::Forecasts).unwrap_or_else(|| file(FileKind::Forecasts, b"")),
         confidence: part(2, FileKind::Confidence),
         targets: part(3, FileKind::Targets),
+        found: Vec::new(),
+        not_read: Vec::new(),
     };
     // The flags ride on the input's length, so every setting gets fuzzed.
     let strict = data.len() % 2 == 0;

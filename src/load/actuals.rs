@@ -59,7 +59,7 @@ pub fn load(
         if let (true, Some(amount)) = (ok, amount) {
             rows.push(ActualRow {
                 rep_id: rep_id.to_string(),
-                period: period.to_string(),
+                period: crate::period::normalize(period),
                 amount,
                 src,
             });

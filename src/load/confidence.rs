@@ -18,6 +18,44 @@ pub struct ConfidenceRow {
     pub src: Source,
 }
 
+/// The multiplier a confidence above the maximum probably meant: `9` → 0.9 (90%), `12.5` →
+/// 1.25 (125%), `90` → 0.9 (90%); a tenth or a hundredth of it, whichever is a plausible
+/// multiplier (0.3 to the maximum).
+fn above_max_hint(raw: &str, confidence: Decimal, max: Decimal) -> String {
+    let plausible = |x: Decimal| x >= Decimal::new(3, 1) && x <= max;
+    let show =
+        |x: Decimal| format!("{} ({}%)", x.normalize(), (x * Decimal::ONE_HUNDRED).normalize());
+    let raise = if confidence <= max * Decimal::TEN {
+        format!(" If {} is meant, raise --max-confidence", confidence.normalize())
+    } else {
+        String::new()
+    };
+    if raw.contains(['%', '％']) {
+        return if raise.is_empty() {
+            format!(
+                "a confidence is a multiplier from 0 to {max} ({}%); this one is far outside it",
+                (max * Decimal::ONE_HUNDRED).normalize()
+            )
+        } else {
+            format!("if {} is meant, raise --max-confidence", confidence.normalize())
+        };
+    }
+    let tenth = confidence / Decimal::TEN;
+    let hundredth = confidence / Decimal::ONE_HUNDRED;
+    if plausible(tenth) {
+        format!("did you mean {}?{raise}", show(tenth))
+    } else if plausible(hundredth) {
+        format!("did you mean {}? Write percentages with %.{raise}", show(hundredth))
+    } else if !raise.is_empty() {
+        format!("if {} is meant, raise --max-confidence", confidence.normalize())
+    } else {
+        format!(
+            "a confidence is a multiplier from 0 to {max} ({}%); this one is far outside it",
+            (max * Decimal::ONE_HUNDRED).normalize()
+        )
+    }
+}
+
 /// Reads confidence.csv; a row whose number cannot be read becomes a problem.
 pub fn load(
     file: &InputFile,
@@ -67,24 +105,7 @@ pub fn load(
                 return;
             }
             if confidence > max_confidence {
-                let percent = confidence / Decimal::ONE_HUNDRED;
-                let hint = if confidence >= Decimal::TEN
-                    && percent <= max_confidence
-                    && !raw.contains(['%', '％'])
-                {
-                    format!(
-                        "did you mean {}% ({})? Write percentages with %",
-                        confidence.normalize(),
-                        percent.normalize()
-                    )
-                } else if confidence <= max_confidence * Decimal::TEN {
-                    "if this multiplier is meant, raise --max-confidence".to_string()
-                } else {
-                    format!(
-                        "a confidence is a multiplier from 0 to {max_confidence} ({}%); this one is far outside it",
-                        (max_confidence * Decimal::ONE_HUNDRED).normalize()
-                    )
-                };
+                let hint = above_max_hint(raw, confidence, max_confidence);
                 problems.push(
                     Problem::at(
                         src,
@@ -98,7 +119,7 @@ pub fn load(
             rows.push(ConfidenceRow {
                 subject_id: subject_id.to_string(),
                 reviewer_id: cell(rec, cols, 1).to_string(),
-                period: cell(rec, cols, 2).to_string(),
+                period: crate::period::normalize(cell(rec, cols, 2)),
                 confidence,
                 note: cell(rec, cols, 4).to_string(),
                 src,

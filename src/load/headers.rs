@@ -143,6 +143,26 @@ pub fn match_headers(
             ),
         }
     }
+    let question_marks = |h: &&&str| {
+        let h = h.trim();
+        !h.is_empty() && h.chars().all(|c| c == '?' || c == '_' || c == ' ')
+    };
+    if index.iter().all(Option::is_none) && headers.iter().filter(question_marks).count() >= 2 {
+        let found: Vec<String> = headers.iter().take(8).map(|h| quoted(h.trim())).collect();
+        return Err(vec![Problem::at(
+            src,
+            format!(
+                "the column names are question marks ({}): the file was saved in a Western code page \
+                 (LibreOffice's default CSV export, Excel's \"CSV (comma delimited)\" on a non-Chinese \
+                 system), which turns every Chinese character into ?",
+                found.join(", ")
+            ),
+        )
+        .hint(
+            "export again as \"CSV UTF-8\" (LibreOffice: Character set = Unicode (UTF-8)); the names in the \
+             rows were lost the same way",
+        )]);
+    }
     if index.iter().all(Option::is_none) && !headers.iter().all(|h| h.trim().is_empty()) {
         let found: Vec<String> = headers.iter().take(8).map(|h| quoted(h.trim())).collect();
         let required: Vec<&str> = specs.iter().filter(|s| s.required).map(|s| s.name).collect();

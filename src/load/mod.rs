@@ -8,6 +8,7 @@
 pub mod actuals;
 pub mod confidence;
 pub mod encoding;
+pub mod folder;
 pub mod forecasts;
 pub mod headers;
 pub mod number;
@@ -21,6 +22,14 @@ use std::path::PathBuf;
 
 /// Everything read from a pack, before validation.
 pub struct Loaded {
+    /// Whether every file was read far enough to build a pack; when not, the rows of the files
+    /// that were read are still here, so that their own checks run (a problem in one file
+    /// never hides another file's problems).
+    pub complete: bool,
+    /// Whether org.csv's rows were read: checks of ids against org.csv run only then.
+    pub org_read: bool,
+    /// Whether forecasts.csv was read (its periods are known).
+    pub forecasts_read: bool,
     pub org: Vec<crate::model::OrgRow>,
     pub ids: crate::model::IdIndex,
     pub forecasts: forecasts::ForecastTotals,
@@ -71,6 +80,11 @@ pub struct PackFiles {
     pub forecasts: InputFile,
     pub confidence: Option<InputFile>,
     pub targets: Option<InputFile>,
+    /// Problems found finding the files in the folder (a near miss of a missing file's name,
+    /// two files for one role): see [`folder`].
+    pub found: Vec<Problem>,
+    /// The folder's files that no role reads.
+    pub not_read: Vec<String>,
 }
 
 impl PackFiles {
@@ -447,6 +461,8 @@ pub fn pack(
     problems: &mut Problems,
 ) -> anyhow::Result<Option<Loaded>> {
     let (opts, max_confidence, only_period) = (how.read, how.max_confidence, how.only_period);
+    problems.extend(files.found.iter().cloned());
+    let reported: Vec<FileKind> = files.found.iter().map(|p| p.file).collect();
     for f in [
         Some(&files.org),
         Some(&files.forecasts),
@@ -465,16 +481,16 @@ pub fn pack(
                 continue;
             }
         }
-        if !f.exists() {
+        if !f.exists() && !reported.contains(&f.kind) {
             problems.push(Problem::file(f.kind, "file not found").hint(format!(
                 "a pack folder holds org.csv and forecasts.csv (confidence.csv and targets.csv are optional); {} is missing",
                 f.display
             )));
         }
     }
-    if !problems.is_empty() {
-        return Ok(None);
-    }
+    let missing = !problems.is_empty();
+    let present =
+        |f: &InputFile| f.exists() && !matches!(&f.data, InputData::Path(p) if p.is_dir());
     // org.csv, confidence.csv and targets.csv are independent until validation: read them
     // side by side; forecasts.csv needs org's ids and all the threads.
     let t = std::time::Instant::now();
@@ -482,6 +498,9 @@ pub fn pack(
         rayon::join(
             || {
                 let mut p = Problems::default();
+                if !present(&files.org) {
+                    return (Ok(None), p);
+                }
                 let rows = org::load(&files.org, opts, &mut p);
                 (settle(rows, &mut p), p)
             },
@@ -490,6 +509,7 @@ pub fn pack(
                     || {
                         let mut p = Problems::default();
                         let rows = match &files.confidence {
+                            Some(f) if !present(f) => Ok(None),
                             Some(f) => confidence::load(f, opts, max_confidence, &mut p),
                             None => Ok(Some((Vec::new(), 0))),
                         };
@@ -498,6 +518,7 @@ pub fn pack(
                     || {
                         let mut p = Problems::default();
                         let rows = match &files.targets {
+                            Some(f) if !present(f) => Ok(None),
                             Some(f) => targets::load(f, opts, &mut p),
                             None => Ok(Some((Vec::new(), 0))),
                         };
@@ -511,29 +532,49 @@ pub fn pack(
     }
     let (org, confidence, targets) = (org?, confidence?, targets?);
     let others_time = t.elapsed();
-    let Some((org, org_blank)) = org else { return Ok(None) };
     let t = std::time::Instant::now();
-    if org.is_empty() {
-        // Every forecast line would be "not an id": the one problem worth showing is this one.
-        problems.push(
-            Problem::file(FileKind::Org, "the file has a header but no rows").hint(
+    let org_rows = org.as_ref().is_some_and(|(rows, _)| !rows.is_empty());
+    if let Some((rows, _)) = &org {
+        if rows.is_empty() {
+            problems.push(Problem::file(FileKind::Org, "the file has a header but no rows").hint(
                 "export the organisation again: the root (national) and every rep need a row",
-            ),
-        );
-        return Ok(None);
+            ));
+        }
     }
+    let (org, org_blank) = org.unwrap_or_default();
     let ids = crate::model::IdIndex::new(&org);
     let org_time = t.elapsed();
-    let forecasts = forecasts::load(&files.forecasts, opts, &ids, only_period, how.deals, problems);
-    let forecasts = settle(forecasts, problems)?;
-    let (Some(mut forecasts), Some((confidence, confidence_blank)), Some((targets, target_blank))) =
-        (forecasts, confidence, targets)
-    else {
-        return Ok(None);
+    // Without org.csv's ids, forecasts.csv is still read for its own problems; its rep ids
+    // are not checked (that would list every line), and the list says so.
+    let forecasts = if present(&files.forecasts) {
+        let f = forecasts::load(
+            &files.forecasts,
+            opts,
+            &ids,
+            only_period,
+            how.deals,
+            org_rows,
+            problems,
+        );
+        settle(f, problems)?
+    } else {
+        None
     };
+    if !org_rows && forecasts.is_some() {
+        problems.note(
+            FileKind::Forecasts,
+            "rep ids not checked: org.csv could not be read (above); check again once it is fixed",
+        );
+    }
+    let complete =
+        !missing && org_rows && forecasts.is_some() && confidence.is_some() && targets.is_some();
+    let forecasts_read = forecasts.is_some();
+    let mut forecasts = forecasts.unwrap_or_default();
+    let (confidence, confidence_blank) = confidence.unwrap_or_default();
+    let (targets, target_blank) = targets.unwrap_or_default();
     forecasts.timings.org = org_time;
     forecasts.timings.others = others_time;
-    if forecasts.stats.read == 0 {
+    if forecasts_read && forecasts.stats.read == 0 {
         problems.push(
             Problem::file(FileKind::Forecasts, "no forecast lines: the file has only its header")
                 .hint("export the forecast lines again; a roll-up of nothing is not a forecast"),
@@ -548,5 +589,16 @@ pub fn pack(
         target_rows: targets.len() as u64,
         target_blank,
     };
-    Ok(Some(Loaded { org, ids, forecasts, confidence, targets, stats }))
+    let org_read = org_rows;
+    Ok(Some(Loaded {
+        complete,
+        org_read,
+        forecasts_read,
+        org,
+        ids,
+        forecasts,
+        confidence,
+        targets,
+        stats,
+    }))
 }

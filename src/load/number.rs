@@ -48,6 +48,8 @@ pub enum NumberError {
     ColumnName,
     #[error("starts with ', Excel's mark for a number stored as text")]
     TextMark,
+    #[error("starts with ?, where a GBK export lost the currency sign ¥")]
+    LostCurrency,
 }
 
 impl NumberError {
@@ -79,6 +81,9 @@ impl NumberError {
             }
             NumberError::ColumnName => {
                 "were two exports pasted together? Delete this line, and check that the rows after it are not a second copy"
+            }
+            NumberError::LostCurrency => {
+                "export again as \"CSV UTF-8\", or take the currency format off the column (Format Cells → Number) before exporting"
             }
             NumberError::NotANumber => return None,
         })
@@ -112,8 +117,18 @@ pub fn parse_amount(cell: &str) -> Result<Decimal, NumberError> {
     parse_amount_text(cell).map_err(|e| match e {
         NumberError::NotANumber if is_column_name(cell) => NumberError::ColumnName,
         NumberError::NotANumber if text_marked(cell, parse_amount_text) => NumberError::TextMark,
+        NumberError::NotANumber if lost_currency(cell) => NumberError::LostCurrency,
         e => e,
     })
+}
+
+/// `?26,500.00`: `¥26,500.00` exported in GBK (which has no `¥`) by a program that writes `?`
+/// for what the code page lacks.
+fn lost_currency(cell: &str) -> bool {
+    let t = cell.trim();
+    let rest =
+        t.strip_prefix('?').or_else(|| t.strip_prefix('-').and_then(|r| r.strip_prefix('?')));
+    rest.is_some_and(|r| parse_amount_text(r).is_ok())
 }
 
 /// `'1234`: a number that Excel stores as text, exported with its marker.
@@ -148,6 +163,10 @@ fn parse_amount_text(cell: &str) -> Result<Decimal, NumberError> {
     }
     // 元 after the number is the same currency as ¥ before it.
     t = t.strip_suffix('元').map_or(t, str::trim_end);
+    // Excel's accounting format writes zero as a dash (`¥-`, ` -   `): it is 0.
+    if matches!(t, "-" | "¥-" | "￥-" | "¥ -" | "￥ -") {
+        return Ok(Decimal::ZERO);
+    }
     if t.starts_with(['$', '€', '£']) || t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("usd"))
     {
         return Err(NumberError::OtherCurrency);

@@ -26,6 +26,10 @@ pub fn load(
         let node_id = cell(rec, cols, 0);
         let period = cell(rec, cols, 1);
         let raw = cell(rec, cols, 2);
+        if crate::model::is_totals_label(node_id) {
+            problems.push(crate::model::totals_row(src, node_id).column(cols.label(0)));
+            return;
+        }
         let mut ok = true;
         if node_id.is_empty() {
             problems.push(Problem::at(src, "empty cell").column(cols.label(0)));
@@ -57,7 +61,7 @@ pub fn load(
         if let (true, Some(target)) = (ok, target) {
             rows.push(TargetRow {
                 node_id: node_id.to_string(),
-                period: period.to_string(),
+                period: crate::period::normalize(period),
                 target,
                 src,
             });

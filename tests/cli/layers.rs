@@ -12,6 +12,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("exact", 0),
     ("place", 0),
     ("gen", 0),
+    ("period", 0),
+    ("suggest", 0),
     ("format", 1),
     ("model", 1),
     ("load", 2),

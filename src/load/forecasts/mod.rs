@@ -75,6 +75,7 @@ pub fn load(
     ids: &IdIndex,
     only_period: Option<&str>,
     keep_deals: bool,
+    check_ids: bool,
     problems: &mut Problems,
 ) -> anyhow::Result<Option<ForecastTotals>> {
     let mut timings = LoadTimings::default();
@@ -150,6 +151,7 @@ pub fn load(
             delimiter: *delimiter,
             check_utf8,
             keep_deals,
+            check_ids,
         };
         let cuts = piece_ends(&buf[..end], *delimiter, threads);
         let mut pieces = Vec::with_capacity(threads);
@@ -390,8 +392,9 @@ mod tests {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| {
             let mut problems = Problems::default();
-            let totals =
-                load(&file, opts, &ids, None, false, &mut problems).unwrap().unwrap_or_default();
+            let totals = load(&file, opts, &ids, None, false, true, &mut problems)
+                .unwrap()
+                .unwrap_or_default();
             problems.finish();
             let text = problems.render();
             (totals, text.lines().map(str::to_string).collect())
@@ -489,6 +492,7 @@ mod tests {
             delimiter: b',',
             check_utf8: true,
             keep_deals: false,
+            check_ids: true,
         };
         let body = &text[21..];
         let (mut a, mut b) = (Worker::new(), Worker::new());

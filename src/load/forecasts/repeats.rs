@@ -145,6 +145,9 @@ pub(super) fn deal_repeats_checked(
         };
         let field = |k: usize| c.get(k).and_then(|i| rec.get(i)).unwrap_or(b"").trim_ascii();
         let (rep, period, deal) = (field(REP), field(PERIOD), field(DEAL));
+        let period = String::from_utf8_lossy(period);
+        let period = crate::period::normalize(&period);
+        let period = period.as_bytes();
         let Some(node) = ids.get(rep) else { return };
         if deal.is_empty() || !repeated.contains(&deal_hash(node, period, deal).max(1)) {
             return;
@@ -165,7 +168,13 @@ pub(super) fn deal_repeats_checked(
                             o.get()
                         ),
                     )
-                    .column(c.label(DEAL)),
+                    .column(c.label(DEAL))
+                    .maybe_hint(crate::model::digits_lost(&String::from_utf8_lossy(deal)).map(|why| {
+                        format!(
+                            "{why}: two different deals may now read the same; format the deal_id column as Text \
+                             in Excel/WPS and export the ids again from the CRM"
+                        )
+                    })),
                 );
             }
         }

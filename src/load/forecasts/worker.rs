@@ -8,7 +8,10 @@ use super::{AMOUNT, DEAL, PERIOD, REP};
 use crate::exact::Exact;
 use crate::load::number::{cell_message, parse_amount_parts, NumberError};
 use crate::load::{check_width, csv_reader, headers, record_lines};
-use crate::model::{prefetch, short_key, IdIndex, LineStats};
+use crate::model::{
+    digits_lost, is_totals_label, prefetch, short_key, totals_row, IdIndex, LineStats,
+};
+use crate::period::canonical;
 use crate::problem::{quoted, FileKind, Problem, Source, KEEP_PER_FILE};
 use rustc_hash::FxHashMap;
 
@@ -109,6 +112,9 @@ pub(super) struct Ctx<'a> {
     pub(super) delimiter: u8,
     pub(super) check_utf8: bool,
     pub(super) keep_deals: bool,
+    /// Whether org.csv's ids are known; if not, unknown reps are not reported (every line
+    /// would be).
+    pub(super) check_ids: bool,
 }
 
 impl Worker {
@@ -313,19 +319,45 @@ impl Worker {
         ctx: &Ctx,
     ) {
         let src = Source::new(FileKind::Forecasts, line);
+        if node.is_none() && is_totals_label(&String::from_utf8_lossy(rep)) {
+            self.problem(
+                totals_row(src, &String::from_utf8_lossy(rep)).column(ctx.cols.label(REP)),
+            );
+            return;
+        }
+        // `1.23456789012346E+17`: tested cheaply first, this runs on every line.
+        let sci = deal.first().is_some_and(u8::is_ascii_digit) && deal.contains(&b'+');
+        if sci && digits_lost(&String::from_utf8_lossy(deal)).is_some() {
+            self.problem(
+                Problem::at(
+                    src,
+                    format!(
+                        "{} is in scientific notation: a spreadsheet stored the id as a number and its digits are lost",
+                        quoted(&String::from_utf8_lossy(deal))
+                    ),
+                )
+                .column(ctx.cols.label(DEAL))
+                .hint("format the deal_id column as Text in Excel/WPS, re-enter or re-export the ids, and export again"),
+            );
+            return;
+        }
         let mut ok = true;
         let node = match node {
             Some(n) => Some(n),
+            None if !ctx.check_ids => {
+                ok = false;
+                None
+            }
             None => {
                 let text = String::from_utf8_lossy(rep);
                 let p = if rep.is_empty() {
                     Problem::at(src, "empty cell")
                         .hint("every forecast line needs the id of its rep")
                 } else {
+                    // The hint looks for near ids: only for problems that will be listed.
+                    let listed = self.problems.len() < KEEP_PER_FILE;
                     Problem::at(src, format!("{} is not an id in org.csv", quoted(&text)))
-                        .maybe_hint(
-                            ctx.ids.suggest(&text).map(|s| format!("did you mean {}?", quoted(s))),
-                        )
+                        .maybe_hint(if listed { ctx.ids.hint(&text) } else { None })
                 };
                 self.problem(p.column(ctx.cols.label(REP)));
                 ok = false;
@@ -359,10 +391,11 @@ impl Worker {
             }
         };
         let (Some(node), Some(value), true) = (node, value, ok) else { return };
-        if !deal.is_empty() {
-            self.deals.push(deal_hash(node, period, deal));
-        }
         let k = self.period_index(period, period_key, ctx);
+        if !deal.is_empty() {
+            // Hashed with the period's canonical label: `2026Q4` and `2026-Q4` are one period.
+            self.deals.push(deal_hash(node, &self.names[k], deal));
+        }
         if ctx.keep_deals && self.sums[k].is_some() {
             self.add_deal(node, k, deal, value);
         }
@@ -407,8 +440,13 @@ impl Worker {
             None => {
                 let k = self.names.len();
                 self.periods.insert(period.into(), k);
-                self.names.push(period.into());
-                let kept = ctx.only_period.is_none_or(|p| p == period);
+                // One spelling per period: the canonical label where there is one.
+                let name: Box<[u8]> = match std::str::from_utf8(period).ok().and_then(canonical) {
+                    Some(c) => c.into_bytes().into(),
+                    None => period.into(),
+                };
+                let kept = ctx.only_period.is_none_or(|p| p == &name[..]);
+                self.names.push(name);
                 self.sums.push(kept.then(|| vec![Acc::default(); ctx.ids.len()]));
                 k
             }

@@ -1,0 +1,188 @@
+//! Every file in a pack folder accounted for: read in its role, or listed as not read.
+//!
+//! A file takes a role by its name, in English or Chinese, case ignored, ending in `.csv`:
+//!
+//! | role | names |
+//! |---|---|
+//! | org | `org`, `组织架构`, `组织结构`, `组织`, `架构` |
+//! | forecasts | `forecasts`, `预测`, `预测明细`, `销售预测` |
+//! | confidence | `confidence`, `信心指数`, `信心`, `系数` |
+//! | targets | `targets`, `目标`, `销售目标`, `业绩目标` |
+//!
+//! A file whose name nearly is one of these (`confidences.csv`, `forecast.csv`,
+//! `forecasts.txt`, `forecasts.xlsx`) while that role has no file is an error naming both: it
+//! would otherwise be ignored, and the number would change without a word. Two files for one
+//! role are an error. Anything else is listed as not read. Hidden files (`.name`) and Office's
+//! lock files (`~$name`) are left out of the list.
+
+use super::{InputData, InputFile, PackFiles};
+use crate::problem::{FileKind, Problem};
+use std::path::Path;
+
+/// The names of each role's file, without `.csv`; the first is the one the README uses.
+pub const ROLE_NAMES: [(FileKind, &[&str]); 4] = [
+    (FileKind::Org, &["org", "组织架构", "组织结构", "组织", "架构"]),
+    (FileKind::Forecasts, &["forecasts", "预测", "预测明细", "销售预测"]),
+    (FileKind::Confidence, &["confidence", "信心指数", "信心", "系数"]),
+    (FileKind::Targets, &["targets", "目标", "销售目标", "业绩目标"]),
+];
+
+/// What a pack folder holds: the files found for each role, the problems found finding them,
+/// and the files not read.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Per role (as [`ROLE_NAMES`]), the files named for it.
+    pub found: [Vec<String>; 4],
+    pub problems: Vec<Problem>,
+    /// Files and folders (with a trailing `/`) that no role reads, sorted.
+    pub not_read: Vec<String>,
+}
+
+fn role_index(kind: FileKind) -> usize {
+    ROLE_NAMES.iter().position(|(k, _)| *k == kind).unwrap_or(0)
+}
+
+/// The role a file name gives, if it is `<a role name>.csv` (case ignored).
+fn role_of(name: &str) -> Option<FileKind> {
+    let lower = name.to_lowercase();
+    let stem = lower.strip_suffix(".csv")?;
+    ROLE_NAMES.iter().find(|(_, names)| names.contains(&stem.trim())).map(|(k, _)| *k)
+}
+
+/// The role a file name nearly gives: a role name with another extension, or a stem one or two
+/// edits from a role name.
+fn near_role(name: &str) -> Option<FileKind> {
+    let lower = name.to_lowercase();
+    let (stem, _) = lower.rsplit_once('.').unwrap_or((lower.as_str(), ""));
+    let stem = stem.trim();
+    for (kind, names) in ROLE_NAMES {
+        if names.contains(&stem) {
+            return Some(kind);
+        }
+    }
+    let all = ROLE_NAMES.iter().flat_map(|(_, names)| names.iter().copied());
+    let near = crate::suggest::nearest(stem, all)?;
+    ROLE_NAMES.iter().find(|(_, names)| names.contains(&near)).map(|(k, _)| *k)
+}
+
+/// Looks at every entry of `dir` (not recursively).
+pub fn scan(dir: &Path) -> std::io::Result<Scan> {
+    let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path().is_dir()))
+        .filter(|(n, _)| !n.starts_with('.') && !n.starts_with("~$"))
+        .collect();
+    names.sort();
+    let mut scan = Scan::default();
+    let mut near: [Vec<String>; 4] = Default::default();
+    for (name, is_dir) in &names {
+        match (is_dir, role_of(name)) {
+            (false, Some(kind)) => scan.found[role_index(kind)].push(name.clone()),
+            _ => {
+                if let (false, Some(kind)) = (is_dir, near_role(name)) {
+                    near[role_index(kind)].push(name.clone());
+                }
+                scan.not_read.push(if *is_dir { format!("{name}/") } else { name.clone() });
+            }
+        }
+    }
+    for (k, (kind, names)) in ROLE_NAMES.iter().enumerate() {
+        let expected = format!("{}.csv", names[0]);
+        match scan.found[k].as_slice() {
+            [] => {
+                for n in &near[k] {
+                    scan.problems.push(near_miss(*kind, &expected, n));
+                }
+            }
+            [_] => {}
+            many => {
+                let listed: Vec<String> = many.iter().map(|n| crate::problem::quoted(n)).collect();
+                scan.problems.push(
+                    Problem::file(
+                        *kind,
+                        format!(
+                            "{} files are the {}: {}; which one is meant?",
+                            many.len(),
+                            names[0],
+                            listed.join(" and ")
+                        ),
+                    )
+                    .hint(format!(
+                        "keep one and move the others out of the folder ({expected} may also be named {})",
+                        names[1..].iter().map(|n| format!("{n}.csv")).collect::<Vec<_>>().join(", ")
+                    )),
+                );
+            }
+        }
+    }
+    Ok(scan)
+}
+
+fn near_miss(kind: FileKind, expected: &str, name: &str) -> Problem {
+    let lower = name.to_lowercase();
+    let workbook =
+        [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"].iter().any(|x| lower.ends_with(x));
+    let hint = if workbook {
+        format!("{name} is a workbook: open it in Excel/WPS and save it as \"CSV UTF-8\" named {expected}")
+    } else {
+        format!(
+            "if it is the {} file, rename it to {expected}",
+            kind.file_name().trim_end_matches(".csv")
+        )
+    };
+    Problem::file(kind, format!("not in the folder, but {name} is (and it is not read)")).hint(hint)
+}
+
+/// The pack's files from a scan of `dir`: each role's file where one was found (the expected
+/// name where none was, for org.csv and forecasts.csv).
+pub fn pack_files(dir: &Path, scan: &Scan) -> PackFiles {
+    let file = |k: usize| -> Option<InputFile> {
+        let (kind, names) = ROLE_NAMES[k];
+        let name = scan.found[k].first().cloned()?;
+        let _ = names;
+        let path = dir.join(name);
+        Some(InputFile { kind, display: display(&path), data: InputData::Path(path) })
+    };
+    let required = |k: usize| {
+        file(k).unwrap_or_else(|| {
+            let (kind, names) = ROLE_NAMES[k];
+            let path = dir.join(format!("{}.csv", names[0]));
+            InputFile { kind, display: display(&path), data: InputData::Path(path) }
+        })
+    };
+    PackFiles {
+        org: required(0),
+        forecasts: required(1),
+        confidence: file(2),
+        targets: file(3),
+        found: scan.problems.clone(),
+        not_read: scan.not_read.clone(),
+    }
+}
+
+/// A path as typed, without a leading `./`.
+pub fn display(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_take_roles_in_english_and_chinese_case_ignored() {
+        assert_eq!(role_of("org.csv"), Some(FileKind::Org));
+        assert_eq!(role_of("Confidence.CSV"), Some(FileKind::Confidence));
+        assert_eq!(role_of("预测.csv"), Some(FileKind::Forecasts));
+        assert_eq!(role_of("目标.csv"), Some(FileKind::Targets));
+        assert_eq!(role_of("forecasts.txt"), None);
+        assert_eq!(near_role("forecasts.txt"), Some(FileKind::Forecasts));
+        assert_eq!(near_role("forecasts.xlsx"), Some(FileKind::Forecasts));
+        assert_eq!(near_role("confidences.csv"), Some(FileKind::Confidence));
+        assert_eq!(near_role("forecast.csv"), Some(FileKind::Forecasts));
+        assert_eq!(near_role("target.csv"), Some(FileKind::Targets));
+        assert_eq!(near_role("README.md"), None);
+        assert_eq!(near_role("notes.txt"), None);
+    }
+}

@@ -1,0 +1,207 @@
+//! One spelling per period. The usual ways of writing a quarter, a month, a half or a year
+//! are read as one canonical label in every file, so that `2026Q4` in targets.csv and
+//! `2026年第四季度` in confidence.csv are the `2026-Q4` of forecasts.csv:
+//!
+//! | period  | canonical | also read as                                                          |
+//! |---------|-----------|-----------------------------------------------------------------------|
+//! | quarter | `2026-Q4` | `2026Q4`, `2026 Q4`, `2026/Q4`, `2026-q4`, `2026年Q4`, `2026年第四季度`, `2026年第4季度`, `2026年4季度`, `2026年四季度`, `Q4 2026`, `Q4-2026`, `2026-4Q` |
+//! | month   | `2026-11` | `2026-1` → `2026-01`, `2026/11`, `2026.11`, `2026年11月`, `202611`      |
+//! | half    | `2026-H2` | `2026H2`, `2026 H2`, `2026年H2`, `H2 2026`, `2026年下半年` (上半年 = H1) |
+//! | year    | `2026`    | `2026年`, `2026年度`                                                    |
+//!
+//! Full-width characters (`２０２６年Ｑ４`) and surrounding spaces are read as their plain
+//! forms. Years run from 1900 to 2999. Any other label (a fiscal `FY26 Q4`, `Q4`, `秋季`) is
+//! kept exactly as written.
+
+/// The canonical label of a period, or `None` if `label` is not a spelling of a calendar
+/// quarter, month, half or year (it is then kept as written).
+pub fn canonical(label: &str) -> Option<String> {
+    // Spaces inside are separators, like `-`.
+    let folded: String =
+        label.trim().chars().map(plain).map(|c| if c.is_whitespace() { '-' } else { c }).collect();
+    let s = folded.to_ascii_uppercase();
+    let s = s.as_str();
+    // `YYYY` followed by the rest, or the rest followed by `YYYY` (`Q4 2026`).
+    let (year, rest) = if let Some(y) = year_prefix(s) {
+        (y, &s[4..])
+    } else if let Some(y) = year_suffix(s) {
+        (y, &s[..s.len() - 4])
+    } else {
+        return None;
+    };
+    let bare = rest.starts_with(|c: char| c.is_ascii_digit());
+    let rest = rest.trim_start_matches(['-', '/', '.', '_']).trim_end_matches(['-', '/', '.', '_']);
+    let rest = rest.strip_prefix('年').unwrap_or(rest);
+    let rest = rest.trim_start_matches(['-', '/', '.', '_']);
+    if rest.is_empty() || rest == "度" {
+        return Some(year.to_string());
+    }
+    if let Some(q) = quarter(rest) {
+        return Some(format!("{year}-Q{q}"));
+    }
+    if let Some(h) = half(rest) {
+        return Some(format!("{year}-H{h}"));
+    }
+    // Digits right after the year (`202611`) are a month only as two digits: `20261` is not.
+    if bare && rest.len() != 2 {
+        return None;
+    }
+    month(rest).map(|m| format!("{year}-{m:02}"))
+}
+
+/// The canonical label if there is one, else the label as written.
+pub fn normalize(label: &str) -> String {
+    canonical(label).unwrap_or_else(|| label.to_string())
+}
+
+/// Full-width ASCII forms (`Ｑ`, `２`, `－`) as their plain characters.
+fn plain(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
+fn year_of(s: &str) -> Option<u32> {
+    let y: u32 = s.parse().ok()?;
+    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && (1900..=2999).contains(&y))
+        .then_some(y)
+}
+
+fn year_prefix(s: &str) -> Option<u32> {
+    year_of(s.get(..4)?)
+}
+
+fn year_suffix(s: &str) -> Option<u32> {
+    let cut = s.len().checked_sub(4)?;
+    // The year at the end must be separate from a digit before it (`Q42026` is not read).
+    let before = s.get(..cut)?;
+    if before.ends_with(|c: char| c.is_ascii_digit()) || before.is_empty() {
+        return None;
+    }
+    year_of(s.get(cut..)?)
+}
+
+/// `1`..`4` or `一`..`四`.
+fn digit_1_to(c: &str, max: u32) -> Option<u32> {
+    let n = match c {
+        "一" => 1,
+        "二" => 2,
+        "三" => 3,
+        "四" => 4,
+        _ => c.parse().ok()?,
+    };
+    (1..=max).contains(&n).then_some(n)
+}
+
+/// `Q4`, `4Q`, `第四季度`, `第4季度`, `4季度`, `四季度`, `第四季`.
+fn quarter(rest: &str) -> Option<u32> {
+    if let Some(n) = rest.strip_prefix('Q') {
+        return digit_1_to(n, 4);
+    }
+    if let Some(n) = rest.strip_suffix('Q') {
+        return digit_1_to(n, 4);
+    }
+    let r = rest.strip_prefix('第').unwrap_or(rest);
+    let n = r.strip_suffix("季度").or_else(|| r.strip_suffix('季'))?;
+    digit_1_to(n, 4)
+}
+
+/// `H2`, `2H`, `上半年` (1), `下半年` (2).
+fn half(rest: &str) -> Option<u32> {
+    match rest {
+        "上半年" => return Some(1),
+        "下半年" => return Some(2),
+        _ => {}
+    }
+    if let Some(n) = rest.strip_prefix('H') {
+        return digit_1_to(n, 2);
+    }
+    digit_1_to(rest.strip_suffix('H')?, 2)
+}
+
+/// `11`, `1`, `01`, `11月`.
+fn month(rest: &str) -> Option<u32> {
+    let r = rest.strip_suffix('月').unwrap_or(rest);
+    if r.is_empty() || r.len() > 2 || !r.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let m: u32 = r.parse().ok()?;
+    (1..=12).contains(&m).then_some(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_usual_spellings_of_a_quarter() {
+        for s in [
+            "2026-Q4",
+            "2026Q4",
+            "2026 Q4",
+            "2026/Q4",
+            "2026-q4",
+            "2026年Q4",
+            "2026年第四季度",
+            "2026年第4季度",
+            "2026年4季度",
+            "2026年四季度",
+            "Q4 2026",
+            "Q4-2026",
+            "2026-4Q",
+            " ２０２６年Ｑ４ ",
+            "2026年 Q4",
+            "2026年第四季",
+        ] {
+            assert_eq!(canonical(s).as_deref(), Some("2026-Q4"), "{s}");
+        }
+    }
+
+    #[test]
+    fn reads_months_halves_and_years() {
+        for (s, want) in [
+            ("2026-11", "2026-11"),
+            ("2026/11", "2026-11"),
+            ("2026.11", "2026-11"),
+            ("2026年11月", "2026-11"),
+            ("202611", "2026-11"),
+            ("2026-1", "2026-01"),
+            ("2026年1月", "2026-01"),
+            ("2026-H2", "2026-H2"),
+            ("2026H1", "2026-H1"),
+            ("H2 2026", "2026-H2"),
+            ("2026年下半年", "2026-H2"),
+            ("2026年上半年", "2026-H1"),
+            ("2026", "2026"),
+            ("2026年", "2026"),
+            ("2026年度", "2026"),
+        ] {
+            assert_eq!(canonical(s).as_deref(), Some(want), "{s}");
+        }
+    }
+
+    #[test]
+    fn keeps_every_other_label_as_written() {
+        for s in [
+            "FY26 Q4",
+            "FY2026-Q4",
+            "Q4",
+            "2026-Q5",
+            "2026-13",
+            "2026-00",
+            "1899-Q1",
+            "秋季",
+            "2026-Q4-W1",
+            "Q42026",
+            "2026-H3",
+            "20261",
+            "P2026-Q4",
+            "",
+        ] {
+            assert_eq!(canonical(s), None, "{s}");
+        }
+        assert_eq!(normalize("FY26 Q4"), "FY26 Q4");
+    }
+}
