@@ -9,10 +9,10 @@ mod config;
 use clap::Parser;
 use config::{Config, Mode};
 use forecast_rollup::pipeline::{self, Checked};
-use forecast_rollup::problem::{Failure, FileKind};
+use forecast_rollup::problem::Failure;
 use forecast_rollup::report::{self, Format};
 use forecast_rollup::review::{self, Compared, Previous};
-use forecast_rollup::{gen, model, place};
+use forecast_rollup::{gen, place};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -101,13 +101,16 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
         out.flush()?;
         clock.lap("render");
     }
+    // What the data covers, after the report (stderr: stdout may be a file for finance).
+    eprint!("{}", report::summary::coverage(pack, &c.files));
     clock.finish();
     Ok(())
 }
 
 /// `check`: every input row accounted for, file by file; with `--history`, the history too.
 fn check(config: &Config, c: &Checked) -> Result<(), Failure> {
-    print!("{}", check_summary(config, &c.pack));
+    print!("{}", report::summary::check(&c.pack, &c.files));
+    print!("{}", report::summary::coverage(&c.pack, &c.files));
     if let Some(dir) = &config.history {
         let h = pipeline::history(dir, &config.pipeline, &c.pack)?;
         println!(
@@ -190,47 +193,6 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
     text.push_str(&report::review::text::render(&terminal, options.top));
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
-}
-
-/// `check`'s answer on a valid pack: every input row accounted for, file by file.
-fn check_summary(config: &Config, pack: &model::Pack) -> String {
-    let s = pack.stats;
-    let f = s.forecasts;
-    let blank = |n: u64| if n > 0 { format!(", {n} blank skipped") } else { String::new() };
-    let mut out = format!("ok: {} nodes, {} period(s)\n", s.org_rows, pack.periods.len());
-    let name = |k: FileKind| config.files.display(k);
-    out.push_str(&format!(
-        "  {}: {} rows{}\n",
-        name(FileKind::Org),
-        s.org_rows,
-        blank(s.org_blank)
-    ));
-    let mut lines = format!("{} lines read, {} used", f.read, f.used);
-    if f.other_period > 0 {
-        lines.push_str(&format!(", {} in other periods (--period)", f.other_period));
-    }
-    out.push_str(&format!(
-        "  {}: {lines}, 0 refused{}\n",
-        name(FileKind::Forecasts),
-        blank(f.blank)
-    ));
-    if config.files.confidence.is_some() {
-        let n = s.confidence_rows;
-        out.push_str(&format!(
-            "  {}: {n} rows{}\n",
-            name(FileKind::Confidence),
-            blank(s.confidence_blank)
-        ));
-    }
-    if config.files.targets.is_some() {
-        let n = s.target_rows;
-        out.push_str(&format!(
-            "  {}: {n} rows{}\n",
-            name(FileKind::Targets),
-            blank(s.target_blank)
-        ));
-    }
-    out
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

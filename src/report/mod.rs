@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod json;
 pub mod review;
+pub mod summary;
 pub mod terminal;
 
 use crate::model::Pack;

@@ -13,9 +13,9 @@ fn check_pack(name: &str, extra: &[&str]) {
     args.extend_from_slice(extra);
     let o = run_in(&dir, &args);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
-    assert_eq!(text(&o.stderr), "");
     let expected = dir.join("expected");
     assert_file(&expected.join("stdout.txt"), &o.stdout);
+    assert_file(&expected.join("coverage.txt"), &o.stderr);
     assert_file(
         &expected.join("rollup.csv"),
         &std::fs::read(out.path().join("rollup.csv")).unwrap(),
@@ -224,7 +224,7 @@ fn without_a_pack_it_runs_the_demo_and_says_so_first() {
     let demo = run_in(&fixture("demo"), &["run", ".", "--format", "csv"]);
     let builtin = run_in(&root(), &["run", "--format", "csv"]);
     assert_eq!(text(&builtin.stdout), text(&demo.stdout));
-    assert!(text(&builtin.stderr).starts_with("Demo:"));
+    assert!(text(&builtin.stderr).starts_with("Demo:"), "{}", text(&builtin.stderr));
 }
 
 #[test]
@@ -244,6 +244,24 @@ fn check_reports_ok_on_a_valid_pack() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         text(&o.stdout),
-        "ok: 64 nodes, 2 period(s)\n  org.csv: 64 rows\n  forecasts.csv: 264 lines read, 264 used, 0 refused\n  confidence.csv: 89 rows\n  targets.csv: 24 rows\n"
+        "ok: 64 nodes, 2 period(s)\n  org.csv: 64 rows\n  forecasts.csv: 264 lines read, 264 used, 0 refused\n  confidence.csv: 89 rows\n  targets.csv: 24 rows\n\
+         2026-Q4: 125 lines used; 52 of 52 reps with a forecast; 59 of 63 nodes reviewed; 12 nodes with a target\n\
+         2027-Q1: 139 lines used; 52 of 52 reps with a forecast; 59 of 63 nodes reviewed; 12 nodes with a target\n\
+         not read: expected/\n"
     );
+}
+
+/// `run pack/forecasts.csv`: a file where the pack folder is expected names the folder to give.
+#[test]
+fn a_file_given_as_the_pack_folder_names_the_folder_to_give() {
+    let o = run_in(&root(), &["check", "fixtures/demo/forecasts.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        text(&o.stderr),
+        "command line: fixtures/demo/forecasts.csv is a file, not a pack folder\n  \
+         hint: give the folder that holds the pack's files: forecast-rollup run fixtures/demo \
+         (or name one file with --org, --forecasts, --confidence, --targets)\n\
+         1 problem; nothing written\n"
+    );
+    assert_eq!(text(&o.stdout), "");
 }
