@@ -49,6 +49,39 @@ pub fn canonical(label: &str) -> Option<String> {
     month(rest).map(|m| format!("{year}-{m:02}"))
 }
 
+/// Whether `label` is a calendar date (`2026-11-30`, `2026/11/30`, `2026年11月30日`, `11/30/2026`,
+/// with or without a time) rather than a period: a spreadsheet turns `2026-11` typed into a cell
+/// into the date 2026-11-01. Returns the month it falls in, canonical (`2026-11`).
+pub fn date_month(label: &str) -> Option<String> {
+    let t = label.trim();
+    let t = t.split([' ', 'T']).next().unwrap_or(t);
+    let parts: Vec<&str> =
+        t.split(['-', '/', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
+    if parts.len() != 3 || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    let (y, m, d) = if parts[0].len() == 4 {
+        (n[0], n[1], n[2])
+    } else if parts[2].len() == 4 {
+        // 11/30/2026 (US) or 30/11/2026: the month is the part that can only be one.
+        match (n[0] <= 12, n[1] <= 12) {
+            (true, false) => (n[2], n[0], n[1]),
+            (false, true) => (n[2], n[1], n[0]),
+            _ => (n[2], 0, 1),
+        }
+    } else {
+        return None;
+    };
+    if !(1900..=2999).contains(&y) || !(1..=31).contains(&d) {
+        return None;
+    }
+    if m == 0 {
+        return Some(String::new());
+    }
+    (1..=12).contains(&m).then(|| format!("{y}-{m:02}"))
+}
+
 /// The canonical label if there is one, else the label as written.
 pub fn normalize(label: &str) -> String {
     canonical(label).unwrap_or_else(|| label.to_string())
@@ -180,6 +213,17 @@ mod tests {
         ] {
             assert_eq!(canonical(s).as_deref(), Some(want), "{s}");
         }
+    }
+
+    #[test]
+    fn knows_a_date_from_a_period() {
+        assert_eq!(date_month("2026-11-30").as_deref(), Some("2026-11"));
+        assert_eq!(date_month("2026/11/1 0:00").as_deref(), Some("2026-11"));
+        assert_eq!(date_month("2026年11月30日").as_deref(), Some("2026-11"));
+        assert_eq!(date_month("11/30/2026").as_deref(), Some("2026-11"));
+        assert_eq!(date_month("3/4/2026").as_deref(), Some(""));
+        assert_eq!(date_month("2026-11"), None);
+        assert_eq!(date_month("2026-Q4"), None);
     }
 
     #[test]

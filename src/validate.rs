@@ -76,6 +76,7 @@ const CHECKS: &[(Check, Needs)] = &[
     (check_target_repeats, Needs::Nothing),
     (check_period_spellings, Needs::Nothing),
     (check_confidence_periods, Needs::Forecasts),
+    (check_period_dates, Needs::Nothing),
 ];
 
 /// A period label folded for comparison: case, spaces and the punctuation `-_/.` dropped, so
@@ -94,8 +95,9 @@ fn check_confidence_periods(l: &Loaded) -> Vec<Problem> {
     l.confidence
         .iter()
         .filter(|r| !r.period.is_empty() && !periods.contains(&r.period))
-        // A spelling of a forecast period is reported once, by check_period_spellings.
+        // A spelling of a forecast period, or a date, is reported once, by its own check.
         .filter(|r| periods.iter().all(|p| fold_period(p) != fold_period(&r.period)))
+        .filter(|r| crate::period::date_month(&r.period).is_none())
         .map(|r| {
             let near = crate::suggest::nearest(&r.period, periods.iter().map(String::as_str));
             let hint = match near {
@@ -110,6 +112,37 @@ fn check_confidence_periods(l: &Loaded) -> Vec<Problem> {
             .hint(hint)
         })
         .collect()
+}
+
+/// A date in a period column (`2026-11-30`): not a period, and each date would be one. Often a
+/// spreadsheet's doing: `2026-11` typed into a cell becomes the date 2026-11-01.
+fn check_period_dates(l: &Loaded) -> Vec<Problem> {
+    let problem = |p: Problem, month: String| {
+        let hint = if month.is_empty() {
+            "write the period (2026-11, 2026-Q4); if a spreadsheet made this a date, format the column as Text".to_string()
+        } else {
+            format!(
+                "write the period: {} for the month, or its quarter; if a spreadsheet made this a date, format the column as Text",
+                quoted(&month)
+            )
+        };
+        p.hint(hint)
+    };
+    let mut out = Vec::new();
+    for p in &l.forecasts.periods {
+        if let Some(m) = crate::period::date_month(p) {
+            let msg = format!("{} in the period column is a date, not a period", quoted(p));
+            out.push(problem(Problem::file(FileKind::Forecasts, msg), m));
+        }
+    }
+    let rows = l.confidence.iter().map(|r| (&r.period, r.src));
+    for (period, src) in rows.chain(l.targets.iter().map(|r| (&r.period, r.src))) {
+        if let Some(m) = crate::period::date_month(period) {
+            let msg = format!("{} is a date, not a period", quoted(period));
+            out.push(problem(Problem::at(src, msg).column("period"), m));
+        }
+    }
+    out
 }
 
 /// `"2026-Q3", "2026-Q4"`, or the first few and how many more.
