@@ -180,20 +180,9 @@ fn deletions(text: &str) -> impl Iterator<Item = String> + '_ {
 pub fn is_totals_label(text: &str) -> bool {
     let t = crate::suggest::fold(text);
     let t = t.trim_end_matches([':', '：']);
-    matches!(
-        t,
-        "合计"
-            | "总计"
-            | "小计"
-            | "总和"
-            | "汇总"
-            | "共计"
-            | "total"
-            | "totals"
-            | "grandtotal"
-            | "sum"
-            | "subtotal"
-    )
+    // Excel's Data → Subtotal writes `XS0012 汇总` / `XS0012 Total` and `总计` / `Grand Total`.
+    matches!(t, "sum" | "totals" | "总和" | "共计")
+        || ["合计", "总计", "小计", "汇总", "total"].iter().any(|w| t.ends_with(w))
 }
 
 /// A problem for a totals row, at its line.
@@ -354,6 +343,17 @@ impl IdIndex {
             if let Some(v) = one(near.zeros.get(t.trim_start_matches('0'))) {
                 return Some(format!(
                     "did you mean {}? a spreadsheet dropped its leading zeros: format the id column as Text before exporting",
+                    quoted(id(v))
+                ));
+            }
+        }
+        // `1002.0`: a number column's float.
+        if let Some(int) = t.strip_suffix(".0").filter(|i| i.bytes().all(|b| b.is_ascii_digit())) {
+            if let Some(v) = one(near.folded.get(int))
+                .or_else(|| one(near.zeros.get(int.trim_start_matches('0'))))
+            {
+                return Some(format!(
+                    "did you mean {}? A number column added \".0\": format the id column as Text before exporting",
                     quoted(id(v))
                 ));
             }

@@ -17,8 +17,14 @@
 /// quarter, month, half or year (it is then kept as written).
 pub fn canonical(label: &str) -> Option<String> {
     // Spaces inside are separators, like `-`.
-    let folded: String =
-        label.trim().chars().map(plain).map(|c| if c.is_whitespace() { '-' } else { c }).collect();
+    let label = label.trim().trim_start_matches(['\'', '‘', '’']);
+    let folded: String = label
+        .chars()
+        .filter(|&c| !invisible(c))
+        .map(plain)
+        .map(|c| if c.is_whitespace() { '-' } else { c })
+        .collect();
+    let folded = folded.trim_matches('-');
     let s = folded.to_ascii_uppercase();
     let s = s.as_str();
     // `YYYY` followed by the rest, or the rest followed by `YYYY` (`Q4 2026`).
@@ -31,7 +37,7 @@ pub fn canonical(label: &str) -> Option<String> {
     };
     let bare = rest.starts_with(|c: char| c.is_ascii_digit());
     let rest = rest.trim_start_matches(['-', '/', '.', '_']).trim_end_matches(['-', '/', '.', '_']);
-    let rest = rest.strip_prefix('年').unwrap_or(rest);
+    let rest = rest.strip_prefix("年度").or_else(|| rest.strip_prefix('年')).unwrap_or(rest);
     let rest = rest.trim_start_matches(['-', '/', '.', '_']);
     if rest.is_empty() || rest == "度" {
         return Some(year.to_string());
@@ -54,6 +60,15 @@ pub fn canonical(label: &str) -> Option<String> {
 /// into the date 2026-11-01. Returns the month it falls in, canonical (`2026-11`).
 pub fn date_month(label: &str) -> Option<String> {
     let t = label.trim();
+    // Excel's serial number of a date (days since 1899-12-30), as a date cell formatted as a
+    // number exports: 46356 is 2026-11-30.
+    if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let serial: i64 = t.parse().ok()?;
+        if (20_000..=80_000).contains(&serial) {
+            let (y, m) = civil_month(serial - 25_569); // days since 1970-01-01
+            return Some(format!("{y}-{m:02}"));
+        }
+    }
     let t = t.split([' ', 'T']).next().unwrap_or(t);
     let parts: Vec<&str> =
         t.split(['-', '/', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
@@ -82,6 +97,30 @@ pub fn date_month(label: &str) -> Option<String> {
     (1..=12).contains(&m).then(|| format!("{y}-{m:02}"))
 }
 
+/// The year and month of a day counted from 1970-01-01 (the proleptic Gregorian calendar).
+fn civil_month(days: i64) -> (i64, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m)
+}
+
+/// Whether a label is a calendar period this tool reads, and of which length.
+pub fn kind(label: &str) -> Option<&'static str> {
+    let c = canonical(label)?;
+    Some(match c.len() {
+        4 => "year",
+        _ if c.contains('Q') => "quarter",
+        _ if c.contains('H') => "half",
+        _ => "month",
+    })
+}
+
 /// The canonical label if there is one, else the label as written.
 pub fn normalize(label: &str) -> String {
     canonical(label).unwrap_or_else(|| label.to_string())
@@ -91,9 +130,16 @@ pub fn normalize(label: &str) -> String {
 fn plain(c: char) -> char {
     match c {
         '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-        '\u{3000}' => ' ',
+        '\u{3000}' | '\u{a0}' => ' ',
+        // En and em dashes and the minus sign, as word processors and input methods type `-`.
+        '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
         c => c,
     }
+}
+
+/// Characters that take no space and mean nothing in a label (zero-width space, BOM).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
 fn year_of(s: &str) -> Option<u32> {
@@ -116,20 +162,30 @@ fn year_suffix(s: &str) -> Option<u32> {
     year_of(s.get(cut..)?)
 }
 
-/// `1`..`4` or `一`..`四`.
+/// `1`..`4`, `一`..`四` or `I`..`IV`.
 fn digit_1_to(c: &str, max: u32) -> Option<u32> {
     let n = match c {
-        "一" => 1,
-        "二" => 2,
-        "三" => 3,
-        "四" => 4,
+        "一" | "I" => 1,
+        "二" | "II" => 2,
+        "三" | "III" => 3,
+        "四" | "IV" => 4,
         _ => c.parse().ok()?,
     };
     (1..=max).contains(&n).then_some(n)
 }
 
-/// `Q4`, `4Q`, `第四季度`, `第4季度`, `4季度`, `四季度`, `第四季`.
+/// `Q4`, `4Q`, `Q4季度`, `第四季度`, `第4季度`, `4季度`, `四季度`, `第四季`, `第IV季度`, `IV`,
+/// `10-12月`.
 fn quarter(rest: &str) -> Option<u32> {
+    // The months of a quarter: 10-12月.
+    if let Some((a, b)) = rest.strip_suffix('月').and_then(|r| r.split_once(['-', '~', '至'])) {
+        let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+        return (a % 3 == 1 && b == a + 2 && b <= 12).then_some(b / 3);
+    }
+    if matches!(rest, "I" | "II" | "III" | "IV") {
+        return digit_1_to(rest, 4);
+    }
+    let rest = rest.strip_suffix("季度").filter(|r| r.starts_with('Q')).unwrap_or(rest);
     if let Some(n) = rest.strip_prefix('Q') {
         return digit_1_to(n, 4);
     }
@@ -222,6 +278,7 @@ mod tests {
         assert_eq!(date_month("2026年11月30日").as_deref(), Some("2026-11"));
         assert_eq!(date_month("11/30/2026").as_deref(), Some("2026-11"));
         assert_eq!(date_month("3/4/2026").as_deref(), Some(""));
+        assert_eq!(date_month("46356").as_deref(), Some("2026-11"));
         assert_eq!(date_month("2026-11"), None);
         assert_eq!(date_month("2026-Q4"), None);
     }

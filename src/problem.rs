@@ -109,8 +109,11 @@ impl Problem {
         self
     }
 
+    /// Sets the hint where there is one (a `None` keeps the hint already set).
     pub fn maybe_hint(mut self, hint: Option<impl Into<String>>) -> Problem {
-        self.hint = hint.map(Into::into);
+        if let Some(h) = hint {
+            self.hint = Some(h.into());
+        }
         self
     }
 
@@ -354,7 +357,10 @@ pub fn escape_terminal(text: &str, max: Option<usize>) -> String {
             break;
         }
         let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
-        if c.is_control() || bidi {
+        // Characters that show as nothing or as a plain space, so that "A" and "A\u{200b}"
+        // never print alike: zero-width ones, the BOM, the no-break space.
+        let invisible = matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{a0}');
+        if c.is_control() || bidi || invisible {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);

@@ -66,6 +66,7 @@ enum Needs {
 /// Every check on the loaded rows, in the order their problems are most useful.
 const CHECKS: &[(Check, Needs)] = &[
     (check_org_not_empty, Needs::Org),
+    (check_org_totals, Needs::Org),
     (check_ids, Needs::Org),
     (check_roots, Needs::Org),
     (check_parents, Needs::Org),
@@ -77,6 +78,7 @@ const CHECKS: &[(Check, Needs)] = &[
     (check_period_spellings, Needs::Nothing),
     (check_confidence_periods, Needs::Forecasts),
     (check_period_dates, Needs::Nothing),
+    (check_period_kinds, Needs::Forecasts),
 ];
 
 /// A period label folded for comparison: case, spaces and the punctuation `-_/.` dropped, so
@@ -98,6 +100,11 @@ fn check_confidence_periods(l: &Loaded) -> Vec<Problem> {
         // A spelling of a forecast period, or a date, is reported once, by its own check.
         .filter(|r| periods.iter().all(|p| fold_period(p) != fold_period(&r.period)))
         .filter(|r| crate::period::date_month(&r.period).is_none())
+        // In a calendar pack a label that is no period is reported by check_period_kinds.
+        .filter(|r| {
+            crate::period::kind(&r.period).is_some()
+                || periods.iter().all(|p| crate::period::kind(p).is_none())
+        })
         .map(|r| {
             let near = crate::suggest::nearest(&r.period, periods.iter().map(String::as_str));
             let hint = match near {
@@ -140,6 +147,107 @@ fn check_period_dates(l: &Loaded) -> Vec<Problem> {
         if let Some(m) = crate::period::date_month(period) {
             let msg = format!("{} is a date, not a period", quoted(period));
             out.push(problem(Problem::at(src, msg).column("period"), m));
+        }
+    }
+    out
+}
+
+/// The calendar period a label that is none probably meant: with the year of the forecasts
+/// (`四季度`, `Q4` → `2026-Q4`), with its century (`26Q4`), or the nearest by spelling.
+fn meant_period(label: &str, periods: &[String]) -> String {
+    let years: std::collections::BTreeSet<&str> =
+        periods.iter().filter(|p| crate::period::kind(p).is_some()).map(|p| &p[..4]).collect();
+    for y in &years {
+        for attempt in [format!("{y}{label}"), format!("{y}年{label}")] {
+            if let Some(c) = crate::period::canonical(&attempt).filter(|c| periods.contains(c)) {
+                return format!("did you mean {}? (the year is missing)", quoted(&c));
+            }
+        }
+    }
+    let t = label.trim();
+    if t.len() > 2 && t.as_bytes()[..2].iter().all(u8::is_ascii_digit) {
+        if let Some(c) = crate::period::canonical(&format!("20{t}")).filter(|c| periods.contains(c))
+        {
+            return format!("did you mean {}?", quoted(&c));
+        }
+    }
+    match crate::suggest::nearest(label, periods.iter().map(String::as_str)) {
+        Some(p) => format!("did you mean {}?", quoted(p)),
+        None => format!("forecasts.csv has {}", list(periods)),
+    }
+}
+
+/// In a pack whose forecast lines name calendar periods, every period must be one that this
+/// tool reads: another label (`26Q4`, `四季度`, `2026-Q5`) would roll up, without a word, as a
+/// period of its own. And forecast lines give periods of one length: a month beside quarters
+/// would be counted in neither.
+fn check_period_kinds(l: &Loaded) -> Vec<Problem> {
+    use crate::period::{date_month, kind};
+    let periods = &l.forecasts.periods;
+    let calendar: Vec<&String> = periods.iter().filter(|p| kind(p).is_some()).collect();
+    let mut out = Vec::new();
+    if calendar.is_empty() {
+        // Forecasts in free labels (FY2026Q4) and targets in calendar periods: two namings of
+        // the same periods, never a target nobody forecast.
+        if periods.iter().any(|p| date_month(p).is_none()) {
+            for t in l.targets.iter().filter(|t| kind(&t.period).is_some()) {
+                out.push(
+                    Problem::at(
+                        t.src,
+                        format!(
+                            "{} is a calendar period, but forecasts.csv names its periods otherwise ({})",
+                            quoted(&t.period),
+                            list(periods)
+                        ),
+                    )
+                    .column("period")
+                    .hint("write the periods the same way in both files"),
+                );
+            }
+        }
+        return out;
+    }
+    // Reported by their own checks: dates, and spellings of another label.
+    let other = |p: &str| {
+        kind(p).is_none()
+            && date_month(p).is_none()
+            && periods.iter().filter(|q| fold_period(q) == fold_period(p)).count() == 1
+    };
+    for p in periods.iter().filter(|p| other(p)) {
+        let msg = format!(
+            "{} in the period column is not a period this tool reads, beside {}: it would be rolled up as a period of its own",
+            quoted(p),
+            quoted(calendar[0])
+        );
+        out.push(Problem::file(FileKind::Forecasts, msg).hint(meant_period(p, periods)));
+    }
+    let mut kinds: Vec<(&str, &String)> =
+        calendar.iter().filter_map(|p| Some((kind(p)?, *p))).collect();
+    kinds.sort();
+    kinds.dedup_by_key(|(k, _)| *k);
+    if kinds.len() > 1 {
+        let shown: Vec<String> =
+            kinds.iter().map(|(k, p)| format!("{} (a {k})", quoted(p))).collect();
+        out.push(
+            Problem::file(
+                FileKind::Forecasts,
+                format!(
+                    "forecast lines give periods of different lengths: {}; a line of a shorter period inside a longer one would be counted in neither",
+                    shown.join(", ")
+                ),
+            )
+            .hint("give every forecast line a period of one length: quarters (2026-Q4) or months (2026-11)"),
+        );
+    }
+    let rows = l.confidence.iter().filter(|r| !r.period.is_empty()).map(|r| (&r.period, r.src));
+    for (period, src) in rows.chain(l.targets.iter().map(|r| (&r.period, r.src))) {
+        let spelled = periods.iter().any(|q| fold_period(q) == fold_period(period));
+        if kind(period).is_none() && date_month(period).is_none() && !spelled {
+            out.push(
+                Problem::at(src, format!("{} is not a period this tool reads", quoted(period)))
+                    .column("period")
+                    .hint(meant_period(period, periods)),
+            );
         }
     }
     out
@@ -189,6 +297,15 @@ fn check_period_spellings(l: &Loaded) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// A totals row in org.csv (`合计`) is no person or unit; it would be a rep or a second root.
+fn check_org_totals(l: &Loaded) -> Vec<Problem> {
+    l.org
+        .iter()
+        .filter(|r| crate::model::is_totals_label(&r.id))
+        .map(|r| crate::model::totals_row(r.src, &r.id).column("id"))
+        .collect()
 }
 
 fn check_org_not_empty(l: &Loaded) -> Vec<Problem> {
@@ -252,7 +369,12 @@ fn check_ids(l: &Loaded) -> Vec<Problem> {
 }
 
 fn check_roots(l: &Loaded) -> Vec<Problem> {
-    let roots: Vec<&OrgRow> = l.org.iter().filter(|r| r.parent_id.is_empty()).collect();
+    // A totals row is reported once, as one (check_org_totals).
+    let roots: Vec<&OrgRow> = l
+        .org
+        .iter()
+        .filter(|r| r.parent_id.is_empty() && !crate::model::is_totals_label(&r.id))
+        .collect();
     // A root whose parent_id was filled with a placeholder ("0", "-") is reported once, by
     // check_parents, at its line.
     let placeholder_root = l.org.iter().any(|r| is_placeholder(&r.parent_id));
@@ -508,7 +630,7 @@ pub fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Opti
             if rows > 0 {
                 problems.note(
                     file,
-                    "its ids were not checked against org.csv, which could not be read",
+                    "ids not checked: org.csv could not be read (above); check again once it is fixed",
                 );
             }
         }

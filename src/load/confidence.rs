@@ -104,6 +104,28 @@ pub fn load(
                 );
                 return;
             }
+            let tiny = Decimal::new(1, 1);
+            if raw.contains(['%', '％']) && confidence > Decimal::ZERO && confidence < tiny {
+                let meant = confidence * Decimal::ONE_HUNDRED;
+                problems.push(
+                    Problem::at(
+                        src,
+                        format!(
+                            "{} is a multiplier of {}: a confidence this small is almost never meant",
+                            quoted(raw),
+                            confidence.normalize()
+                        ),
+                    )
+                    .column(label)
+                    .hint(format!(
+                        "did you mean {}% ({})? A number typed into a cell formatted as % shows this way: type {}% or format the column as Number",
+                        (meant * Decimal::ONE_HUNDRED).normalize(),
+                        meant.normalize(),
+                        (meant * Decimal::ONE_HUNDRED).normalize()
+                    )),
+                );
+                return;
+            }
             if confidence > max_confidence {
                 let hint = above_max_hint(raw, confidence, max_confidence);
                 problems.push(

@@ -49,14 +49,33 @@ fn role_of(name: &str) -> Option<FileKind> {
     ROLE_NAMES.iter().find(|(_, names)| names.contains(&stem.trim())).map(|(k, _)| *k)
 }
 
-/// The role a file name nearly gives: a role name with another extension, or a stem one or two
-/// edits from a role name.
+/// The role a file name nearly gives: a role name with another extension (`forecasts.txt`,
+/// `forecasts.csv.bak`), with a copy's or a download's decoration (`confidence (1).csv`,
+/// `预测 - 副本.csv`, `forecasts_20261130.csv`, `目标2026Q4.csv`), or one or two edits from a
+/// role name (`confidences.csv`).
 fn near_role(name: &str) -> Option<FileKind> {
     let lower = name.to_lowercase();
-    let (stem, _) = lower.rsplit_once('.').unwrap_or((lower.as_str(), ""));
-    let stem = stem.trim();
+    // `forecasts.csv.bak`, `confidence.csv.tmp`: the role's name before its first dot.
+    let stem = lower.split('.').next().unwrap_or(&lower).trim();
     for (kind, names) in ROLE_NAMES {
         if names.contains(&stem) {
+            return Some(kind);
+        }
+    }
+    // Copies and dated names: a role name followed by decoration.
+    let decorated = |n: &str| {
+        stem.strip_prefix(n).is_some_and(|rest| {
+            let rest = rest.trim_start_matches([' ', '-', '_', '(', '（', '—']);
+            rest.is_empty()
+                || rest.starts_with(|c: char| c.is_ascii_digit())
+                || ["副本", "copy", "复制", "new", "新", "最新", "old", "旧", "final", "终"]
+                    .iter()
+                    .any(|w| rest.starts_with(w))
+        })
+    };
+    for (kind, names) in ROLE_NAMES {
+        // The longer names first: 预测明细 before 预测.
+        if names.iter().any(|n| decorated(n)) {
             return Some(kind);
         }
     }
@@ -94,7 +113,19 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
                     scan.problems.push(near_miss(*kind, &expected, n));
                 }
             }
-            [_] => {}
+            [only] => {
+                for n in &near[k] {
+                    scan.problems.push(
+                        Problem::file(
+                            *kind,
+                            format!("{only} is read, and {n} looks like another copy of it: which one is meant?"),
+                        )
+                        .hint(format!(
+                            "move the copy that is not meant out of the folder (a newer download is often named like {n})"
+                        )),
+                    );
+                }
+            }
             many => {
                 let listed: Vec<String> = many.iter().map(|n| crate::problem::quoted(n)).collect();
                 scan.problems.push(
@@ -130,7 +161,9 @@ fn near_miss(kind: FileKind, expected: &str, name: &str) -> Problem {
             kind.file_name().trim_end_matches(".csv")
         )
     };
-    Problem::file(kind, format!("not in the folder, but {name} is (and it is not read)")).hint(hint)
+    let shown = crate::problem::quoted(name);
+    Problem::file(kind, format!("not in the folder, but {shown} is (and it is not read)"))
+        .hint(hint)
 }
 
 /// The pack's files from a scan of `dir`: each role's file where one was found (the expected
@@ -183,6 +216,12 @@ mod tests {
         assert_eq!(near_role("forecast.csv"), Some(FileKind::Forecasts));
         assert_eq!(near_role("target.csv"), Some(FileKind::Targets));
         assert_eq!(near_role("README.md"), None);
+        assert_eq!(near_role("confidence (1).csv"), Some(FileKind::Confidence));
+        assert_eq!(near_role("预测 - 副本.csv"), Some(FileKind::Forecasts));
+        assert_eq!(near_role("forecasts_20261130.csv"), Some(FileKind::Forecasts));
+        assert_eq!(near_role("目标2026Q4.csv"), Some(FileKind::Targets));
+        assert_eq!(near_role("forecasts.csv.bak"), Some(FileKind::Forecasts));
+        assert_eq!(near_role("organisation.csv"), None);
         assert_eq!(near_role("notes.txt"), None);
     }
 }

@@ -194,7 +194,14 @@ pub fn match_headers(
                 ),
             );
             if let Some((h, alias)) = nearest(headers, spec) {
-                p = p.hint(format!("rename column {} to {alias}", quoted(h.trim())));
+                p = p.hint(if h.contains(['万', '千']) {
+                    format!(
+                        "column {} is in 万元 or 千元, and amounts are read in yuan: convert the column to yuan in the sheet (×10,000 for 万元), then name it {alias}",
+                        quoted(h.trim())
+                    )
+                } else {
+                    format!("rename column {} to {alias}", quoted(h.trim()))
+                });
             }
             problems.push(p);
         }

@@ -68,6 +68,31 @@ impl DealHashes {
     }
 }
 
+/// A deal id as the repeat check compares it: two spellings of one id are one deal. Case,
+/// white space, zero-width characters and full-width forms are folded, and a `.0` that a float
+/// column added to a numeric id (`260101.0`) is dropped. Plain ids (printable ASCII, no lower
+/// case, no `.0`) are compared as they are, without a copy.
+pub(super) fn deal_key(deal: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let plain = deal.iter().all(|&b| b.is_ascii_graphic() && !b.is_ascii_lowercase())
+        && !deal.ends_with(b".0");
+    if plain {
+        return std::borrow::Cow::Borrowed(deal);
+    }
+    let text = String::from_utf8_lossy(deal);
+    let mut folded: String = crate::suggest::fold(&text)
+        .chars()
+        .filter(|c| !matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{a0}'))
+        .flat_map(char::to_uppercase)
+        .collect();
+    while let Some(stripped) = folded.strip_suffix(".0") {
+        if stripped.is_empty() || !stripped.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        folded.truncate(stripped.len());
+    }
+    std::borrow::Cow::Owned(folded.into_bytes())
+}
+
 /// A 64-bit hash of (rep, period, deal), the same in the first pass and the verifying one.
 pub(super) fn deal_hash(node: u32, period: &[u8], deal: &[u8]) -> u64 {
     let mut h = FxHasher::default();
@@ -130,7 +155,9 @@ pub(super) fn deal_repeats_checked(
         return Ok(true);
     }
     let mut cols: Option<headers::Columns> = None;
-    let mut first: FxHashMap<(u32, Vec<u8>, Vec<u8>), u64> = FxHashMap::default();
+    // (rep, period, folded deal) → the line it first appears on and how it is written there.
+    type FirstSeen = FxHashMap<(u32, Vec<u8>, Vec<u8>), (u64, Vec<u8>)>;
+    let mut first: FirstSeen = FxHashMap::default();
     let read = each_record(file, opts, |line, rec| {
         if rec.iter().all(|f| f.trim_ascii().is_empty()) {
             return;
@@ -149,14 +176,22 @@ pub(super) fn deal_repeats_checked(
         let period = crate::period::normalize(&period);
         let period = period.as_bytes();
         let Some(node) = ids.get(rep) else { return };
-        if deal.is_empty() || !repeated.contains(&deal_hash(node, period, deal).max(1)) {
+        let key = deal_key(deal);
+        if deal.is_empty() || !repeated.contains(&deal_hash(node, period, &key).max(1)) {
             return;
         }
-        match first.entry((node, period.to_vec(), deal.to_vec())) {
+        match first.entry((node, period.to_vec(), key.to_vec())) {
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(line);
+                v.insert((line, deal.to_vec()));
             }
             std::collections::hash_map::Entry::Occupied(o) => {
+                let (first_line, first_deal) = o.get();
+                let spelled = (first_deal.as_slice() != deal).then(|| {
+                    format!(
+                        "line {first_line} writes it {}: the same id in another case, width or with an invisible character, or a number column's .0",
+                        crate::problem::quoted(&String::from_utf8_lossy(first_deal))
+                    )
+                });
                 problems.push(
                     Problem::at(
                         Source::new(FileKind::Forecasts, line),
@@ -165,10 +200,11 @@ pub(super) fn deal_repeats_checked(
                             quoted(&String::from_utf8_lossy(deal)),
                             quoted(&String::from_utf8_lossy(rep)),
                             quoted(&String::from_utf8_lossy(period)),
-                            o.get()
+                            first_line
                         ),
                     )
                     .column(c.label(DEAL))
+                    .maybe_hint(spelled)
                     .maybe_hint(crate::model::digits_lost(&String::from_utf8_lossy(deal)).map(|why| {
                         format!(
                             "{why}: two different deals may now read the same; format the deal_id column as Text \

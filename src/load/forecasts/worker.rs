@@ -3,7 +3,7 @@
 //! with them), looks each rep up, parses the amount and adds it to the rep's sum, its deal's
 //! hash and, for a review, its deal's sum.
 
-use super::repeats::{deal_hash, DealHashes};
+use super::repeats::{deal_hash, deal_key, DealHashes};
 use super::{AMOUNT, DEAL, PERIOD, REP};
 use crate::exact::Exact;
 use crate::load::number::{cell_message, parse_amount_parts, NumberError};
@@ -325,6 +325,17 @@ impl Worker {
             );
             return;
         }
+        // A subtotal written in the deal column (`小计`, `Total`): tested cheaply first.
+        let wordy = deal.len() <= 40
+            && (deal.iter().any(|&b| b >= 0x80)
+                || deal.ends_with(b"otal")
+                || deal.ends_with(b"OTAL"));
+        if wordy && is_totals_label(&String::from_utf8_lossy(deal)) {
+            self.problem(
+                totals_row(src, &String::from_utf8_lossy(deal)).column(ctx.cols.label(DEAL)),
+            );
+            return;
+        }
         // `1.23456789012346E+17`: tested cheaply first, this runs on every line.
         let sci = deal.first().is_some_and(u8::is_ascii_digit) && deal.contains(&b'+');
         if sci && digits_lost(&String::from_utf8_lossy(deal)).is_some() {
@@ -394,7 +405,7 @@ impl Worker {
         let k = self.period_index(period, period_key, ctx);
         if !deal.is_empty() {
             // Hashed with the period's canonical label: `2026Q4` and `2026-Q4` are one period.
-            self.deals.push(deal_hash(node, &self.names[k], deal));
+            self.deals.push(deal_hash(node, &self.names[k], &deal_key(deal)));
         }
         if ctx.keep_deals && self.sums[k].is_some() {
             self.add_deal(node, k, deal, value);
