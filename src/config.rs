@@ -258,6 +258,7 @@ fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
             kind: k,
             display: format!("demo/{}", k.file_name()),
             data: InputData::Embedded(DEMO[k as usize].1),
+            sheet: None,
         };
         let files = PackFiles {
             org: demo(FileKind::Org),
@@ -288,6 +289,7 @@ fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
         kind,
         display: forecast_rollup::pipeline::display(path),
         data: InputData::Path(path.clone()),
+        sheet: None,
     };
     if let Some(p) = &input.org {
         files.org = named(FileKind::Org, p);

@@ -70,6 +70,9 @@ pub struct Problem {
     pub line: Option<u64>,
     /// The column as the user's header names it.
     pub column: Option<String>,
+    /// The column's position in the row (0-based), where known: a workbook's problem then
+    /// names its cell (`C17`).
+    pub column_index: Option<u32>,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -82,6 +85,7 @@ impl Problem {
             file: src.file,
             line: Some(src.line),
             column: None,
+            column_index: None,
             message: message.into(),
             hint: None,
         }
@@ -94,6 +98,7 @@ impl Problem {
             file,
             line: None,
             column: None,
+            column_index: None,
             message: message.into(),
             hint: None,
         }
@@ -101,6 +106,13 @@ impl Problem {
 
     pub fn column(mut self, column: &str) -> Problem {
         self.column = Some(column.to_string());
+        self
+    }
+
+    /// The column by its header and its position in the row.
+    pub fn at_column(mut self, column: &str, index: Option<usize>) -> Problem {
+        self.column = Some(column.to_string());
+        self.column_index = index.and_then(|i| u32::try_from(i).ok());
         self
     }
 
@@ -181,6 +193,17 @@ impl Problems {
     /// ids while org.csv is broken). Printed after the problems; not counted as one.
     pub fn note(&mut self, file: FileKind, text: impl Into<String>) {
         self.notes.push(Problem::file(file, text));
+    }
+
+    /// Turns the lines of `file`'s problems (not yet named) into other numbers: a workbook's
+    /// sheet rows, from the lines of the text its sheet was read as (`rows[line - 1]`).
+    pub fn map_lines(&mut self, file: FileKind, rows: &[u32]) {
+        for p in self.list.iter_mut().filter(|p| p.file == file && p.path.is_none()) {
+            if let Some(line) = p.line {
+                let k = usize::try_from(line).unwrap_or(usize::MAX).saturating_sub(1);
+                p.line = rows.get(k).map(|&r| u64::from(r)).or(Some(line));
+            }
+        }
     }
 
     pub fn note_dropped(&mut self, file: FileKind, n: u64) {
@@ -270,8 +293,20 @@ impl Problems {
         let mut out = String::new();
         for p in &self.list {
             let _ = write!(out, "{}", p.path());
-            if let Some(line) = p.line {
-                let _ = write!(out, ":{line}");
+            // A workbook's sheet (`org.xlsx[组织]`) is cited as Excel cites cells: `!C17`, or the
+            // row `!17:17`.
+            let sheet = p.path().ends_with(']');
+            match (p.line, p.column_index, sheet) {
+                (Some(line), Some(c), true) => {
+                    let _ = write!(out, "!{}{line}", column_letters(c));
+                }
+                (Some(line), None, true) => {
+                    let _ = write!(out, "!{line}:{line}");
+                }
+                (Some(line), _, false) => {
+                    let _ = write!(out, ":{line}");
+                }
+                (None, _, _) => {}
             }
             out.push_str(": ");
             if let Some(col) = &p.column {
@@ -295,6 +330,19 @@ impl Problems {
         let _ = writeln!(out, "{total} {noun}; nothing written");
         out
     }
+}
+
+/// A spreadsheet's column letters for a 0-based index: 0 → `A`, 25 → `Z`, 26 → `AA`.
+pub fn column_letters(index: u32) -> String {
+    let mut n = u64::from(index) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        out.push(b'A' + r);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Why a command did not finish: the input is wrong (every problem found, exit 2), or
@@ -409,6 +457,14 @@ mod tests {
         assert_eq!(ps.iter().next().unwrap().line, Some(1));
         assert!(ps.render().contains("forecasts.csv: … and 5 more problems not listed"));
         assert_eq!(ps.total(), KEEP_PER_FILE as u64 + 5);
+    }
+
+    #[test]
+    fn names_columns_as_a_spreadsheet_does() {
+        assert_eq!(
+            [0, 2, 25, 26, 701, 702, 16383].map(column_letters),
+            ["A", "C", "Z", "AA", "ZZ", "AAA", "XFD"]
+        );
     }
 
     #[test]

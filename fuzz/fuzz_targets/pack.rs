@@ -30,6 +30,7 @@ fn file(kind: FileKind, bytes: &[u8]) -> InputFile {
         kind,
         display: kind.file_name().to_string(),
         data: InputData::Bytes(bytes.to_vec()),
+        sheet: None,
     }
 }
 

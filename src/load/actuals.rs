@@ -30,13 +30,13 @@ pub fn load(
         let raw = cell(rec, cols, 2);
         let mut ok = true;
         if rep_id.is_empty() {
-            problems.push(Problem::at(src, "empty cell").column(cols.label(0)));
+            problems.push(Problem::at(src, "empty cell").at_column(cols.label(0), cols.get(0)));
             ok = false;
         }
         if period.is_empty() {
             problems.push(
                 Problem::at(src, "empty cell")
-                    .column(cols.label(1))
+                    .at_column(cols.label(1), cols.get(1))
                     .hint("every booked amount needs its period, e.g. 2026-Q1"),
             );
             ok = false;
@@ -51,7 +51,9 @@ pub fn load(
                     _ => e.hint(),
                 };
                 problems.push(
-                    Problem::at(src, cell_message(raw, &e)).column(cols.label(2)).maybe_hint(hint),
+                    Problem::at(src, cell_message(raw, &e))
+                        .at_column(cols.label(2), cols.get(2))
+                        .maybe_hint(hint),
                 );
                 None
             }

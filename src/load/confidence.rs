@@ -73,7 +73,7 @@ pub fn load(
             let src = Source::new(file.kind, line);
             let subject_id = cell(rec, cols, 0);
             if subject_id.is_empty() {
-                problems.push(Problem::at(src, "empty cell").column(cols.label(0)));
+                problems.push(Problem::at(src, "empty cell").at_column(cols.label(0), cols.get(0)));
                 return;
             }
             let raw = cell(rec, cols, 3);
@@ -91,7 +91,9 @@ pub fn load(
                     _ => e.hint().map(str::to_string),
                 };
                     problems.push(
-                        Problem::at(src, cell_message(raw, &e)).column(label).maybe_hint(hint),
+                        Problem::at(src, cell_message(raw, &e))
+                            .at_column(label, cols.get(3))
+                            .maybe_hint(hint),
                     );
                     return;
                 }
@@ -99,7 +101,7 @@ pub fn load(
             if confidence.is_sign_negative() && !confidence.is_zero() {
                 problems.push(
                     Problem::at(src, format!("{} is negative", quoted(raw)))
-                        .column(label)
+                        .at_column(label, cols.get(3))
                         .hint(format!("a confidence is a multiplier from 0 to {max_confidence}")),
                 );
                 return;
@@ -116,7 +118,7 @@ pub fn load(
                             confidence.normalize()
                         ),
                     )
-                    .column(label)
+                    .at_column(label, cols.get(3))
                     .hint(format!(
                         "did you mean {}% ({})? A number typed into a cell formatted as % shows this way: type {}% or format the column as Number",
                         (meant * Decimal::ONE_HUNDRED).normalize(),
@@ -133,7 +135,7 @@ pub fn load(
                         src,
                         format!("{} is above the maximum of {max_confidence}", quoted(raw)),
                     )
-                    .column(label)
+                    .at_column(label, cols.get(3))
                     .hint(hint),
                 );
                 return;

@@ -1,6 +1,9 @@
 //! Every file in a pack folder accounted for: read in its role, or listed as not read.
 //!
-//! A file takes a role by its name, in English or Chinese, case ignored, ending in `.csv`:
+//! A file takes a role by its name, in English or Chinese, case ignored, ending in `.csv` or in
+//! a workbook's `.xlsx`, `.xlsm`, `.xlsb`, `.xls` or `.ods` (its first sheet is read). A
+//! workbook of another name whose sheets are named after the roles (`pack.xlsx` with sheets
+//! `org`, `预测`, …) gives those roles its sheets:
 //!
 //! | role | names |
 //! |---|---|
@@ -31,8 +34,9 @@ pub const ROLE_NAMES: [(FileKind, &[&str]); 4] = [
 /// and the files not read.
 #[derive(Debug, Default)]
 pub struct Scan {
-    /// Per role (as [`ROLE_NAMES`]), the files named for it.
-    pub found: [Vec<String>; 4],
+    /// Per role (as [`ROLE_NAMES`]), the files named for it, with the sheet for a workbook
+    /// whose sheets are named after the roles.
+    pub found: [Vec<(String, Option<String>)>; 4],
     pub problems: Vec<Problem>,
     /// Files and folders (with a trailing `/`) that no role reads, sorted.
     pub not_read: Vec<String>,
@@ -42,11 +46,21 @@ fn role_index(kind: FileKind) -> usize {
     ROLE_NAMES.iter().position(|(k, _)| *k == kind).unwrap_or(0)
 }
 
-/// The role a file name gives, if it is `<a role name>.csv` (case ignored).
+/// The role a file name gives, if it is `<a role name>.csv` or `<a role name>.<a workbook's
+/// extension>` (case ignored).
 fn role_of(name: &str) -> Option<FileKind> {
     let lower = name.to_lowercase();
-    let stem = lower.strip_suffix(".csv")?;
-    ROLE_NAMES.iter().find(|(_, names)| names.contains(&stem.trim())).map(|(k, _)| *k)
+    let (stem, ext) = lower.rsplit_once('.')?;
+    if ext != "csv" && !super::workbook::EXTENSIONS.contains(&ext) {
+        return None;
+    }
+    role_named(stem)
+}
+
+/// The role a name (a file's stem, a sheet's name) gives.
+fn role_named(name: &str) -> Option<FileKind> {
+    let name = name.trim().to_lowercase();
+    ROLE_NAMES.iter().find(|(_, names)| names.contains(&name.as_str())).map(|(k, _)| *k)
 }
 
 /// The role a file name nearly gives: a role name with another extension (`forecasts.txt`,
@@ -96,7 +110,15 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
     let mut near: [Vec<String>; 4] = Default::default();
     for (name, is_dir) in &names {
         match (is_dir, role_of(name)) {
-            (false, Some(kind)) => scan.found[role_index(kind)].push(name.clone()),
+            (false, Some(kind)) => scan.found[role_index(kind)].push((name.clone(), None)),
+            // A workbook whose sheets are the roles: one pack in one file.
+            (false, None)
+                if super::workbook::is_workbook(name) && sheet_roles(&dir.join(name)).is_some() =>
+            {
+                for (kind, sheet) in sheet_roles(&dir.join(name)).unwrap_or_default() {
+                    scan.found[role_index(kind)].push((name.clone(), Some(sheet)));
+                }
+            }
             _ => {
                 if let (false, Some(kind)) = (is_dir, near_role(name)) {
                     near[role_index(kind)].push(name.clone());
@@ -113,7 +135,7 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
                     scan.problems.push(near_miss(*kind, &expected, n));
                 }
             }
-            [only] => {
+            [(only, _)] => {
                 for n in &near[k] {
                     scan.problems.push(
                         Problem::file(
@@ -127,7 +149,13 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
                 }
             }
             many => {
-                let listed: Vec<String> = many.iter().map(|n| crate::problem::quoted(n)).collect();
+                let listed: Vec<String> = many
+                    .iter()
+                    .map(|(n, sheet)| match sheet {
+                        Some(s) => crate::problem::quoted(&format!("{n}[{s}]")),
+                        None => crate::problem::quoted(n),
+                    })
+                    .collect();
                 scan.problems.push(
                     Problem::file(
                         *kind,
@@ -147,6 +175,14 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
         }
     }
     Ok(scan)
+}
+
+/// The sheets of a workbook named after roles, or `None` if none is.
+fn sheet_roles(path: &Path) -> Option<Vec<(FileKind, String)>> {
+    let sheets = super::workbook::sheet_names(path).ok()?;
+    let roles: Vec<(FileKind, String)> =
+        sheets.into_iter().filter_map(|s| Some((role_named(&s)?, s))).collect();
+    (!roles.is_empty()).then_some(roles)
 }
 
 fn near_miss(kind: FileKind, expected: &str, name: &str) -> Problem {
@@ -170,17 +206,16 @@ fn near_miss(kind: FileKind, expected: &str, name: &str) -> Problem {
 /// name where none was, for org.csv and forecasts.csv).
 pub fn pack_files(dir: &Path, scan: &Scan) -> PackFiles {
     let file = |k: usize| -> Option<InputFile> {
-        let (kind, names) = ROLE_NAMES[k];
-        let name = scan.found[k].first().cloned()?;
-        let _ = names;
+        let kind = ROLE_NAMES[k].0;
+        let (name, sheet) = scan.found[k].first().cloned()?;
         let path = dir.join(name);
-        Some(InputFile { kind, display: display(&path), data: InputData::Path(path) })
+        Some(InputFile { kind, display: display(&path), data: InputData::Path(path), sheet })
     };
     let required = |k: usize| {
         file(k).unwrap_or_else(|| {
             let (kind, names) = ROLE_NAMES[k];
             let path = dir.join(format!("{}.csv", names[0]));
-            InputFile { kind, display: display(&path), data: InputData::Path(path) }
+            InputFile { kind, display: display(&path), data: InputData::Path(path), sheet: None }
         })
     };
     PackFiles {
@@ -210,8 +245,10 @@ mod tests {
         assert_eq!(role_of("预测.csv"), Some(FileKind::Forecasts));
         assert_eq!(role_of("目标.csv"), Some(FileKind::Targets));
         assert_eq!(role_of("forecasts.txt"), None);
+        assert_eq!(role_of("预测.xlsx"), Some(FileKind::Forecasts));
+        assert_eq!(role_of("Org.XLS"), Some(FileKind::Org));
         assert_eq!(near_role("forecasts.txt"), Some(FileKind::Forecasts));
-        assert_eq!(near_role("forecasts.xlsx"), Some(FileKind::Forecasts));
+        assert_eq!(near_role("forecasts.et"), Some(FileKind::Forecasts));
         assert_eq!(near_role("confidences.csv"), Some(FileKind::Confidence));
         assert_eq!(near_role("forecast.csv"), Some(FileKind::Forecasts));
         assert_eq!(near_role("target.csv"), Some(FileKind::Targets));

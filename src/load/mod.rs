@@ -14,6 +14,7 @@ pub mod headers;
 pub mod number;
 pub mod org;
 pub mod targets;
+pub mod workbook;
 
 use crate::problem::{FileKind, InputProblem, Problem, Problems, Source};
 use encoding::{EncodingChoice, ReadError, TextReader};
@@ -51,9 +52,12 @@ pub enum InputData {
 #[derive(Debug, Clone)]
 pub struct InputFile {
     pub kind: FileKind,
-    /// The name printed in messages: the path as the user gave it.
+    /// The name printed in messages: the path as the user gave it (with `[sheet]` for a
+    /// workbook's sheet).
     pub display: String,
     pub data: InputData,
+    /// For a workbook: the sheet to read (`None`: the first).
+    pub sheet: Option<String>,
 }
 
 impl InputFile {
@@ -489,8 +493,13 @@ pub fn pack(
         }
     }
     let missing = !problems.is_empty();
-    let present =
-        |f: &InputFile| f.exists() && !matches!(&f.data, InputData::Path(p) if p.is_dir());
+    // A file whose problem is already listed (a workbook that cannot be read, two files for
+    // its role) is not read further.
+    let present = |f: &InputFile| {
+        !reported.contains(&f.kind)
+            && f.exists()
+            && !matches!(&f.data, InputData::Path(p) if p.is_dir())
+    };
     // org.csv, confidence.csv and targets.csv are independent until validation: read them
     // side by side; forecasts.csv needs org's ids and all the threads.
     let t = std::time::Instant::now();

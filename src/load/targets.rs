@@ -27,18 +27,19 @@ pub fn load(
         let period = cell(rec, cols, 1);
         let raw = cell(rec, cols, 2);
         if crate::model::is_totals_label(node_id) {
-            problems.push(crate::model::totals_row(src, node_id).column(cols.label(0)));
+            problems
+                .push(crate::model::totals_row(src, node_id).at_column(cols.label(0), cols.get(0)));
             return;
         }
         let mut ok = true;
         if node_id.is_empty() {
-            problems.push(Problem::at(src, "empty cell").column(cols.label(0)));
+            problems.push(Problem::at(src, "empty cell").at_column(cols.label(0), cols.get(0)));
             ok = false;
         }
         if period.is_empty() {
             problems.push(
                 Problem::at(src, "empty cell")
-                    .column(cols.label(1))
+                    .at_column(cols.label(1), cols.get(1))
                     .hint("every target needs its period, e.g. 2026-Q4"),
             );
             ok = false;
@@ -53,7 +54,9 @@ pub fn load(
                     _ => e.hint(),
                 };
                 problems.push(
-                    Problem::at(src, cell_message(raw, &e)).column(cols.label(2)).maybe_hint(hint),
+                    Problem::at(src, cell_message(raw, &e))
+                        .at_column(cols.label(2), cols.get(2))
+                        .maybe_hint(hint),
                 );
                 None
             }

@@ -12,3 +12,4 @@ mod random;
 mod reference;
 mod review;
 mod valid;
+mod workbooks;

@@ -137,10 +137,13 @@ impl Pack {
                     text: CONFIDENCES[rng.below(CONFIDENCES.len() as u64) as usize],
                 });
             }
-            if rng.below(6) == 0 {
+            // A period-specific row names a period some forecast line has (a confidence for a
+            // period without forecast lines is refused).
+            let period = pick_period(&mut rng);
+            if rng.below(6) == 0 && lines.iter().any(|l| l.period == period) {
                 confidence.push(Confidence {
                     node: v,
-                    period: Some(pick_period(&mut rng)),
+                    period: Some(period),
                     reviewer: reviewer_column && rng.below(2) == 0,
                     text: CONFIDENCES[rng.below(CONFIDENCES.len() as u64) as usize],
                 });

@@ -387,6 +387,7 @@ mod tests {
             kind: FileKind::Forecasts,
             display: "forecasts.csv".into(),
             data: InputData::Embedded(text),
+            sheet: None,
         };
         let opts = ReadOptions { encoding: crate::load::encoding::EncodingChoice::Auto };
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();

@@ -203,7 +203,7 @@ pub(super) fn deal_repeats_checked(
                             first_line
                         ),
                     )
-                    .column(c.label(DEAL))
+                    .at_column(c.label(DEAL), c.get(DEAL))
                     .maybe_hint(spelled)
                     .maybe_hint(crate::model::digits_lost(&String::from_utf8_lossy(deal)).map(|why| {
                         format!(

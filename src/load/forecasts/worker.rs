@@ -321,7 +321,8 @@ impl Worker {
         let src = Source::new(FileKind::Forecasts, line);
         if node.is_none() && is_totals_label(&String::from_utf8_lossy(rep)) {
             self.problem(
-                totals_row(src, &String::from_utf8_lossy(rep)).column(ctx.cols.label(REP)),
+                totals_row(src, &String::from_utf8_lossy(rep))
+                    .at_column(ctx.cols.label(REP), ctx.cols.get(REP)),
             );
             return;
         }
@@ -332,7 +333,8 @@ impl Worker {
                 || deal.ends_with(b"OTAL"));
         if wordy && is_totals_label(&String::from_utf8_lossy(deal)) {
             self.problem(
-                totals_row(src, &String::from_utf8_lossy(deal)).column(ctx.cols.label(DEAL)),
+                totals_row(src, &String::from_utf8_lossy(deal))
+                    .at_column(ctx.cols.label(DEAL), ctx.cols.get(DEAL)),
             );
             return;
         }
@@ -347,7 +349,7 @@ impl Worker {
                         quoted(&String::from_utf8_lossy(deal))
                     ),
                 )
-                .column(ctx.cols.label(DEAL))
+                .at_column(ctx.cols.label(DEAL), ctx.cols.get(DEAL))
                 .hint("format the deal_id column as Text in Excel/WPS, re-enter or re-export the ids, and export again"),
             );
             return;
@@ -370,7 +372,7 @@ impl Worker {
                     Problem::at(src, format!("{} is not an id in org.csv", quoted(&text)))
                         .maybe_hint(if listed { ctx.ids.hint(&text) } else { None })
                 };
-                self.problem(p.column(ctx.cols.label(REP)));
+                self.problem(p.at_column(ctx.cols.label(REP), ctx.cols.get(REP)));
                 ok = false;
                 None
             }
@@ -378,7 +380,7 @@ impl Worker {
         if period.is_empty() {
             self.problem(
                 Problem::at(src, "empty cell")
-                    .column(ctx.cols.label(PERIOD))
+                    .at_column(ctx.cols.label(PERIOD), ctx.cols.get(PERIOD))
                     .hint("every forecast line needs its period, e.g. 2026-Q4"),
             );
             ok = false;
@@ -394,7 +396,7 @@ impl Worker {
                 };
                 self.problem(
                     Problem::at(src, cell_message(&amount_text, &e))
-                        .column(ctx.cols.label(AMOUNT))
+                        .at_column(ctx.cols.label(AMOUNT), ctx.cols.get(AMOUNT))
                         .maybe_hint(hint),
                 );
                 ok = false;
@@ -419,7 +421,7 @@ impl Worker {
         } else {
             self.problem(
                 Problem::at(src, "the sum of this rep's lines for the period passes 38 digits")
-                    .column(ctx.cols.label(AMOUNT)),
+                    .at_column(ctx.cols.label(AMOUNT), ctx.cols.get(AMOUNT)),
             );
         }
     }
