@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the number parser and the whole pack pipeline (load → validate →
-# roll up → render) with cargo-fuzz (libFuzzer), on the stable toolchain.
+# Coverage-guided fuzzing of the number parser, the whole pack pipeline (load → validate →
+# roll up → render) and the workbook reader with cargo-fuzz (libFuzzer), on the stable toolchain.
 #
-#   scripts/fuzz.sh                 # both targets, FUZZ_SECONDS (default 30) each: a minute
+#   scripts/fuzz.sh                 # all three targets, FUZZ_SECONDS (default 30) each
 #   FUZZ_SECONDS=600 scripts/fuzz.sh pack
 #
 # cargo-fuzz asks for nightly-only flags; RUSTC_BOOTSTRAP=1 lets the stable compiler accept them.
@@ -40,7 +40,7 @@ cd "$(dirname "$0")/.."
 export RUSTC_BOOTSTRAP=1 CARGO_TERM_COLOR=never
 seconds=${FUZZ_SECONDS:-30}
 targets=("$@")
-((${#targets[@]})) || targets=(number pack)
+((${#targets[@]})) || targets=(number pack workbook)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "== installing cargo-fuzz"
@@ -51,7 +51,9 @@ command -v c++ >/dev/null || { apt-get update -qq && apt-get install -y -qq g++;
 # Seeds from the fixture packs, rebuilt every run (not committed: the fixtures are).
 seeds=fuzz/fixture-seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/pack" "$seeds/number"
+mkdir -p "$seeds/pack" "$seeds/number" "$seeds/workbook"
+# Workbook seeds: every workbook in the fixtures.
+find fixtures -name '*.xls*' -exec cp {} "$seeds/workbook/" \;
 for dir in fixtures/*/ fixtures/invalid/*/ fixtures/valid/*/; do
   [[ -f "$dir/org.csv" ]] || continue
   name=$(echo "$dir" | tr '/' '_')

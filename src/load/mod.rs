@@ -363,7 +363,11 @@ pub fn read_table(
                     problems.push(repeated_header(file.kind, line, *first));
                     continue;
                 }
-                if let Some(p) = check_width(file.kind, line, rec.len(), cols.width, spans) {
+                // Empty cells past the header's last column (a sheet's stray formatting,
+                // exported as trailing commas) hold nothing that could shift: not a problem.
+                let width =
+                    trailing_empty_trimmed(rec.len(), cols.width, |i| rec.get(i).unwrap_or(""));
+                if let Some(p) = check_width(file.kind, line, width, cols.width, spans) {
                     problems.push(p);
                     continue;
                 }
@@ -405,6 +409,20 @@ pub fn record_lines(before: &csv::Position, after: &csv::Position, text: &[u8]) 
     let end = after.byte() as usize;
     let last_line = after.line() - u64::from(end > 0 && text.get(end - 1) == Some(&b'\n'));
     (start, last_line.saturating_sub(start) + 1)
+}
+
+/// A row's width with its empty cells past the header's width left out: `got` when a cell
+/// past the header holds something.
+pub fn trailing_empty_trimmed<'a>(
+    got: usize,
+    want: usize,
+    cell: impl Fn(usize) -> &'a str,
+) -> usize {
+    if got > want && (want..got).all(|i| cell(i).trim().is_empty()) {
+        want
+    } else {
+        got
+    }
 }
 
 /// A row with more or fewer fields than the header: usually an unquoted comma inside a value

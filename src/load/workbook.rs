@@ -70,15 +70,18 @@ fn why(e: &str) -> String {
 /// Refuses a zip (xlsx, xlsm, xlsb, ods) whose entries claim to unpack to more than
 /// [`MAX_UNPACKED`]: a zip bomb, or not a workbook at all.
 fn check_zip(path: &Path) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    check_zip_reader(std::io::BufReader::new(file))
+}
+
+fn check_zip_reader<R: std::io::Read + std::io::Seek>(mut r: R) -> Result<(), String> {
     let mut head = [0u8; 4];
-    let is_zip = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok_and(|()| &head == b"PK\x03\x04");
+    let is_zip = r.read_exact(&mut head).is_ok() && &head == b"PK\x03\x04";
     if !is_zip {
         return Ok(());
     }
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| why(&e.to_string()))?;
+    r.rewind().map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(r).map_err(|e| why(&e.to_string()))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| why(&e.to_string()))?;
@@ -97,7 +100,22 @@ fn check_zip(path: &Path) -> Result<(), String> {
 /// Reads one sheet (`None`: the first) of the workbook at `path` as CSV text.
 pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<SheetText, String> {
     check_zip(path)?;
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| why(&e.to_string()))?;
+    let wb = calamine::open_workbook_auto(path).map_err(|e| why(&e.to_string()))?;
+    sheet_text(wb, sheet)
+}
+
+/// [`read_sheet`] on a workbook's bytes (the fuzzer's, a library user's).
+pub fn read_sheet_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, String> {
+    check_zip_reader(std::io::Cursor::new(bytes))?;
+    let wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| why(&e.to_string()))?;
+    sheet_text(wb, sheet)
+}
+
+fn sheet_text<RS: std::io::Read + std::io::Seek>(
+    mut wb: calamine::Sheets<RS>,
+    sheet: Option<&str>,
+) -> Result<SheetText, String> {
     let names = wb.sheet_names();
     let name = match sheet {
         Some(s) => names.iter().find(|n| n.as_str() == s).cloned(),
