@@ -27,14 +27,15 @@
 #
 # A crash is saved under fuzz/artifacts/<target>/ and the script fails. Every crash becomes a
 # named regression test before (or with) its fix, in tests/cli/regressions.rs (a module of the
-# tests/cli crate; create it for the first one): the real binary on the input, through
+# tests/cli crate): the real binary on the input, through
 # tests/cli/harness.rs (`tmp`, `run_in`, `assert_file`), asserting the exact exit code and
 # output; the test's name is the bug as a sentence, with `// See: <commit>` for the fix. A pack
 # input is the four files joined by a `=====` line (org, forecasts, confidence, targets; see
 # fuzz/fuzz_targets/pack.rs): write each part into the test's folder and pass the flags the
 # target derives from the input's length (--lang zh; --strict if even; --scale len % 7;
 # --rounding half-even if len % 3 == 0). A number input goes in one amount cell of a small
-# pack. Then add the input to fuzz/seeds/<target>/ too.
+# pack. A workbook input is saved under fixtures/regressions/ and copied into the test's pack as
+# forecasts.xlsx. Then add the input to fuzz/seeds/<target>/ too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUSTC_BOOTSTRAP=1 CARGO_TERM_COLOR=never

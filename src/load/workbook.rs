@@ -100,16 +100,35 @@ fn check_zip_reader<R: std::io::Read + std::io::Seek>(mut r: R) -> Result<(), St
 /// Reads one sheet (`None`: the first) of the workbook at `path` as CSV text.
 pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<SheetText, String> {
     check_zip(path)?;
-    let wb = calamine::open_workbook_auto(path).map_err(|e| why(&e.to_string()))?;
-    sheet_text(wb, sheet)
+    guarded(|| {
+        let wb = calamine::open_workbook_auto(path).map_err(|e| why(&e.to_string()))?;
+        sheet_text(wb, sheet)
+    })
 }
 
 /// [`read_sheet`] on a workbook's bytes (the fuzzer's, a library user's).
 pub fn read_sheet_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, String> {
     check_zip_reader(std::io::Cursor::new(bytes))?;
-    let wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| why(&e.to_string()))?;
-    sheet_text(wb, sheet)
+    guarded(|| {
+        let wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e| why(&e.to_string()))?;
+        sheet_text(wb, sheet)
+    })
+}
+
+/// Runs the workbook reader so that a panic inside it on a malformed file (calamine trusts
+/// some numbers in the XML: a cell reference past u32 overflows) is the file's problem, not
+/// the end of the run. The panic's own message is kept off stderr.
+fn guarded<T>(read: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|_| {
+        Err("the workbook cannot be read (it is malformed: the reader stopped on it): open it in \
+             Excel/WPS and save it again as .xlsx"
+            .to_string())
+    })
 }
 
 fn sheet_text<RS: std::io::Read + std::io::Seek>(

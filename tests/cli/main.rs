@@ -10,6 +10,7 @@ mod packs;
 mod properties;
 mod random;
 mod reference;
+mod regressions;
 mod review;
 mod valid;
 mod workbooks;
