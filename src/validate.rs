@@ -630,7 +630,7 @@ pub fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Opti
             if rows > 0 {
                 problems.note(
                     file,
-                    "ids not checked: org.csv could not be read (above); check again once it is fixed",
+                    "ids not checked: org.csv was not read (see above); check again once that is fixed",
                 );
             }
         }

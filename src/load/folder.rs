@@ -115,8 +115,15 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
             (false, None)
                 if super::workbook::is_workbook(name) && sheet_roles(&dir.join(name)).is_some() =>
             {
-                for (kind, sheet) in sheet_roles(&dir.join(name)).unwrap_or_default() {
-                    scan.found[role_index(kind)].push((name.clone(), Some(sheet)));
+                let sheets = super::workbook::sheet_names(&dir.join(name)).unwrap_or_default();
+                for sheet in sheets {
+                    match role_named(&sheet) {
+                        Some(kind) => {
+                            scan.found[role_index(kind)].push((name.clone(), Some(sheet)))
+                        }
+                        // The workbook's other sheets are accounted for like other files.
+                        None => scan.not_read.push(format!("{name}[{sheet}]")),
+                    }
                 }
             }
             _ => {
@@ -143,7 +150,7 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
                             format!("{only} is read, and {n} looks like another copy of it: which one is meant?"),
                         )
                         .hint(format!(
-                            "move the copy that is not meant out of the folder (a newer download is often named like {n})"
+                            "move the copy that is not meant out of the folder ({n} is named like a second download or a Windows copy)"
                         )),
                     );
                 }

@@ -590,7 +590,7 @@ pub fn pack(
     if !org_rows && forecasts.is_some() {
         problems.note(
             FileKind::Forecasts,
-            "rep ids not checked: org.csv could not be read (above); check again once it is fixed",
+            "rep ids not checked: org.csv was not read (see above); check again once that is fixed",
         );
     }
     let complete =
