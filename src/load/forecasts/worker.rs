@@ -413,7 +413,18 @@ impl Worker {
                 None
             }
         };
-        let (Some(node), Some(value), true) = (node, value, ok) else { return };
+        let (Some(node), Some(value), true) = (node, value, ok) else {
+            // A refused line's period is still one of the file's: a date or an unreadable
+            // label in it is reported in the same pass as the line's own problem.
+            // (Not a repeated header row's "period": that row is reported as one.)
+            let spec = &headers::FORECASTS[PERIOD];
+            let name = headers::normalize(&String::from_utf8_lossy(period));
+            let header = name == spec.name || spec.aliases.contains(&name.as_str());
+            if !period.is_empty() && !header {
+                self.period_index(period, period_key, ctx);
+            }
+            return;
+        };
         let k = self.period_index(period, period_key, ctx);
         if !deal.is_empty() {
             // Hashed with the period's canonical label: `2026Q4` and `2026-Q4` are one period.
