@@ -121,6 +121,18 @@ fn check_confidence_periods(l: &Loaded) -> Vec<Problem> {
         .collect()
 }
 
+/// A problem of forecasts.csv's period number `i`, at the first line that has it (and says
+/// so: later lines may have it too).
+fn first_line_of(l: &Loaded, i: usize, message: String) -> Problem {
+    match l.forecasts.first_lines.get(i).filter(|&&line| line != u64::MAX) {
+        Some(&line) => Problem::at(
+            crate::problem::Source::new(FileKind::Forecasts, line),
+            format!("{message} (the first line with it)"),
+        ),
+        None => Problem::file(FileKind::Forecasts, message),
+    }
+}
+
 /// A date in a period column (`2026-11-30`): not a period, and each date would be one. Often a
 /// spreadsheet's doing: `2026-11` typed into a cell becomes the date 2026-11-01.
 fn check_period_dates(l: &Loaded) -> Vec<Problem> {
@@ -136,10 +148,10 @@ fn check_period_dates(l: &Loaded) -> Vec<Problem> {
         p.hint(hint)
     };
     let mut out = Vec::new();
-    for p in &l.forecasts.periods {
+    for (i, p) in l.forecasts.periods.iter().enumerate() {
         if let Some(m) = crate::period::date_month(p) {
             let msg = format!("{} in the period column is a date, not a period", quoted(p));
-            out.push(problem(Problem::file(FileKind::Forecasts, msg), m));
+            out.push(problem(first_line_of(l, i, msg), m));
         }
     }
     let rows = l.confidence.iter().map(|r| (&r.period, r.src));
@@ -213,13 +225,13 @@ fn check_period_kinds(l: &Loaded) -> Vec<Problem> {
             && date_month(p).is_none()
             && periods.iter().filter(|q| fold_period(q) == fold_period(p)).count() == 1
     };
-    for p in periods.iter().filter(|p| other(p)) {
+    for (i, p) in periods.iter().enumerate().filter(|(_, p)| other(p)) {
         let msg = format!(
             "{} in the period column is not a period this tool reads, beside {}: it would be rolled up as a period of its own",
             quoted(p),
             quoted(calendar[0])
         );
-        out.push(Problem::file(FileKind::Forecasts, msg).hint(meant_period(p, periods)));
+        out.push(first_line_of(l, i, msg).hint(meant_period(p, periods)));
     }
     let mut kinds: Vec<(&str, &String)> =
         calendar.iter().filter_map(|p| Some((kind(p)?, *p))).collect();

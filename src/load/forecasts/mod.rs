@@ -36,6 +36,8 @@ use worker::{Ctx, Worker};
 pub struct ForecastTotals {
     /// Every period found, sorted as text (also those left out by `--period`).
     pub periods: Vec<String>,
+    /// Per period (as `periods`), the first line that has it.
+    pub first_lines: Vec<u64>,
     /// Per period (as `periods`), per node: the exact sum of that node's own lines (zeros for
     /// a period left out by `--period`).
     pub sums: Vec<Vec<Exact>>,
@@ -255,6 +257,14 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
     let index: FxHashMap<&[u8], usize> =
         names.iter().enumerate().map(|(i, n)| (&n[..], i)).collect();
     let mut sums = vec![vec![Exact::ZERO; nodes]; names.len()];
+    // Workers hold consecutive pieces of the file: the earliest first line is the file's.
+    let mut first_lines = vec![u64::MAX; names.len()];
+    for w in &workers {
+        for (name, &line) in w.names.iter().zip(&w.first_lines) {
+            let g = index[&name[..]];
+            first_lines[g] = first_lines[g].min(line);
+        }
+    }
     let mut counts = vec![vec![0u32; nodes]; names.len()];
     let mut stats = LineStats::default();
     let mut overflow: Vec<(usize, usize)> = Vec::new();
@@ -306,7 +316,15 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
         ));
     }
     let periods = names.iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect();
-    ForecastTotals { periods, sums, counts, deals, stats, timings: LoadTimings::default() }
+    ForecastTotals {
+        periods,
+        first_lines,
+        sums,
+        counts,
+        deals,
+        stats,
+        timings: LoadTimings::default(),
+    }
 }
 
 #[cfg(test)]

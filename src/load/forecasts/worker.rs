@@ -69,6 +69,10 @@ pub(super) struct Worker {
     /// Newlines in the piece parsed last, to turn its relative line numbers into file lines.
     pub(super) piece_lines: u64,
     pub(super) piece_problems: usize,
+    /// The line each period (as `names`) is first seen on; relative to its piece until
+    /// [`Worker::fix_lines`], for the periods from `piece_periods` on.
+    pub(super) first_lines: Vec<u64>,
+    pub(super) piece_periods: usize,
     /// Bytes of the last piece that are not UTF-8: (offset in the piece, the bytes).
     pub(super) bad_utf8: Option<(usize, Vec<u8>, bool)>,
     pub(super) fields: Vec<(usize, usize)>,
@@ -131,6 +135,8 @@ impl Worker {
             stats: LineStats::default(),
             piece_lines: 0,
             piece_problems: 0,
+            first_lines: Vec::new(),
+            piece_periods: 0,
             bad_utf8: None,
             fields: Vec::new(),
             batch: Vec::with_capacity(BATCH),
@@ -152,6 +158,7 @@ impl Worker {
     /// Parses one piece (whole records); problem lines are relative to the piece until fixed.
     pub(super) fn parse_piece(&mut self, piece: &[u8], ctx: &Ctx) {
         self.piece_problems = self.problems.len();
+        self.piece_periods = self.names.len();
         self.piece_lines = 0;
         if ctx.check_utf8 {
             if let Err(e) = std::str::from_utf8(piece) {
@@ -421,11 +428,11 @@ impl Worker {
             let name = headers::normalize(&String::from_utf8_lossy(period));
             let header = name == spec.name || spec.aliases.contains(&name.as_str());
             if !period.is_empty() && !header {
-                self.period_index(period, period_key, ctx);
+                self.period_index(period, period_key, ctx, line);
             }
             return;
         };
-        let k = self.period_index(period, period_key, ctx);
+        let k = self.period_index(period, period_key, ctx, line);
         if !deal.is_empty() {
             // Hashed with the period's canonical label: `2026Q4` and `2026-Q4` are one period.
             self.deals.push(deal_hash(node, &self.names[k], &deal_key(deal)));
@@ -465,7 +472,13 @@ impl Worker {
         }
     }
 
-    pub(super) fn period_index(&mut self, period: &[u8], key: Option<u128>, ctx: &Ctx) -> usize {
+    pub(super) fn period_index(
+        &mut self,
+        period: &[u8],
+        key: Option<u128>,
+        ctx: &Ctx,
+        line: u64,
+    ) -> usize {
         if key.is_some() && key == self.last_key {
             return self.last_period;
         }
@@ -481,6 +494,7 @@ impl Worker {
                 };
                 let kept = ctx.only_period.is_none_or(|p| p == &name[..]);
                 self.names.push(name);
+                self.first_lines.push(line);
                 self.sums.push(kept.then(|| vec![Acc::default(); ctx.ids.len()]));
                 k
             }
@@ -496,6 +510,9 @@ impl Worker {
             if let Some(l) = p.line.as_mut() {
                 *l += first_line - 1;
             }
+        }
+        for l in &mut self.first_lines[self.piece_periods..] {
+            *l += first_line - 1;
         }
     }
 }
