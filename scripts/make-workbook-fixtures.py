@@ -101,3 +101,25 @@ rows[3][2] = "#N/A"
 rows[4][1] = datetime.datetime(2026, 11, 1)
 sheet(fc, "商机", rows, first=True)
 save(fc, os.path.join(ROOT, "invalid", "workbook_damaged_cells", "forecasts.xlsx"))
+
+# A sheet whose recorded dimension claims a million rows by 16,384 columns but holds a few
+# cells: read as the cells it holds, in bounded memory.
+d = os.path.join(ROOT, "valid", "workbook_claims_huge_dimension")
+os.makedirs(d, exist_ok=True)
+with open(os.path.join(d, "org.csv"), "w", encoding="utf-8", newline="") as f:
+    f.write("id,parent_id,name,level\nCN,,全国,全国\nS1,CN,周海涛,主管\nR1,S1,李明,销售\nR2,S1,张伟,销售\n")
+wb = openpyxl.Workbook()
+sheet(wb, "forecasts", [("rep_id", "period", "amount"), ("R1", "2026-Q4", 100.5), ("R2", "2026-Q4", 200)], first=True)
+path = os.path.join(d, "forecasts.xlsx")
+save(wb, path)
+patched = path + ".tmp"
+with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
+    for item in src.infolist():
+        data = src.read(item.filename)
+        if item.filename == "xl/worksheets/sheet1.xml":
+            data = data.replace(b'<dimension ref="A1:C3" />', b'<dimension ref="A1:XFD1048576" />')
+            assert b"XFD1048576" in data
+        info = zipfile.ZipInfo(item.filename, date_time=(2026, 11, 26, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        dst.writestr(info, data)
+os.replace(patched, path)
