@@ -131,10 +131,7 @@ pub fn folder(dir: &Path) -> PackFiles {
 }
 
 /// A path as typed, without a leading `./`.
-pub fn display(p: &Path) -> String {
-    let s = p.display().to_string();
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
-}
+pub use crate::load::folder::display;
 
 /// A history folder (`--history DIR`), read and checked: its earlier packs and what was booked.
 pub struct History {

@@ -109,30 +109,32 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
     let mut scan = Scan::default();
     let mut near: [Vec<String>; 4] = Default::default();
     for (name, is_dir) in &names {
-        match (is_dir, role_of(name)) {
-            (false, Some(kind)) => scan.found[role_index(kind)].push((name.clone(), None)),
-            // A workbook whose sheets are the roles: one pack in one file.
-            (false, None)
-                if super::workbook::is_workbook(name) && sheet_roles(&dir.join(name)).is_some() =>
-            {
+        if !is_dir {
+            if let Some(kind) = role_of(name) {
+                scan.found[role_index(kind)].push((name.clone(), None));
+                continue;
+            }
+            // A workbook whose sheets are named after the roles: one pack in one file. Its
+            // other sheets are accounted for like other files.
+            if super::workbook::is_workbook(name) {
                 let sheets = super::workbook::sheet_names(&dir.join(name)).unwrap_or_default();
-                for sheet in sheets {
-                    match role_named(&sheet) {
-                        Some(kind) => {
-                            scan.found[role_index(kind)].push((name.clone(), Some(sheet)))
+                if sheets.iter().any(|s| role_named(s).is_some()) {
+                    for sheet in sheets {
+                        match role_named(&sheet) {
+                            Some(kind) => {
+                                scan.found[role_index(kind)].push((name.clone(), Some(sheet)))
+                            }
+                            None => scan.not_read.push(format!("{name}[{sheet}]")),
                         }
-                        // The workbook's other sheets are accounted for like other files.
-                        None => scan.not_read.push(format!("{name}[{sheet}]")),
                     }
+                    continue;
                 }
             }
-            _ => {
-                if let (false, Some(kind)) = (is_dir, near_role(name)) {
-                    near[role_index(kind)].push(name.clone());
-                }
-                scan.not_read.push(if *is_dir { format!("{name}/") } else { name.clone() });
+            if let Some(kind) = near_role(name) {
+                near[role_index(kind)].push(name.clone());
             }
         }
+        scan.not_read.push(if *is_dir { format!("{name}/") } else { name.clone() });
     }
     for (k, (kind, names)) in ROLE_NAMES.iter().enumerate() {
         let expected = format!("{}.csv", names[0]);
@@ -182,14 +184,6 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
         }
     }
     Ok(scan)
-}
-
-/// The sheets of a workbook named after roles, or `None` if none is.
-fn sheet_roles(path: &Path) -> Option<Vec<(FileKind, String)>> {
-    let sheets = super::workbook::sheet_names(path).ok()?;
-    let roles: Vec<(FileKind, String)> =
-        sheets.into_iter().filter_map(|s| Some((role_named(&s)?, s))).collect();
-    (!roles.is_empty()).then_some(roles)
 }
 
 fn near_miss(kind: FileKind, expected: &str, name: &str) -> Problem {
