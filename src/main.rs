@@ -9,7 +9,7 @@ mod config;
 use clap::Parser;
 use config::{Config, Mode};
 use forecast_rollup::pipeline::{self, Checked};
-use forecast_rollup::problem::Failure;
+use forecast_rollup::problem::{gather, Failure, Problems};
 use forecast_rollup::report::{self, Format};
 use forecast_rollup::review::{self, Compared, Previous};
 use forecast_rollup::{gen, place};
@@ -130,26 +130,22 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
     let Some(options) = &config.review else {
         return Err(anyhow::anyhow!("review without its options").into());
     };
-    let mut problems = forecast_rollup::problem::Problems::default();
+    let mut problems = Problems::default();
     let previous = match &options.previous {
         None => None,
         Some(Previous::Pack(dir)) => {
             let other =
                 pipeline::run(&pipeline::folder(dir), &config.pipeline, pipeline::PREVIOUS_PACK);
-            forecast_rollup::problem::gather(other, &mut problems)?
-                .map(|c| Compared::Pack(Box::new(c)))
+            gather(other, &mut problems)?.map(|c| Compared::Pack(Box::new(c)))
         }
         Some(Previous::RollupJson(path)) => {
             let before =
                 review::moved::Before::from_json(path, &pipeline::display(path), c.rollup.opts);
-            forecast_rollup::problem::gather(before, &mut problems)?.map(Compared::RollupJson)
+            gather(before, &mut problems)?.map(Compared::RollupJson)
         }
     };
     let history = match &config.history {
-        Some(dir) => forecast_rollup::problem::gather(
-            pipeline::history(dir, &config.pipeline, &c.pack),
-            &mut problems,
-        )?,
+        Some(dir) => gather(pipeline::history(dir, &config.pipeline, &c.pack), &mut problems)?,
         None => None,
     };
     if !problems.is_empty() {
