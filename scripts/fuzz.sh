@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the number parser, the whole pack pipeline (load → validate →
-# roll up → render) and the workbook reader with cargo-fuzz (libFuzzer), on the stable toolchain.
+# roll up → render), the workbook reader and pack.toml's mapping with cargo-fuzz (libFuzzer), on
+# the stable toolchain.
 #
-#   scripts/fuzz.sh                 # all three targets, FUZZ_SECONDS (default 30) each
+#   scripts/fuzz.sh                 # all four targets, FUZZ_SECONDS (default 30) each
 #   FUZZ_SECONDS=600 scripts/fuzz.sh pack
 #
 # cargo-fuzz asks for nightly-only flags; RUSTC_BOOTSTRAP=1 lets the stable compiler accept them.
@@ -10,7 +11,7 @@
 # runs several times faster. Debug assertions are on (`-a`), so an arithmetic overflow is a
 # crash, not a silent wrap.
 #
-# Inputs, per target (<target> is number or pack):
+# Inputs, per target (<target> is number, pack, workbook or mapping):
 #   fuzz/corpus/<target>/         the working corpus: where new inputs go. Untracked (ignored),
 #                                 it grows run after run on one machine; delete it at will.
 #   fuzz/seeds/<target>/          committed seeds: a small set (a few hundred files at most for
@@ -41,7 +42,7 @@ cd "$(dirname "$0")/.."
 export RUSTC_BOOTSTRAP=1 CARGO_TERM_COLOR=never
 seconds=${FUZZ_SECONDS:-30}
 targets=("$@")
-((${#targets[@]})) || targets=(number pack workbook)
+((${#targets[@]})) || targets=(number pack workbook mapping)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "== installing cargo-fuzz"
@@ -52,7 +53,7 @@ command -v c++ >/dev/null || { apt-get update -qq && apt-get install -y -qq g++;
 # Seeds from the fixture packs, rebuilt every run (not committed: the fixtures are).
 seeds=fuzz/fixture-seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/pack" "$seeds/number" "$seeds/workbook"
+mkdir -p "$seeds/pack" "$seeds/number" "$seeds/workbook" "$seeds/mapping"
 # Workbook seeds: every workbook in the fixtures.
 find fixtures -name '*.xls*' -exec cp {} "$seeds/workbook/" \;
 for dir in fixtures/*/ fixtures/invalid/*/ fixtures/valid/*/; do
@@ -65,6 +66,19 @@ for dir in fixtures/*/ fixtures/invalid/*/ fixtures/valid/*/; do
     printf '\n=====\n'
     if [[ -f "$dir/targets.csv" ]]; then cat "$dir/targets.csv"; else echo "node_id,period,target"; fi
   } > "$seeds/pack/$name"
+done
+# Mapping seeds: the CRM packs kept as CSV, with their pack.toml (a workbook's role is empty).
+for dir in fixtures/crm/*/ fixtures/invalid/*/; do
+  [[ -f "$dir/pack.toml" ]] || continue
+  name=$(echo "$dir" | tr '/' '_')
+  {
+    cat "$dir/pack.toml"
+    for role in org forecasts confidence targets; do
+      printf '\n=====\n'
+      file=$(sed -n "/^\[$role\]/,/^\[/s/^file *= *\"\(.*\)\".*/\1/p" "$dir/pack.toml" | head -n 1)
+      if [[ -n "$file" && "$file" == *.csv && -f "$dir/$file" ]]; then cat "$dir/$file"; fi
+    done
+  } > "$seeds/mapping/$name"
 done
 # Number seeds: every distinct cell of the fixtures that holds a digit.
 cat fixtures/*/forecasts.csv fixtures/*/targets.csv fixtures/*/confidence.csv \

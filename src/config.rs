@@ -257,8 +257,9 @@ fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
         let demo = |k: FileKind| InputFile {
             kind: k,
             display: format!("demo/{}", k.file_name()),
-            data: InputData::Embedded(DEMO[k as usize].1),
+            data: InputData::Embedded(DEMO[k as usize - FileKind::Org as usize].1),
             sheet: None,
+            shape: None,
         };
         let files = PackFiles {
             org: demo(FileKind::Org),
@@ -267,6 +268,9 @@ fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
             targets: Some(demo(FileKind::Targets)),
             found: Vec::new(),
             not_read: Vec::new(),
+            mapping: None,
+            shapes: Vec::new(),
+            held: Vec::new(),
         };
         return Ok((files, true));
     }
@@ -290,6 +294,7 @@ fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
         display: forecast_rollup::pipeline::display(path),
         data: InputData::Path(path.clone()),
         sheet: None,
+        shape: None,
     };
     if let Some(p) = &input.org {
         files.org = named(FileKind::Org, p);
@@ -311,5 +316,6 @@ fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
         _ => false,
     };
     files.found.retain(|p| !overridden(p.file));
+    files.held.retain(|k| !overridden(*k));
     Ok((files, false))
 }

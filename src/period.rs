@@ -9,9 +9,14 @@
 //! | half    | `2026-H2` | `2026H2`, `2026 H2`, `2026年H2`, `H2 2026`, `2026年下半年` (上半年 = H1) |
 //! | year    | `2026`    | `2026年`, `2026年度`                                                    |
 //!
+//! | fiscal  | `FY2027-Q3` | `FY2027Q3`, `FY 2027 Q3`, `fy2027-q3`, `2027财年Q3`, `2027财年第三季度`; also `FY2027-H2`, `FY2027` |
+//!
 //! Full-width characters (`２０２６年Ｑ４`) and surrounding spaces are read as their plain
-//! forms. Years run from 1900 to 2999. Any other label (a fiscal `FY26 Q4`, `Q4`, `秋季`) is
-//! kept exactly as written.
+//! forms. Years run from 1900 to 2999. Any other label (`FY26 Q4` with a two-digit year, `Q4`,
+//! `秋季`) is kept exactly as written.
+//!
+//! A CRM export's close date becomes a period through [`of_date`]: a calendar quarter, month,
+//! half or year, or a fiscal one (`FY2027-Q3`) when the fiscal year starts in another month.
 
 /// The canonical label of a period, or `None` if `label` is not a spelling of a calendar
 /// quarter, month, half or year (it is then kept as written).
@@ -26,6 +31,16 @@ pub fn canonical(label: &str) -> Option<String> {
         .collect();
     let folded = folded.trim_matches('-');
     let s = folded.to_ascii_uppercase();
+    // A fiscal period: `FY2027-Q3`, `2027财年Q3`. Fiscal months are not a thing this reads.
+    let fiscal = if let Some(r) = s.strip_prefix("FY") {
+        Some(r.trim_start_matches('-').to_string())
+    } else {
+        s.find("财年").map(|i| format!("{}{}", &s[..i], &s[i + "财年".len()..]))
+    };
+    if let Some(rest) = fiscal {
+        let c = canonical(&rest)?;
+        return (c.len() == 4 || c.contains(['Q', 'H'])).then(|| format!("FY{c}"));
+    }
     let s = s.as_str();
     // `YYYY` followed by the rest, or the rest followed by `YYYY` (`Q4 2026`).
     let (year, rest) = if let Some(y) = year_prefix(s) {
@@ -97,6 +112,119 @@ pub fn date_month(label: &str) -> Option<String> {
     (1..=12).contains(&m).then(|| format!("{y}-{m:02}"))
 }
 
+/// A calendar day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// Why a cell is not a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    Empty,
+    /// `03/04/2026`: the 3rd of April or the 4th of March.
+    Ambiguous,
+    /// Not in the `date_format` given.
+    NotInFormat,
+    NotADate,
+}
+
+/// How long the periods made from dates are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    Month,
+    Quarter,
+    Half,
+    Year,
+}
+
+/// Which calendar year names a fiscal year that does not start in January.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FiscalName {
+    /// The year it ends in (April 2026 – March 2027 is FY2027): the default.
+    End,
+    /// The year it starts in (FY2026).
+    Start,
+}
+
+/// Reads a date as CRM exports and workbooks write it: `2026-11-15`, `2026/11/15`,
+/// `2026.11.15`, `2026年11月15日`, with or without a time after it; `11/15/2026` or
+/// `15/11/2026` where only one reading is a date. With `format` (strftime, `%m/%d/%Y`), the
+/// text must start with a date in that format (a time may follow).
+pub fn parse_date(text: &str, format: Option<&str>) -> Result<Date, DateError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(DateError::Empty);
+    }
+    if let Some(f) = format {
+        let (d, rest) =
+            chrono::NaiveDate::parse_and_remainder(t, f).map_err(|_| DateError::NotInFormat)?;
+        if !(rest.is_empty() || rest.starts_with([' ', 'T'])) {
+            return Err(DateError::NotInFormat);
+        }
+        use chrono::Datelike;
+        return Ok(Date { year: d.year(), month: d.month(), day: d.day() });
+    }
+    let day = t.split([' ', 'T']).next().unwrap_or(t);
+    let parts: Vec<&str> =
+        day.split(['-', '/', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
+    if parts.len() != 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(DateError::NotADate);
+    }
+    let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    let valid = |y: u32, m: u32, d: u32| {
+        (1900..=2999).contains(&y) && chrono::NaiveDate::from_ymd_opt(y as i32, m, d).is_some()
+    };
+    let date = |y: u32, m: u32, d: u32| Date { year: y as i32, month: m, day: d };
+    if parts[0].len() == 4 {
+        return if valid(n[0], n[1], n[2]) {
+            Ok(date(n[0], n[1], n[2]))
+        } else {
+            Err(DateError::NotADate)
+        };
+    }
+    if parts[2].len() != 4 {
+        return Err(DateError::NotADate);
+    }
+    match (valid(n[2], n[0], n[1]), valid(n[2], n[1], n[0])) {
+        (true, true) if n[0] != n[1] => Err(DateError::Ambiguous),
+        (true, _) => Ok(date(n[2], n[0], n[1])),
+        (false, true) => Ok(date(n[2], n[1], n[0])),
+        (false, false) => Err(DateError::NotADate),
+    }
+}
+
+/// The period a date falls in: `2026-Q4`, `2026-11`, `2026-H2`, `2026`; with a fiscal year
+/// starting in month `fiscal_start` (2..=12), `FY2027-Q3`, `FY2027-H2`, `FY2027` (months stay
+/// calendar months). A fiscal year starting in April 2026 is FY2027 when named by the year it
+/// ends in ([`FiscalName::End`]), FY2026 when named by its start.
+pub fn of_date(date: Date, every: Every, fiscal_start: u32, named: FiscalName) -> String {
+    let (y, m) = (date.year, date.month);
+    if every == Every::Month {
+        return format!("{y}-{m:02}");
+    }
+    let fiscal = (2..=12).contains(&fiscal_start);
+    let start = if fiscal { fiscal_start } else { 1 };
+    let start_year = if m >= start { y } else { y - 1 };
+    let into = (m + 12 - start) % 12; // months since the (fiscal) year began
+    let (prefix, year) = match (fiscal, named) {
+        (false, _) => ("", start_year),
+        (true, FiscalName::End) => ("FY", start_year + 1),
+        (true, FiscalName::Start) => ("FY", start_year),
+    };
+    match every {
+        Every::Quarter => format!("{prefix}{year}-Q{}", into / 3 + 1),
+        Every::Half => format!("{prefix}{year}-H{}", into / 6 + 1),
+        Every::Year | Every::Month => format!("{prefix}{year}"),
+    }
+}
+
 /// The year and month of a day counted from 1970-01-01 (the proleptic Gregorian calendar).
 fn civil_month(days: i64) -> (i64, u32) {
     let z = days + 719_468;
@@ -113,6 +241,7 @@ fn civil_month(days: i64) -> (i64, u32) {
 /// Whether a label is a calendar period this tool reads, and of which length.
 pub fn kind(label: &str) -> Option<&'static str> {
     let c = canonical(label)?;
+    let c = c.strip_prefix("FY").unwrap_or(&c);
     Some(match c.len() {
         4 => "year",
         _ if c.contains('Q') => "quarter",
@@ -284,10 +413,73 @@ mod tests {
     }
 
     #[test]
+    fn reads_fiscal_periods() {
+        for (s, want) in [
+            ("FY2027-Q3", "FY2027-Q3"),
+            ("FY2027Q3", "FY2027-Q3"),
+            ("FY 2027 Q3", "FY2027-Q3"),
+            ("fy2027-q3", "FY2027-Q3"),
+            ("2027财年Q3", "FY2027-Q3"),
+            ("2027财年第三季度", "FY2027-Q3"),
+            ("FY2027-H2", "FY2027-H2"),
+            ("FY2027", "FY2027"),
+        ] {
+            assert_eq!(canonical(s).as_deref(), Some(want), "{s}");
+        }
+        assert_eq!(kind("FY2027"), Some("year"));
+        assert_eq!(kind("FY2027-Q1"), Some("quarter"));
+    }
+
+    #[test]
+    fn a_date_falls_in_its_calendar_or_fiscal_period() {
+        let d = |y, m| Date { year: y, month: m, day: 1 };
+        let cal = Every::Quarter;
+        assert_eq!(of_date(d(2026, 11), cal, 1, FiscalName::End), "2026-Q4");
+        assert_eq!(of_date(d(2026, 11), Every::Month, 4, FiscalName::End), "2026-11");
+        assert_eq!(of_date(d(2026, 11), Every::Half, 1, FiscalName::End), "2026-H2");
+        assert_eq!(of_date(d(2026, 11), Every::Year, 1, FiscalName::End), "2026");
+        assert_eq!(of_date(d(2026, 5), cal, 4, FiscalName::End), "FY2027-Q1");
+        assert_eq!(of_date(d(2026, 4), cal, 4, FiscalName::End), "FY2027-Q1");
+        assert_eq!(of_date(d(2026, 3), cal, 4, FiscalName::End), "FY2026-Q4");
+        assert_eq!(of_date(d(2026, 11), cal, 4, FiscalName::End), "FY2027-Q3");
+        assert_eq!(of_date(d(2027, 1), cal, 4, FiscalName::End), "FY2027-Q4");
+        assert_eq!(of_date(d(2027, 1), cal, 4, FiscalName::Start), "FY2026-Q4");
+        assert_eq!(of_date(d(2026, 7), Every::Half, 7, FiscalName::End), "FY2027-H1");
+        assert_eq!(of_date(d(2026, 6), Every::Year, 7, FiscalName::End), "FY2026");
+        for f in [1, 4, 7, 10] {
+            for m in 1..=12 {
+                let label = of_date(d(2026, m), cal, f, FiscalName::End);
+                assert_eq!(canonical(&label).as_deref(), Some(label.as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn reads_dates_as_exports_write_them() {
+        let ok = |s: &str, f: Option<&str>| parse_date(s, f).map(|d| (d.year, d.month, d.day));
+        assert_eq!(ok("2026-11-15", None), Ok((2026, 11, 15)));
+        assert_eq!(ok("2026/1/5 14:30:00", None), Ok((2026, 1, 5)));
+        assert_eq!(ok("2026-11-15T08:00", None), Ok((2026, 11, 15)));
+        assert_eq!(ok("2026.11.15", None), Ok((2026, 11, 15)));
+        assert_eq!(ok("2026年11月15日", None), Ok((2026, 11, 15)));
+        assert_eq!(ok("11/15/2026", None), Ok((2026, 11, 15)));
+        assert_eq!(ok("15/11/2026", None), Ok((2026, 11, 15)));
+        assert_eq!(ok("5/5/2026", None), Ok((2026, 5, 5)));
+        assert_eq!(ok("3/4/2026", None), Err(DateError::Ambiguous));
+        assert_eq!(ok("3/4/2026", Some("%m/%d/%Y")), Ok((2026, 3, 4)));
+        assert_eq!(ok("3/4/2026 10:00 AM", Some("%m/%d/%Y")), Ok((2026, 3, 4)));
+        assert_eq!(ok("3/4/2026", Some("%d/%m/%Y")), Ok((2026, 4, 3)));
+        assert_eq!(ok("2026-02-30", None), Err(DateError::NotADate));
+        assert_eq!(ok("", None), Err(DateError::Empty));
+        assert_eq!(ok("next week", None), Err(DateError::NotADate));
+        assert_eq!(ok("2026-11-15", Some("%m/%d/%Y")), Err(DateError::NotInFormat));
+    }
+
+    #[test]
     fn keeps_every_other_label_as_written() {
         for s in [
             "FY26 Q4",
-            "FY2026-Q4",
+            "FY2026-11",
             "Q4",
             "2026-Q5",
             "2026-13",

@@ -63,9 +63,10 @@ pub fn run(files: &PackFiles, opts: &Options, no: PackNo) -> Outcome<Checked> {
     let mut problems = Problems::default();
     let mut times = StageTimes::default();
     let t = Instant::now();
-    // Workbook sheets are read as CSV text; their problems then cite sheet rows and cells.
-    let (files, sheet_rows) = read_workbooks(files);
-    let files = &files;
+    // Workbook sheets and the files pack.toml maps are read as the contract's CSV text; their
+    // problems then cite the source's rows and cells.
+    let prepared = load::reshape::prepare(files, opts.read, no);
+    let files = &prepared.files;
     let only_period = opts.check.only_period.as_deref();
     let read = load::ReadPack {
         read: opts.read,
@@ -81,46 +82,23 @@ pub fn run(files: &PackFiles, opts: &Options, no: PackNo) -> Outcome<Checked> {
     let t = Instant::now();
     let pack = loaded.and_then(|l| validate::validate(l, &opts.check, &mut problems));
     times.validate = t.elapsed();
+    let converted = prepared.problems;
+    let failed = !converted.is_empty();
     let named = |mut ps: Problems| {
-        for (kind, rows) in &sheet_rows {
-            ps.map_lines(*kind, rows);
+        for (kind, map) in &prepared.maps {
+            ps.map_lines(*kind, &map.rows);
+            ps.map_columns(*kind, &map.columns);
         }
         ps.name_files(no, &|k| files.display(k));
+        ps.absorb(converted.clone());
         Failure::Input(ps)
     };
+    let pack = pack.filter(|_| !failed);
     let Some(pack) = pack else { return Err(named(problems)) };
     let t = Instant::now();
     let rollup = rollup::compute(&pack, opts.rollup).map_err(named)?;
     times.rollup = t.elapsed();
     Ok(Checked { files: files.clone(), pack, rollup, timings: times })
-}
-
-/// The pack's files with each workbook sheet turned into the CSV text the readers take, and per
-/// such file the sheet row of each text line. A workbook that cannot be read is a problem of its
-/// file (in [`PackFiles::found`]), which is then not read further.
-fn read_workbooks(files: &PackFiles) -> (PackFiles, Vec<(FileKind, Vec<u32>)>) {
-    let mut out = files.clone();
-    let mut rows = Vec::new();
-    let mut failed = Vec::new();
-    let mut convert = |f: &mut InputFile| match crate::load::workbook::as_csv(f) {
-        Ok(None) => {}
-        Ok(Some((converted, lines))) => {
-            let sheet = converted.sheet.clone().unwrap_or_default();
-            *f = InputFile { display: format!("{}[{sheet}]", converted.display), ..converted };
-            rows.push((f.kind, lines));
-        }
-        Err(p) => failed.push(p),
-    };
-    convert(&mut out.org);
-    convert(&mut out.forecasts);
-    if let Some(f) = out.confidence.as_mut() {
-        convert(f);
-    }
-    if let Some(f) = out.targets.as_mut() {
-        convert(f);
-    }
-    out.found.extend(failed);
-    (out, rows)
 }
 
 /// The files of a pack folder, found by their names (see [`crate::load::folder`]); a folder
@@ -171,6 +149,7 @@ pub fn history(dir: &Path, opts: &Options, current: &Pack) -> Outcome<History> {
         display: display(&path),
         data: InputData::Path(path),
         sheet: None,
+        shape: None,
     };
     let mut problems = Problems::default();
     if packs.is_empty() && ok {

@@ -16,6 +16,8 @@ use std::sync::Arc;
 /// The pack's files, in the order their problems are listed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {
+    /// The pack folder's `pack.toml`, which maps files of another shape to the roles below.
+    Mapping,
     Org,
     Forecasts,
     Confidence,
@@ -32,6 +34,7 @@ impl FileKind {
     /// The file's name inside a pack folder.
     pub fn file_name(self) -> &'static str {
         match self {
+            FileKind::Mapping => "pack.toml",
             FileKind::Org => "org.csv",
             FileKind::Forecasts => "forecasts.csv",
             FileKind::Confidence => "confidence.csv",
@@ -152,7 +155,7 @@ pub struct InputProblem(pub Problem);
 pub const KEEP_PER_FILE: usize = 1000;
 
 /// The collected problems of a run, from one pack or several.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Problems {
     list: Vec<Problem>,
     /// What could not be checked because of a problem listed (not problems themselves).
@@ -193,6 +196,23 @@ impl Problems {
     /// ids while org.csv is broken). Printed after the problems; not counted as one.
     pub fn note(&mut self, file: FileKind, text: impl Into<String>) {
         self.notes.push(Problem::file(file, text));
+    }
+
+    /// The first problem listed, if any.
+    pub fn into_first(self) -> Option<Problem> {
+        self.list.into_iter().next()
+    }
+
+    /// Names the columns of `file`'s problems (not yet named) as the user's file does: a
+    /// converted file's contract column (`amount`) is the user's (`商机金额`, and its position).
+    pub fn map_columns(&mut self, file: FileKind, columns: &[(String, String, Option<u32>)]) {
+        for p in self.list.iter_mut().filter(|p| p.file == file && p.path.is_none()) {
+            let Some(c) = &p.column else { continue };
+            if let Some((_, user, index)) = columns.iter().find(|(contract, _, _)| contract == c) {
+                p.column = Some(user.clone());
+                p.column_index = *index;
+            }
+        }
     }
 
     /// Turns the lines of `file`'s problems (not yet named) into other numbers: a workbook's

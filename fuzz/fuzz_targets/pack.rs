@@ -31,6 +31,7 @@ fn file(kind: FileKind, bytes: &[u8]) -> InputFile {
         display: kind.file_name().to_string(),
         data: InputData::Bytes(bytes.to_vec()),
         sheet: None,
+        shape: None,
     }
 }
 
@@ -45,6 +46,9 @@ fuzz_target!(|data: &[u8]| {
         targets: part(3, FileKind::Targets),
         found: Vec::new(),
         not_read: Vec::new(),
+        mapping: None,
+        shapes: Vec::new(),
+        held: Vec::new(),
     };
     // The flags ride on the input's length, so every setting gets fuzzed.
     let strict = data.len() % 2 == 0;

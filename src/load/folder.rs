@@ -20,6 +20,7 @@
 
 use super::{InputData, InputFile, PackFiles};
 use crate::problem::{FileKind, Problem};
+
 use std::path::Path;
 
 /// The names of each role's file, without `.csv`; the first is the one the README uses.
@@ -40,6 +41,8 @@ pub struct Scan {
     pub problems: Vec<Problem>,
     /// Files and folders (with a trailing `/`) that no role reads, sorted.
     pub not_read: Vec<String>,
+    /// The folder's pack.toml (its name as found, case kept).
+    pub mapping: Option<String>,
 }
 
 fn role_index(kind: FileKind) -> usize {
@@ -109,6 +112,10 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
     let mut scan = Scan::default();
     let mut near: [Vec<String>; 4] = Default::default();
     for (name, is_dir) in &names {
+        if !is_dir && name.eq_ignore_ascii_case("pack.toml") {
+            scan.mapping = Some(name.clone());
+            continue;
+        }
         if !is_dir {
             if let Some(kind) = role_of(name) {
                 scan.found[role_index(kind)].push((name.clone(), None));
@@ -204,29 +211,228 @@ fn near_miss(kind: FileKind, expected: &str, name: &str) -> Problem {
 }
 
 /// The pack's files from a scan of `dir`: each role's file where one was found (the expected
-/// name where none was, for org.csv and forecasts.csv).
+/// name where none was, for org.csv and forecasts.csv), or where the folder's pack.toml says.
 pub fn pack_files(dir: &Path, scan: &Scan) -> PackFiles {
     let file = |k: usize| -> Option<InputFile> {
         let kind = ROLE_NAMES[k].0;
         let (name, sheet) = scan.found[k].first().cloned()?;
         let path = dir.join(name);
-        Some(InputFile { kind, display: display(&path), data: InputData::Path(path), sheet })
+        Some(InputFile {
+            kind,
+            display: display(&path),
+            data: InputData::Path(path),
+            sheet,
+            shape: None,
+        })
     };
     let required = |k: usize| {
         file(k).unwrap_or_else(|| {
             let (kind, names) = ROLE_NAMES[k];
             let path = dir.join(format!("{}.csv", names[0]));
-            InputFile { kind, display: display(&path), data: InputData::Path(path), sheet: None }
+            InputFile {
+                kind,
+                display: display(&path),
+                data: InputData::Path(path),
+                sheet: None,
+                shape: None,
+            }
         })
     };
-    PackFiles {
+    let mut files = PackFiles {
         org: required(0),
         forecasts: required(1),
         confidence: file(2),
         targets: file(3),
         found: scan.problems.clone(),
         not_read: scan.not_read.clone(),
+        mapping: None,
+        shapes: Vec::new(),
+        held: Vec::new(),
+    };
+    if let Some(name) = &scan.mapping {
+        apply_mapping(dir, name, scan, &mut files);
     }
+    files
+}
+
+/// Reads the folder's pack.toml and points each role it maps at the file it names. Its
+/// problems are listed; a role whose section has a problem is not read.
+fn apply_mapping(dir: &Path, name: &str, scan: &Scan, files: &mut PackFiles) {
+    let path = dir.join(name);
+    files.mapping = Some(display(&path));
+    let all = [FileKind::Org, FileKind::Forecasts, FileKind::Confidence, FileKind::Targets];
+    let text = match std::fs::read(&path) {
+        Ok(b) if b.len() > 1 << 20 => Err(Problem::file(
+            FileKind::Mapping,
+            "more than 1 MiB: a pack.toml is a few lines; is it the right file?",
+        )),
+        Ok(b) => String::from_utf8(b).map_err(|_| {
+            Problem::file(FileKind::Mapping, "not UTF-8 text")
+                .hint("save pack.toml as UTF-8 (Notepad: Save As → Encoding: UTF-8)")
+        }),
+        Err(e) => Err(Problem::file(FileKind::Mapping, format!("cannot be read: {e}"))),
+    };
+    let parsed = text
+        .map_err(|p| vec![p])
+        .and_then(|t| super::packtoml::parse(t.strip_prefix('\u{feff}').unwrap_or(&t)));
+    let mapping = match parsed {
+        Ok(m) => m,
+        Err(problems) => {
+            files.found.extend(problems);
+            files.held.extend(all);
+            return;
+        }
+    };
+    let entries: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut used: Vec<(String, Option<String>)> = Vec::new();
+    for section in &mapping.sections {
+        let k = role_index(section.role);
+        let role_name = ROLE_NAMES[k].1[0];
+        let at = |key: &str, line: u64| {
+            let mut p = Problem::file(FileKind::Mapping, "");
+            p.line = Some(line);
+            p.column = Some(format!("[{}] {key}", section.name()));
+            p
+        };
+        let by_name = scan.found[k].first().cloned();
+        let chosen: Result<(String, Option<String>), Problem> = match &section.file {
+            Some(f) => {
+                let target = dir.join(&f.value);
+                let inside = match (std::fs::canonicalize(dir), std::fs::canonicalize(&target)) {
+                    (Ok(d), Ok(t)) => Some(t.starts_with(d)),
+                    _ => None,
+                };
+                match inside {
+                    None => {
+                        let near =
+                            crate::suggest::nearest(&f.value, entries.iter().map(String::as_str));
+                        Err(Problem {
+                            message: format!(
+                                "{} is not in the folder",
+                                crate::problem::quoted(&f.value)
+                            ),
+                            ..at("file", f.line)
+                        }
+                        .maybe_hint(
+                            near.map(|n| format!("did you mean {}?", crate::problem::quoted(n))),
+                        ))
+                    }
+                    Some(false) => Err(Problem {
+                        message: format!(
+                            "{} leads out of the pack folder (a link to a file elsewhere)",
+                            crate::problem::quoted(&f.value)
+                        ),
+                        ..at("file", f.line)
+                    }
+                    .hint("copy the file into the pack folder")),
+                    Some(true) if target.is_dir() => Err(Problem {
+                        message: format!(
+                            "{} is a folder, not a file",
+                            crate::problem::quoted(&f.value)
+                        ),
+                        ..at("file", f.line)
+                    }),
+                    Some(true) => {
+                        // The role's usual file is also in the folder: which one is meant?
+                        match &by_name {
+                            Some((other, _)) if other != &f.value => Err(Problem {
+                                message: format!(
+                                    "reads {}, and {} is also in the folder: which one is meant?",
+                                    crate::problem::quoted(&f.value),
+                                    crate::problem::quoted(other)
+                                ),
+                                ..at("file", f.line)
+                            }
+                            .hint(format!("move {other} out of the folder, or remove [{}] from pack.toml to read it", section.name()))),
+                            _ => Ok((f.value.clone(), section.sheet.clone())),
+                        }
+                    }
+                }
+            }
+            None => match &by_name {
+                Some((n, sheet)) => Ok((n.clone(), section.sheet.clone().or(sheet.clone()))),
+                None => {
+                    let mut p = Problem::file(FileKind::Mapping, format!("[{}] names no file, and the folder has no {role_name}.csv or {role_name}.xlsx", section.name()));
+                    p.column = None;
+                    Err(p.hint(format!(
+                        "add file = \"…\" under [{}]: the name of the export in the folder",
+                        section.name()
+                    )))
+                }
+            },
+        };
+        let (name, sheet) = match chosen {
+            Ok(c) => c,
+            Err(p) => {
+                files.found.push(p);
+                files.held.push(section.role);
+                continue;
+            }
+        };
+        let path = dir.join(&name);
+        let input = InputFile {
+            kind: section.role,
+            display: display(&path),
+            data: InputData::Path(path),
+            sheet: sheet.clone(),
+            shape: Some(std::sync::Arc::new(section.clone())),
+        };
+        used.push((name, sheet));
+        match section.role {
+            FileKind::Org => files.org = input,
+            FileKind::Forecasts => files.forecasts = input,
+            FileKind::Confidence => files.confidence = Some(input),
+            _ => files.targets = Some(input),
+        }
+        // A name that nearly is this role's is no longer a near miss: pack.toml says where
+        // the role's rows are.
+        files.found.retain(|p| {
+            !(p.file == section.role
+                && p.line.is_none()
+                && p.message.contains("not in the folder, but"))
+        });
+    }
+    // The files pack.toml reads are read; a workbook's other sheets are not.
+    let mut not_read = Vec::new();
+    for entry in std::mem::take(&mut files.not_read) {
+        let (file, sheet) = match entry.strip_suffix(']').and_then(|e| e.split_once('[')) {
+            Some((f, s)) => (f.to_string(), Some(s.to_string())),
+            None => (entry.clone(), None),
+        };
+        let mine: Vec<&Option<String>> =
+            used.iter().filter(|(f, _)| *f == file).map(|(_, s)| s).collect();
+        if mine.is_empty() {
+            not_read.push(entry);
+            continue;
+        }
+        if !super::workbook::is_workbook(&file) {
+            continue;
+        }
+        let sheets = match sheet {
+            Some(s) => vec![s],
+            None => super::workbook::sheet_names(&dir.join(&file)).unwrap_or_default(),
+        };
+        let first = sheets.first().cloned();
+        let all_sheets = super::workbook::sheet_names(&dir.join(&file)).unwrap_or_default();
+        let first_of_book = all_sheets.first().cloned().or(first);
+        for s in sheets {
+            let read = mine.iter().any(|m| match m {
+                Some(m) => m.trim() == s.trim(),
+                None => Some(&s) == first_of_book.as_ref(),
+            });
+            if !read {
+                not_read.push(format!("{file}[{s}]"));
+            }
+        }
+    }
+    not_read.sort();
+    files.not_read = not_read;
 }
 
 /// A path as typed, without a leading `./`.

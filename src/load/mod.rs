@@ -13,6 +13,8 @@ pub mod forecasts;
 pub mod headers;
 pub mod number;
 pub mod org;
+pub mod packtoml;
+pub mod reshape;
 pub mod targets;
 pub mod workbook;
 
@@ -58,6 +60,9 @@ pub struct InputFile {
     pub data: InputData,
     /// For a workbook: the sheet to read (`None`: the first).
     pub sheet: Option<String>,
+    /// pack.toml's section for this file: it is converted to the contract's shape before it
+    /// is read ([`reshape`]).
+    pub shape: Option<std::sync::Arc<packtoml::Section>>,
 }
 
 impl InputFile {
@@ -89,6 +94,13 @@ pub struct PackFiles {
     pub found: Vec<Problem>,
     /// The folder's files that no role reads.
     pub not_read: Vec<String>,
+    /// The folder's pack.toml as the user sees its path, when it has one.
+    pub mapping: Option<String>,
+    /// What pack.toml did with each file it maps (filled by [`reshape::prepare`]).
+    pub shapes: Vec<reshape::Account>,
+    /// Roles whose file is not read because a problem with it is already listed (in pack.toml,
+    /// or converting it).
+    pub held: Vec<FileKind>,
 }
 
 impl PackFiles {
@@ -102,6 +114,7 @@ impl PackFiles {
             FileKind::Targets => {
                 self.targets.as_ref().map_or(kind.file_name().into(), |f| f.display.clone())
             }
+            FileKind::Mapping => self.mapping.clone().unwrap_or_else(|| kind.file_name().into()),
             FileKind::Actuals | FileKind::Rollup | FileKind::CommandLine => kind.file_name().into(),
         }
     }
@@ -484,7 +497,8 @@ pub fn pack(
 ) -> anyhow::Result<Option<Loaded>> {
     let (opts, max_confidence, only_period) = (how.read, how.max_confidence, how.only_period);
     problems.extend(files.found.iter().cloned());
-    let reported: Vec<FileKind> = files.found.iter().map(|p| p.file).collect();
+    let reported: Vec<FileKind> =
+        files.found.iter().map(|p| p.file).chain(files.held.iter().copied()).collect();
     for f in [
         Some(&files.org),
         Some(&files.forecasts),

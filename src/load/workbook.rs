@@ -366,6 +366,7 @@ pub fn as_csv(file: &InputFile) -> Result<Option<(InputFile, Vec<u32>)>, Problem
         display: file.display.clone(),
         data: InputData::Bytes(sheet.text),
         sheet: Some(sheet.sheet),
+        shape: None,
     };
     Ok(Some((converted, sheet.rows)))
 }

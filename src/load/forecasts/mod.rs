@@ -406,6 +406,7 @@ mod tests {
             display: "forecasts.csv".into(),
             data: InputData::Embedded(text),
             sheet: None,
+            shape: None,
         };
         let opts = ReadOptions { encoding: crate::load::encoding::EncodingChoice::Auto };
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();

@@ -1,0 +1,994 @@
+//! Applying pack.toml: a file of another shape (a CRM's deal export, an employee list by
+//! department path) becomes the contract's CSV text, and the readers take it from there like
+//! any pack file. Each line of that text remembers the source row it came from and each
+//! contract column the user's column, so every later problem points at the source file's row
+//! and cell (`商机导出.xlsx[商机]!F17`), as a problem of an unmapped file does.
+//!
+//! What happens to the rows, in order:
+//! 1. blank rows are skipped (counted, as in any file);
+//! 2. `drop` leaves out a row whose column holds one of its values; `keep` leaves out a row
+//!    whose column holds none of its values; both are counted per column and value;
+//! 3. people (a forecast's rep, a confidence's subject and reviewer, a target's node) are
+//!    resolved against the org: an id, else a department path, else a unique name;
+//! 4. a date becomes its period ([`crate::period::of_date`]).
+//!
+//! A row whose date cannot be read, or whose person's name is shared, is a problem at its
+//! cell; it is never dropped silently.
+
+use super::headers::normalize;
+use super::packtoml::{Filter, Key, PeriodFrom, Section, Tree};
+use super::{csv_reader, read_text, sniff_delimiter, InputData, InputFile, PackFiles, ReadOptions};
+use crate::period::{self, DateError, Every, FiscalName};
+use crate::problem::{quoted, FileKind, Problem, Problems};
+use std::collections::HashMap;
+
+/// What pack.toml did with one role's file: `check` prints it, so that a wrong mapping is seen
+/// before the meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub role: FileKind,
+    /// The source as the user sees it (`商机导出.xlsx[商机]`).
+    pub source: String,
+    /// One line per contract column: `rep_id ← 负责人 (an org id or a unique name)`.
+    pub columns: Vec<String>,
+    /// Data rows read (blank rows not counted).
+    pub rows: u64,
+    /// Blank rows skipped.
+    pub blank: u64,
+    /// Rows passed on to the role's reader.
+    pub used: u64,
+    /// Rows left out by `keep`/`drop`: (`drop`|`keep`, column, value, count), sorted.
+    pub left_out: Vec<(&'static str, String, String, u64)>,
+}
+
+/// How the lines and columns of a converted file map back to its source.
+#[derive(Debug, Clone, Default)]
+pub struct LineMap {
+    /// `rows[k]`: the source row (sheet row or CSV line) of text line `k + 1`.
+    pub rows: Vec<u32>,
+    /// (contract column, the user's column, its 0-based position in the source).
+    pub columns: Vec<(String, String, Option<u32>)>,
+}
+
+/// A pack's files ready for the readers: workbooks turned into CSV text, mapped files into the
+/// contract's shape.
+pub struct Prepared {
+    pub files: PackFiles,
+    /// Per converted file, how its lines and columns map back to the source.
+    pub maps: Vec<(FileKind, LineMap)>,
+    /// Problems found converting, already at their source rows and cells and named.
+    pub problems: Problems,
+}
+
+/// Converts every workbook and every file pack.toml maps. Problems come back named for pack
+/// number `pack`; a file that could not be converted is in [`PackFiles::found`] and is not
+/// read further.
+pub fn prepare(files: &PackFiles, opts: ReadOptions, pack: u16) -> Prepared {
+    let mut out = files.clone();
+    let mut maps = Vec::new();
+    let mut problems = Problems::default();
+    let mut held: Vec<Problem> = Vec::new();
+    let name = |mut ps: Problems, path: &str| {
+        ps.name_files(pack, &|_| path.to_string());
+        ps
+    };
+    let shaped = [
+        Some(&files.org),
+        Some(&files.forecasts),
+        files.confidence.as_ref(),
+        files.targets.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|f| f.shape.is_some());
+    // The org first: the other files' people are resolved against it.
+    let mut people = People::default();
+    let org = out.org.clone();
+    match convert(&org, opts, None) {
+        Ok(Some(c)) => {
+            people = c.people;
+            out.org = c.file;
+            maps.push((FileKind::Org, c.map));
+            out.shapes.extend(c.account);
+            problems.absorb(name(c.problems, &out.org.display));
+        }
+        Ok(None) if shaped => people = People::from_contract_org(&org, opts),
+        Ok(None) => {}
+        Err(p) => held.push(p),
+    }
+    for slot in [Some(&mut out.forecasts), out.confidence.as_mut(), out.targets.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        match convert(slot, opts, Some(&people)) {
+            Ok(Some(c)) => {
+                *slot = c.file;
+                maps.push((slot.kind, c.map));
+                out.shapes.extend(c.account);
+                problems.absorb(name(c.problems, &slot.display));
+            }
+            Ok(None) => {}
+            Err(p) => held.push(p),
+        }
+    }
+    out.found.extend(held);
+    Prepared { files: out, maps, problems }
+}
+
+/// One file converted.
+struct Converted {
+    file: InputFile,
+    map: LineMap,
+    account: Option<Account>,
+    problems: Problems,
+    people: People,
+}
+
+/// A file's rows, read as text: its data records, each with its source row.
+struct Table {
+    /// The source as the user sees it.
+    display: String,
+    header_row: u32,
+    headers: Vec<String>,
+    records: Vec<(u32, csv::StringRecord)>,
+    blank: u64,
+}
+
+/// Converts one file: a workbook's sheet into CSV text, a mapped file into the contract's
+/// shape. `Ok(None)`: a CSV file with no mapping, read as it is. `Err`: the file's problem (it
+/// is not read further).
+fn convert(
+    file: &InputFile,
+    opts: ReadOptions,
+    people: Option<&People>,
+) -> Result<Option<Converted>, Problem> {
+    let Some(section) = file.shape.clone() else {
+        return Ok(super::workbook::as_csv(file)?.map(|(converted, rows)| {
+            let sheet = converted.sheet.clone().unwrap_or_default();
+            let display = format!("{}[{sheet}]", converted.display);
+            Converted {
+                file: InputFile { display, ..converted },
+                map: LineMap { rows, columns: Vec::new() },
+                account: None,
+                problems: Problems::default(),
+                people: People::default(),
+            }
+        }));
+    };
+    let table = read_source(file, &section, opts)?;
+    let mut problems = Problems::default();
+    let mut people_out = People::default();
+    let (text, map, account) = match section.tree {
+        Some(Tree::Unit { .. }) | Some(Tree::Parent) if file.kind == FileKind::Org => {
+            shape_org(&table, &section, &mut problems, &mut people_out)?
+        }
+        _ => shape_rows(&table, &section, people.unwrap_or(&People::default()), &mut problems)?,
+    };
+    Ok(Some(Converted {
+        file: InputFile {
+            kind: file.kind,
+            display: table.display.clone(),
+            data: InputData::Bytes(text),
+            sheet: None,
+            shape: None,
+        },
+        map,
+        account: Some(account),
+        problems,
+        people: people_out,
+    }))
+}
+
+/// Reads the source of a mapped file (a CSV in any encoding the tool reads, or a workbook's
+/// sheet) into records, from the header row on.
+fn read_source(file: &InputFile, section: &Section, opts: ReadOptions) -> Result<Table, Problem> {
+    let (display, text, rows) = match super::workbook::as_csv(file)? {
+        Some((converted, rows)) => {
+            let sheet = converted.sheet.clone().unwrap_or_default();
+            let InputData::Bytes(text) = converted.data else { unreachable!("as_csv gives bytes") };
+            (format!("{}[{sheet}]", converted.display), text, Some(rows))
+        }
+        None => {
+            let mut ps = Problems::default();
+            match read_text(file, opts, &mut ps) {
+                Ok(Some(text)) => (file.display.clone(), text, None),
+                Ok(None) => {
+                    return Err(ps
+                        .into_first()
+                        .unwrap_or_else(|| Problem::file(file.kind, "cannot be read")))
+                }
+                Err(e) => {
+                    return Err(match e.downcast::<crate::problem::InputProblem>() {
+                        Ok(crate::problem::InputProblem(p)) => p,
+                        Err(e) => Problem::file(file.kind, format!("{e:#}")),
+                    })
+                }
+            }
+        }
+    };
+    let row_of = |line: u64| -> u32 {
+        match &rows {
+            Some(r) => r.get(line.saturating_sub(1) as usize).copied().unwrap_or(u32::MAX),
+            None => u32::try_from(line).unwrap_or(u32::MAX),
+        }
+    };
+    // The delimiter is the header line's; rows above it (a title) may have none.
+    let mut start = 0;
+    let mut line = 1u64;
+    while row_of(line) < section.header_row {
+        match memchr::memchr(b'\n', &text[start..]) {
+            Some(i) => {
+                start += i + 1;
+                line += 1;
+            }
+            None => break,
+        }
+    }
+    let mut rdr = csv_reader(sniff_delimiter(&text[start..]), &text[..]);
+    let mut rec = csv::StringRecord::new();
+    let mut headers: Option<Vec<String>> = None;
+    let mut header_row = section.header_row;
+    let mut records = Vec::new();
+    let mut blank = 0;
+    loop {
+        let at = rdr.position().line();
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let mut p = Problem::file(file.kind, e.to_string());
+                p.line = Some(u64::from(row_of(at)));
+                return Err(p);
+            }
+        }
+        let row = row_of(at);
+        if row < section.header_row {
+            continue;
+        }
+        let empty = rec.iter().all(|c| c.trim().is_empty());
+        match &headers {
+            None if empty => {}
+            None => {
+                headers = Some(rec.iter().map(|h| h.to_string()).collect());
+                header_row = row;
+            }
+            Some(_) if empty => blank += 1,
+            Some(_) => records.push((row, rec.clone())),
+        }
+    }
+    let Some(headers) = headers else {
+        return Err(Problem::file(
+            file.kind,
+            format!(
+                "{display}: no header row at or after row {}: the file is empty",
+                section.header_row
+            ),
+        ));
+    };
+    Ok(Table { display, header_row, headers, records, blank })
+}
+
+/// The position of the user's column in the header, or the pack.toml problem naming it.
+fn find(
+    table: &Table,
+    section: &Section,
+    key: &str,
+    column: &Key<String>,
+) -> Result<usize, Problem> {
+    let want = normalize(&column.value);
+    if let Some(i) = table.headers.iter().position(|h| normalize(h) == want) {
+        return Ok(i);
+    }
+    let mut p = Problem::file(
+        FileKind::Mapping,
+        format!(
+            "no column {} in {} (its header, row {}, has {})",
+            quoted(&column.value),
+            table.display,
+            table.header_row,
+            listed(&table.headers)
+        ),
+    );
+    p.line = Some(column.line);
+    p.column = Some(format!("[{}] {key}", section.name()));
+    // The header further down (a title row above it)?
+    let lower = table.records.iter().take(20).find(|(_, r)| r.iter().any(|h| normalize(h) == want));
+    let hint = match lower {
+        Some((row, _)) => {
+            format!("the header is on row {row}: add header_row = {row} under [{}]", section.name())
+        }
+        None => {
+            match crate::suggest::nearest(&column.value, table.headers.iter().map(String::as_str)) {
+                Some(n) => format!("did you mean {}?", quoted(n)),
+                None => "write the column's header exactly as the file has it".into(),
+            }
+        }
+    };
+    Err(p.hint(hint))
+}
+
+fn listed(headers: &[String]) -> String {
+    let shown: Vec<String> = headers
+        .iter()
+        .filter(|h| !h.trim().is_empty())
+        .take(12)
+        .map(|h| quoted(h.trim()))
+        .collect();
+    let more = headers.len().saturating_sub(12);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// `keep`/`drop` with the columns found: (column index, lower-cased values, the user's column).
+struct Select {
+    drop: Vec<(usize, Vec<String>, String)>,
+    keep: Vec<(usize, Vec<String>, String)>,
+}
+
+impl Select {
+    fn new(table: &Table, section: &Section) -> Result<Select, Problem> {
+        let resolve =
+            |fs: &[Filter], key: &str| -> Result<Vec<(usize, Vec<String>, String)>, Problem> {
+                fs.iter()
+                    .map(|f| {
+                        let i = find(table, section, key, &f.column)?;
+                        Ok((
+                            i,
+                            f.values.iter().map(|v| v.to_lowercase()).collect(),
+                            f.column.value.clone(),
+                        ))
+                    })
+                    .collect()
+            };
+        Ok(Select { drop: resolve(&section.drop, "drop")?, keep: resolve(&section.keep, "keep")? })
+    }
+
+    /// Why a row is left out: (`drop`|`keep`, column, the value found).
+    fn left_out(&self, rec: &csv::StringRecord) -> Option<(&'static str, String, String)> {
+        let cell = |i: usize| rec.get(i).unwrap_or("").trim();
+        for (i, values, col) in &self.drop {
+            if values.contains(&cell(*i).to_lowercase()) {
+                return Some(("drop", col.clone(), cell(*i).to_string()));
+            }
+        }
+        for (i, values, col) in &self.keep {
+            if !values.contains(&cell(*i).to_lowercase()) {
+                return Some(("keep", col.clone(), cell(*i).to_string()));
+            }
+        }
+        None
+    }
+}
+
+/// Counts of rows left out, per (`drop`|`keep`, column, value).
+#[derive(Default)]
+struct LeftOut(HashMap<(&'static str, String, String), u64>);
+
+impl LeftOut {
+    fn add(&mut self, why: (&'static str, String, String)) {
+        *self.0.entry(why).or_default() += 1;
+    }
+
+    fn sorted(self) -> Vec<(&'static str, String, String, u64)> {
+        let mut v: Vec<_> = self.0.into_iter().map(|((a, b, c), n)| (a, b, c, n)).collect();
+        v.sort();
+        v
+    }
+}
+
+/// Writes the contract's CSV text and the source row of each of its lines.
+struct Out {
+    w: csv::Writer<Vec<u8>>,
+    rows: Vec<u32>,
+}
+
+impl Out {
+    fn new(header: &[&str], row: u32) -> Out {
+        let mut o = Out {
+            w: csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new()),
+            rows: Vec::new(),
+        };
+        o.record(header, row);
+        o
+    }
+
+    fn record(&mut self, cells: &[&str], row: u32) {
+        // A cell with a line break inside is one record over several lines.
+        let lines = 1 + cells.iter().map(|c| c.matches('\n').count()).sum::<usize>();
+        self.rows.extend(std::iter::repeat_n(row, lines));
+        // Writing to memory cannot fail.
+        let _ = self.w.write_record(cells);
+    }
+
+    fn finish(self) -> (Vec<u8>, Vec<u32>) {
+        (self.w.into_inner().unwrap_or_default(), self.rows)
+    }
+}
+
+/// A problem at a source row and cell (not yet named: the pipeline names it).
+fn at_cell(kind: FileKind, row: u32, header: &str, index: usize, message: String) -> Problem {
+    let mut p = Problem::file(kind, message).at_column(header, Some(index));
+    p.line = Some(u64::from(row));
+    p
+}
+
+/// forecasts, confidence and targets: columns renamed, people resolved, dates made periods.
+fn shape_rows(
+    table: &Table,
+    section: &Section,
+    people: &People,
+    problems: &mut Problems,
+) -> Result<(Vec<u8>, LineMap, Account), Problem> {
+    let role = section.role;
+    let (header, fields): (&[&str], &[&str]) = match role {
+        FileKind::Forecasts => {
+            (&["rep_id", "period", "amount", "deal_id"], &["rep", "period", "amount", "deal"])
+        }
+        FileKind::Confidence => (
+            &["subject_id", "reviewer_id", "period", "confidence", "note"],
+            &["subject", "reviewer", "period", "confidence", "note"],
+        ),
+        _ => (&["node_id", "period", "target"], &["node", "period", "target"]),
+    };
+    let person = |f: &str| matches!(f, "rep" | "subject" | "reviewer" | "node");
+    // Per output column: the source column, if any.
+    let mut source: Vec<Option<(usize, String)>> = Vec::new();
+    let mut errors = Vec::new();
+    for f in fields {
+        let col = if *f == "period" {
+            match &section.period {
+                PeriodFrom::None => None,
+                PeriodFrom::Column(c) => Some(("period", c)),
+                PeriodFrom::Date { column, .. } => Some(("date", column)),
+            }
+        } else {
+            section.column(f).map(|c| (*f, c))
+        };
+        source.push(match col {
+            Some((key, c)) => match find(table, section, key, c) {
+                Ok(i) => Some((i, table.headers[i].trim().to_string())),
+                Err(p) => {
+                    errors.push(p);
+                    None
+                }
+            },
+            None => None,
+        });
+    }
+    let select = match Select::new(table, section) {
+        Ok(s) => Some(s),
+        Err(p) => {
+            errors.push(p);
+            None
+        }
+    };
+    if let Some(first) = errors.first().cloned() {
+        for p in errors.into_iter().skip(1) {
+            problems.push(p);
+        }
+        return Err(first);
+    }
+    let select = select.expect("no error above");
+    let mut out = Out::new(header, table.header_row);
+    let mut left = LeftOut::default();
+    let mut used = 0;
+    let mut cells: Vec<String> = vec![String::new(); fields.len()];
+    'rows: for (row, rec) in &table.records {
+        if let Some(why) = select.left_out(rec) {
+            left.add(why);
+            continue;
+        }
+        for (k, f) in fields.iter().enumerate() {
+            let Some((i, h)) = &source[k] else {
+                cells[k].clear();
+                continue;
+            };
+            let raw = rec.get(*i).unwrap_or("").trim();
+            cells[k] = if person(f) && !raw.is_empty() {
+                match people.resolve(raw) {
+                    Ok(id) => id.to_string(),
+                    Err(ids) => {
+                        problems.push(
+                            at_cell(
+                                role,
+                                *row,
+                                h,
+                                *i,
+                                format!(
+                                    "{} is the name of {} people in the org ({})",
+                                    quoted(raw),
+                                    ids.len(),
+                                    ids.iter().map(|i| quoted(i)).collect::<Vec<_>>().join(", ")
+                                ),
+                            )
+                            .hint("write the person's id (工号) in this cell instead of the name"),
+                        );
+                        continue 'rows;
+                    }
+                }
+            } else if *f == "period" {
+                match &section.period {
+                    PeriodFrom::Date { every, fiscal_start, named, format, .. } => {
+                        match period::parse_date(raw, format.as_deref()) {
+                            Ok(d) => period::of_date(d, *every, *fiscal_start, *named),
+                            Err(e) => {
+                                problems.push(date_problem(
+                                    role,
+                                    *row,
+                                    h,
+                                    *i,
+                                    raw,
+                                    e,
+                                    format.as_deref(),
+                                    section.name(),
+                                ));
+                                continue 'rows;
+                            }
+                        }
+                    }
+                    _ => raw.to_string(),
+                }
+            } else {
+                raw.to_string()
+            };
+        }
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        out.record(&refs, *row);
+        used += 1;
+    }
+    let (text, rows) = out.finish();
+    let mut columns = Vec::new();
+    let mut described = Vec::new();
+    for (k, f) in fields.iter().enumerate() {
+        let Some((i, h)) = &source[k] else { continue };
+        columns.push((header[k].to_string(), h.clone(), u32::try_from(*i).ok()));
+        let how = match (*f, &section.period) {
+            ("period", PeriodFrom::Date { every, fiscal_start, named, format, .. }) => {
+                format!(
+                    "{} {}",
+                    describe_every(*every, *fiscal_start, *named),
+                    describe_format(format.as_deref())
+                )
+            }
+            (f, _) if person(f) => "an org id, or a unique name".to_string(),
+            _ => String::new(),
+        };
+        let arrow = if *f == "period" && matches!(section.period, PeriodFrom::Date { .. }) {
+            "← the period of"
+        } else {
+            "←"
+        };
+        described.push(format!(
+            "{} {arrow} {}{}",
+            header[k],
+            quoted(h),
+            if how.is_empty() { String::new() } else { format!(" ({})", how.trim()) }
+        ));
+    }
+    let account = Account {
+        role,
+        source: table.display.clone(),
+        columns: described,
+        rows: table.records.len() as u64,
+        blank: table.blank,
+        used,
+        left_out: left.sorted(),
+    };
+    Ok((text, LineMap { rows, columns }, account))
+}
+
+fn describe_every(every: Every, start: u32, named: FiscalName) -> String {
+    let what = match every {
+        Every::Month => return "calendar months: 2026-11".into(),
+        Every::Quarter => "quarters",
+        Every::Half => "halves",
+        Every::Year => "years",
+    };
+    if start <= 1 {
+        return format!("calendar {what}");
+    }
+    let month = [
+        "",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ][start as usize];
+    let by = match named {
+        FiscalName::End => "named by the year it ends in",
+        FiscalName::Start => "named by the year it starts in",
+    };
+    format!("fiscal {what}, the year from {month}, {by}")
+}
+
+fn describe_format(f: Option<&str>) -> String {
+    match f {
+        Some(f) => format!("; dates as {f}"),
+        None => String::new(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn date_problem(
+    role: FileKind,
+    row: u32,
+    h: &str,
+    i: usize,
+    raw: &str,
+    e: DateError,
+    format: Option<&str>,
+    section: &str,
+) -> Problem {
+    let (message, hint) = match e {
+        DateError::Empty => (
+            "no date: the period of this row comes from its date".to_string(),
+            format!("fill in the date, or leave such rows out with drop = {{ … }} under [{section}]"),
+        ),
+        DateError::Ambiguous => (
+            format!("{} can be the date month/day/year or day/month/year", quoted(raw)),
+            format!("say which: add date_format = \"%m/%d/%Y\" (US exports) or \"%d/%m/%Y\" under [{section}]"),
+        ),
+        DateError::NotInFormat => (
+            format!("{} is not a date in date_format = {}", quoted(raw), quoted(format.unwrap_or(""))),
+            "correct the cell, or date_format in pack.toml".to_string(),
+        ),
+        DateError::NotADate => (
+            format!("{} is not a date", quoted(raw)),
+            "write the date as 2026-11-30 (or a date cell in a workbook)".to_string(),
+        ),
+    };
+    at_cell(role, row, h, i, message).hint(hint)
+}
+
+/// `[org]`: plain parents, or the department tree.
+fn shape_org(
+    table: &Table,
+    section: &Section,
+    problems: &mut Problems,
+    people: &mut People,
+) -> Result<(Vec<u8>, LineMap, Account), Problem> {
+    let kind = FileKind::Org;
+    let col = |f: &str| -> Result<Option<(usize, String)>, Problem> {
+        match section.column(f) {
+            Some(c) => {
+                find(table, section, f, c).map(|i| Some((i, table.headers[i].trim().to_string())))
+            }
+            None => Ok(None),
+        }
+    };
+    let id = col("id")?.expect("id is required");
+    let name = col("name")?;
+    let select = Select::new(table, section)?;
+    let get = |rec: &csv::StringRecord, c: &Option<(usize, String)>| -> String {
+        c.as_ref().and_then(|(i, _)| rec.get(*i)).unwrap_or("").trim().to_string()
+    };
+    let mut left = LeftOut::default();
+    let mut used = 0;
+    let mut out = Out::new(&["id", "parent_id", "name", "level"], table.header_row);
+    let mut columns = vec![("id".to_string(), id.1.clone(), u32::try_from(id.0).ok())];
+    if let Some((i, h)) = &name {
+        columns.push(("name".into(), h.clone(), u32::try_from(*i).ok()));
+    }
+    let mut described = vec![format!("id ← {}", quoted(&id.1))];
+    if let Some((_, h)) = &name {
+        described.push(format!("name ← {}", quoted(h)));
+    }
+    match section.tree.as_ref().expect("org has a tree") {
+        Tree::Parent => {
+            let parent = col("parent")?;
+            let level = col("level")?;
+            for (c, label) in [(&parent, "parent_id"), (&level, "level")] {
+                if let Some((i, h)) = c {
+                    columns.push((label.into(), h.clone(), u32::try_from(*i).ok()));
+                    described.push(format!("{label} ← {}", quoted(h)));
+                }
+            }
+            for (row, rec) in &table.records {
+                if let Some(why) = select.left_out(rec) {
+                    left.add(why);
+                    continue;
+                }
+                let (i, p, n, l) = (
+                    get(rec, &Some(id.clone())),
+                    get(rec, &parent),
+                    get(rec, &name),
+                    get(rec, &level),
+                );
+                people.add_id(&i, &i);
+                if !n.is_empty() {
+                    people.add_name(&n, &i);
+                }
+                out.record(&[&i, &p, &n, &l], *row);
+                used += 1;
+            }
+        }
+        Tree::Unit { separator, head, root } => {
+            let unit = col("unit")?.expect("unit mode has a unit column");
+            columns.push(("parent_id".into(), unit.1.clone(), u32::try_from(unit.0).ok()));
+            described.push(format!(
+                "parent_id ← the department path in {} (split at {})",
+                quoted(&unit.1),
+                quoted(separator)
+            ));
+            let head_col = match head {
+                Some(h) => {
+                    let i = find(table, section, "head", &h.column)?;
+                    let values: Vec<String> = h.values.iter().map(|v| v.to_lowercase()).collect();
+                    described.push(format!(
+                        "a person whose {} is {} heads their unit (is its node); level ← {}",
+                        quoted(&h.column.value),
+                        h.values.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", "),
+                        quoted(&h.column.value)
+                    ));
+                    columns.push((
+                        "level".into(),
+                        table.headers[i].trim().to_string(),
+                        u32::try_from(i).ok(),
+                    ));
+                    Some((i, values))
+                }
+                None => None,
+            };
+            described.push(format!("the top units' parent: {}", quoted(root)));
+            let head_cell = |rec: &csv::StringRecord| -> String {
+                head_col.as_ref().and_then(|(i, _)| rec.get(*i)).unwrap_or("").trim().to_string()
+            };
+            let is_head = |rec: &csv::StringRecord| -> bool {
+                head_col
+                    .as_ref()
+                    .is_some_and(|(_, values)| values.contains(&head_cell(rec).to_lowercase()))
+            };
+            // Pass 1: who heads which unit; ids seen twice.
+            let split = |path: &str| -> Vec<String> {
+                path.split(separator.as_str())
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            };
+            let mut heads: HashMap<String, (String, String, u32)> = HashMap::new();
+            let mut seen_ids: HashMap<String, u32> = HashMap::new();
+            let mut kept: Vec<(u32, &csv::StringRecord)> = Vec::new();
+            for (row, rec) in &table.records {
+                if let Some(why) = select.left_out(rec) {
+                    left.add(why);
+                    continue;
+                }
+                let pid = get(rec, &Some(id.clone()));
+                if !pid.is_empty() {
+                    if let Some(first) = seen_ids.insert(pid.clone(), *row) {
+                        problems.push(
+                            at_cell(
+                                kind,
+                                *row,
+                                &id.1,
+                                id.0,
+                                format!(
+                                    "{} is here and on row {first}: two people with one id",
+                                    quoted(&pid)
+                                ),
+                            )
+                            .hint("each person's id must be unique: correct one of the rows"),
+                        );
+                    }
+                }
+                let parts = split(&get(rec, &Some(unit.clone())));
+                if parts.is_empty() {
+                    problems.push(at_cell(kind, *row, &unit.1, unit.0, "no department: this person sits in no unit of the tree".into()).hint(format!("fill in the department path (e.g. 华东大区{separator}上海区{separator}一组), or leave the row out with drop = {{ … }} under [org]")));
+                    continue;
+                }
+                let path = parts.join(separator);
+                if is_head(rec) {
+                    let who = get(rec, &name);
+                    if let Some((_, other, first)) = heads.get(&path) {
+                        let (hi, hh) =
+                            head_col.as_ref().map_or((unit.0, unit.1.clone()), |(i, _)| {
+                                (*i, table.headers[*i].trim().to_string())
+                            });
+                        problems.push(
+                            at_cell(
+                                kind,
+                                *row,
+                                &hh,
+                                hi,
+                                format!(
+                                    "{} heads {} and so does {} (row {first}): a unit has one head",
+                                    quoted(&who),
+                                    quoted(&path),
+                                    quoted(other)
+                                ),
+                            )
+                            .hint(
+                                "correct the position (岗位) of one of them, or their department",
+                            ),
+                        );
+                        continue;
+                    }
+                    heads.insert(path.clone(), (pid.clone(), who, *row));
+                }
+                kept.push((*row, rec));
+            }
+            // Pass 2: the tree, in the order rows first mention each unit.
+            out.record(&[root, "", root, ""], table.header_row);
+            people.add_id(root, root);
+            people.add_name(root, root);
+            let mut units: HashMap<String, ()> = HashMap::new();
+            for (row, rec) in kept {
+                let parts = split(&get(rec, &Some(unit.clone())));
+                for k in 1..=parts.len() {
+                    let path = parts[..k].join(separator);
+                    if units.insert(path.clone(), ()).is_some() {
+                        continue;
+                    }
+                    let parent = if k == 1 { root.clone() } else { parts[..k - 1].join(separator) };
+                    let last = &parts[k - 1];
+                    let level = heads
+                        .get(&path)
+                        .map(|(_, _, r)| {
+                            table
+                                .records
+                                .iter()
+                                .find(|(row, _)| row == r)
+                                .map(|(_, rec)| head_cell(rec))
+                                .unwrap_or_default()
+                        })
+                        .unwrap_or_default();
+                    out.record(&[&path, &parent, last, &level], row);
+                    people.add_id(&path, &path);
+                    people.add_name(last, &path);
+                    if let Some((hid, hname, _)) = heads.get(&path) {
+                        if !hid.is_empty() {
+                            people.add_id(hid, &path);
+                        }
+                        if !hname.is_empty() {
+                            people.add_name(hname, &path);
+                        }
+                    }
+                }
+                used += 1;
+                if is_head(rec) {
+                    continue;
+                }
+                let (pid, pname) = (get(rec, &Some(id.clone())), get(rec, &name));
+                people.add_id(&pid, &pid);
+                if !pname.is_empty() {
+                    people.add_name(&pname, &pid);
+                }
+                out.record(&[&pid, &parts.join(separator), &pname, &head_cell(rec)], row);
+            }
+        }
+    }
+    let (text, rows) = out.finish();
+    let account = Account {
+        role: kind,
+        source: table.display.clone(),
+        columns: described,
+        rows: table.records.len() as u64,
+        blank: table.blank,
+        used,
+        left_out: left.sorted(),
+    };
+    Ok((text, LineMap { rows, columns }, account))
+}
+
+/// The org's people and units, by id and by name, for the columns that name a person.
+#[derive(Debug, Default, Clone)]
+pub struct People {
+    ids: HashMap<String, String>,
+    names: HashMap<String, Vec<String>>,
+}
+
+impl People {
+    fn add_id(&mut self, id: &str, node: &str) {
+        self.ids.entry(id.to_string()).or_insert_with(|| node.to_string());
+    }
+
+    fn add_name(&mut self, name: &str, node: &str) {
+        let ids = self.names.entry(name.to_string()).or_default();
+        if !ids.iter().any(|i| i == node) {
+            ids.push(node.to_string());
+        }
+    }
+
+    /// The node a cell names: an id, else a unique name; the cell as written when it names
+    /// nothing (the readers then report the unknown id); `Err` with the ids when a name is
+    /// shared.
+    pub fn resolve<'a>(&'a self, cell: &'a str) -> Result<&'a str, &'a [String]> {
+        if let Some(node) = self.ids.get(cell) {
+            return Ok(node);
+        }
+        match self.names.get(cell).map(Vec::as_slice) {
+            Some([one]) => Ok(one),
+            Some(many) if many.len() > 1 => Err(many),
+            _ => Ok(cell),
+        }
+    }
+
+    /// The people of an org file in the contract's shape (id, name).
+    fn from_contract_org(file: &InputFile, opts: ReadOptions) -> People {
+        let mut people = People::default();
+        let text = match super::workbook::as_csv(file) {
+            Ok(Some((c, _))) => match c.data {
+                InputData::Bytes(b) => b,
+                _ => return people,
+            },
+            Ok(None) => match read_text(file, opts, &mut Problems::default()) {
+                Ok(Some(t)) => t,
+                _ => return people,
+            },
+            Err(_) => return people,
+        };
+        let mut rdr = csv_reader(sniff_delimiter(&text), &text[..]);
+        let mut cols = None;
+        for rec in rdr.records().map_while(Result::ok) {
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let Some(c) = &cols else {
+                let cells: Vec<&str> = rec.iter().collect();
+                match super::headers::match_headers(FileKind::Org, 1, &cells, super::headers::ORG) {
+                    Ok(c) => cols = Some(c),
+                    Err(_) => return people,
+                }
+                continue;
+            };
+            let (i, n) = (super::cell(&rec, c, 0), super::cell(&rec, c, 2));
+            people.add_id(i, i);
+            if !n.is_empty() {
+                people.add_name(n, i);
+            }
+        }
+        people
+    }
+}
+
+/// The account `check` prints for each mapped file.
+pub fn describe(accounts: &[Account]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for a in accounts {
+        let _ = writeln!(
+            out,
+            "  {} ← {}:",
+            super::folder::ROLE_NAMES.iter().find(|(k, _)| *k == a.role).map_or("", |(_, n)| n[0]),
+            a.source
+        );
+        for c in &a.columns {
+            let _ = writeln!(out, "    {c}");
+        }
+        let _ =
+            writeln!(out, "    {} of {} rows used{}", a.used, a.rows, left_out_text(&a.left_out));
+    }
+    out
+}
+
+/// `; left out: 商机状态组 = 输单 (8), 无效 (4)`.
+pub fn left_out_text(left: &[(&'static str, String, String, u64)]) -> String {
+    if left.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = left
+        .iter()
+        .map(|(how, col, value, n)| {
+            let v = if value.is_empty() { "(empty)".to_string() } else { value.clone() };
+            match *how {
+                "drop" => format!("{col} = {v}: {n} (drop)"),
+                _ => format!("{col} = {v}: {n} (not in keep)"),
+            }
+        })
+        .collect();
+    format!("; left out: {}", parts.join(", "))
+}
