@@ -127,7 +127,7 @@ pub fn history(dir: &Path, opts: &Options, current: &Pack) -> Outcome<History> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| anyhow::Error::new(e).context(format!("cannot read {}", dir.display())))?
         .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("org.csv").is_file())
+        .filter(|e| e.path().is_dir() && crate::load::folder::is_pack(&e.path()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();

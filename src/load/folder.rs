@@ -435,6 +435,11 @@ fn apply_mapping(dir: &Path, name: &str, scan: &Scan, files: &mut PackFiles) {
     files.not_read = not_read;
 }
 
+/// Whether a folder holds a pack: an org file by its role's name, or a pack.toml.
+pub fn is_pack(dir: &Path) -> bool {
+    scan(dir).is_ok_and(|s| s.mapping.is_some() || !s.found[0].is_empty())
+}
+
 /// A path as typed, without a leading `./`.
 pub fn display(p: &Path) -> String {
     let s = p.display().to_string();

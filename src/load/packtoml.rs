@@ -223,7 +223,7 @@ pub fn parse(text: &str) -> Result<PackToml, Vec<Problem>> {
             ));
             continue;
         };
-        if let Some(s) = section(*role, t, &line_of, &mut problems) {
+        if let Some(s) = section(*role, line, t, &line_of, &mut problems) {
             out.sections.push(s);
         }
     }
@@ -255,6 +255,7 @@ type Table<'i> = DeTable<'i>;
 
 fn section(
     role: FileKind,
+    section_line: u64,
     t: &Table,
     line_of: &dyn Fn(usize) -> u64,
     problems: &mut Vec<Problem>,
@@ -341,8 +342,9 @@ fn section(
             Some(c) => columns.push((*k, c)),
             None if *required && get(k).is_none() => {
                 problems.push(
-                    Problem::file(
-                        FileKind::Mapping,
+                    problem_at(
+                        section_line,
+                        None,
                         format!("[{sname}] has no {k}: which column holds {what}?"),
                     )
                     .hint(format!("add {k} = \"COLUMN\" under [{sname}]")),
@@ -366,7 +368,7 @@ fn section(
                 );
             }
             (false, false) => problems.push(
-                Problem::file(FileKind::Mapping, "[org] has neither parent nor unit: where does the tree come from?")
+                problem_at(section_line, None, "[org] has neither parent nor unit: where does the tree come from?")
                     .hint("add parent = \"COLUMN\" (each person's manager's id) or unit = \"COLUMN\" (a department path such as 华东大区/上海区/一组)"),
             ),
             (true, false) => tree = Some(Tree::Parent),
@@ -455,7 +457,7 @@ fn section(
             (None, None) => {
                 if role != FileKind::Confidence {
                     problems.push(
-                        Problem::file(FileKind::Mapping, format!("[{sname}] has neither period nor date: which column says the period?"))
+                        problem_at(section_line, None, format!("[{sname}] has neither period nor date: which column says the period?"))
                             .hint(format!("add date = \"COLUMN\" (a close date; the quarter is derived) or period = \"COLUMN\" (labels such as 2026-Q4) under [{sname}]")),
                     );
                 }
@@ -611,17 +613,14 @@ mod tests {
             problems("[org]\nfile = \"/etc/passwd\"\nid = \"工号\"\nparent = \"上级\"\n"),
             ["2: [org] file: \"/etc/passwd\" is an absolute path: pack.toml reads only files inside its own folder"]
         );
-        assert_eq!(
-            problems("[forecasts\n"),
-            ["1: not valid TOML: unclosed table, expected `]`"]
-        );
+        assert_eq!(problems("[forecasts\n"), ["1: not valid TOML: unclosed table, expected `]`"]);
         assert_eq!(
             problems("[forecasts]\nrep = \"r\"\namount = \"a\"\ndate = \"d\"\ndate_format = \"%m/%Y\"\n"),
             ["5: [forecasts] date_format: \"%m/%Y\" is not a date format with a year, a month and a day"]
         );
         assert_eq!(
             problems("[confidence]\nsubject = \"s\"\n"),
-            ["0: [confidence] has no confidence: which column holds the confidence (0.9, 110%)?"]
+            ["1: [confidence] has no confidence: which column holds the confidence (0.9, 110%)?"]
         );
     }
 }

@@ -67,7 +67,7 @@ pub fn prepare(files: &PackFiles, opts: ReadOptions, pack: u16) -> Prepared {
     let mut out = files.clone();
     let mut maps = Vec::new();
     let mut problems = Problems::default();
-    let mut held: Vec<Problem> = Vec::new();
+    let mut held: Vec<(FileKind, Problem)> = Vec::new();
     let name = |mut ps: Problems, path: &str| {
         ps.name_files(pack, &|_| path.to_string());
         ps
@@ -94,7 +94,7 @@ pub fn prepare(files: &PackFiles, opts: ReadOptions, pack: u16) -> Prepared {
         }
         Ok(None) if shaped => people = People::from_contract_org(&org, opts),
         Ok(None) => {}
-        Err(p) => held.push(p),
+        Err(p) => held.push((FileKind::Org, p)),
     }
     for slot in [Some(&mut out.forecasts), out.confidence.as_mut(), out.targets.as_mut()]
         .into_iter()
@@ -108,10 +108,14 @@ pub fn prepare(files: &PackFiles, opts: ReadOptions, pack: u16) -> Prepared {
                 problems.absorb(name(c.problems, &slot.display));
             }
             Ok(None) => {}
-            Err(p) => held.push(p),
+            Err(p) => held.push((slot.kind, p)),
         }
     }
-    out.found.extend(held);
+    // A file that could not be converted is not read as it is: its problem says why.
+    for (kind, p) in held {
+        out.found.push(p);
+        out.held.push(kind);
+    }
     Prepared { files: out, maps, problems }
 }
 
@@ -298,8 +302,20 @@ fn find(
             format!("the header is on row {row}: add header_row = {row} under [{}]", section.name())
         }
         None => {
-            match crate::suggest::nearest(&column.value, table.headers.iter().map(String::as_str)) {
-                Some(n) => format!("did you mean {}?", quoted(n)),
+            // `商机金额(元)` for `商机金额`: a unit or a note added to the header.
+            let within = table.headers.iter().find(|h| {
+                let h = normalize(h);
+                !h.is_empty() && (h.contains(&want) || want.contains(&h))
+            });
+            let near =
+                crate::suggest::nearest(&column.value, table.headers.iter().map(String::as_str));
+            match within.map(String::as_str).or(near) {
+                Some(n) => format!(
+                    "did you mean {}? write {key} = {} under [{}]",
+                    quoted(n.trim()),
+                    quoted(n.trim()),
+                    section.name()
+                ),
                 None => "write the column's header exactly as the file has it".into(),
             }
         }
@@ -953,42 +969,4 @@ impl People {
         }
         people
     }
-}
-
-/// The account `check` prints for each mapped file.
-pub fn describe(accounts: &[Account]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    for a in accounts {
-        let _ = writeln!(
-            out,
-            "  {} ← {}:",
-            super::folder::ROLE_NAMES.iter().find(|(k, _)| *k == a.role).map_or("", |(_, n)| n[0]),
-            a.source
-        );
-        for c in &a.columns {
-            let _ = writeln!(out, "    {c}");
-        }
-        let _ =
-            writeln!(out, "    {} of {} rows used{}", a.used, a.rows, left_out_text(&a.left_out));
-    }
-    out
-}
-
-/// `; left out: 商机状态组 = 输单 (8), 无效 (4)`.
-pub fn left_out_text(left: &[(&'static str, String, String, u64)]) -> String {
-    if left.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = left
-        .iter()
-        .map(|(how, col, value, n)| {
-            let v = if value.is_empty() { "(empty)".to_string() } else { value.clone() };
-            match *how {
-                "drop" => format!("{col} = {v}: {n} (drop)"),
-                _ => format!("{col} = {v}: {n} (not in keep)"),
-            }
-        })
-        .collect();
-    format!("; left out: {}", parts.join(", "))
 }

@@ -29,7 +29,52 @@ pub fn check(pack: &Pack, files: &PackFiles) -> String {
         let (n, b) = (s.target_rows, s.target_blank);
         let _ = writeln!(out, "  {}: {n} rows{}", name(FileKind::Targets), blank(b));
     }
+    out.push_str(&mapping(files));
     out
+}
+
+/// What pack.toml did, file by file: which column became which, and how many rows were used.
+///
+/// ```text
+/// mapped by pack.toml:
+///   forecasts ← 商机导出.xlsx[商机]: 35 of 40 rows used
+///     rep_id ← "负责人" (an org id, or a unique name)
+///     period ← the period of "预计成交日期" (calendar quarters)
+///     left out by drop: 商机状态组 = 输单: 3, 商机状态组 = 无效: 2
+/// ```
+pub fn mapping(files: &PackFiles) -> String {
+    let Some(path) = &files.mapping else { return String::new() };
+    let mut out = format!("mapped by {path}:\n");
+    for a in &files.shapes {
+        let role = a.role.file_name().trim_end_matches(".csv");
+        let blank =
+            if a.blank > 0 { format!(", {} blank skipped", a.blank) } else { String::new() };
+        let _ = writeln!(out, "  {role} ← {}: {} of {} rows used{blank}", a.source, a.used, a.rows);
+        for c in &a.columns {
+            let _ = writeln!(out, "    {c}");
+        }
+        for how in ["drop", "keep"] {
+            let list = left_out(&a.left_out, how);
+            if !list.is_empty() {
+                let by = if how == "drop" { "by drop" } else { "not in keep" };
+                let _ = writeln!(out, "    left out ({by}): {list}");
+            }
+        }
+    }
+    out
+}
+
+/// `商机状态组 = 输单: 3, 商机状态组 = 无效: 2`: the rows left out one way, by column and value.
+fn left_out(left: &[(&'static str, String, String, u64)], how: &str) -> String {
+    let parts: Vec<String> = left
+        .iter()
+        .filter(|(h, ..)| *h == how)
+        .map(|(_, col, value, n)| {
+            let v = if value.is_empty() { "(empty)" } else { value.as_str() };
+            format!("{col} = {v}: {n}")
+        })
+        .collect();
+    parts.join(", ")
 }
 
 /// One line per period, then the files not read:
@@ -67,6 +112,23 @@ pub fn coverage(pack: &Pack, files: &PackFiles) -> String {
             if lines == 1 { "line" } else { "lines" },
             nodes - 1,
         );
+    }
+    for a in &files.shapes {
+        let left: u64 = a.left_out.iter().map(|(.., n)| n).sum();
+        if left > 0 {
+            let _ = writeln!(
+                out,
+                "left out by pack.toml: {left} {} of {} ({})",
+                if left == 1 { "row" } else { "rows" },
+                a.source,
+                ["drop", "keep"]
+                    .iter()
+                    .map(|h| left_out(&a.left_out, h))
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
     }
     if !files.not_read.is_empty() {
         let _ = writeln!(out, "not read: {}", files.not_read.join(", "));

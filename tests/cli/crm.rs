@@ -1,0 +1,139 @@
+//! fixtures/crm/<pack>/: CRM exports read through their pack.toml (scripts/make-crm-fixtures.py
+//! writes them). Each pack's `expected/canonical/` is the same pack converted to the contract's
+//! shape by that script's own reading of pack.toml's rules, independently of the engine; the
+//! expected rollup.csv is the engine's roll-up of that canonical pack through the plain CSV
+//! path. The CRM pack must give exactly the same bytes.
+
+use crate::harness::*;
+use std::path::{Path, PathBuf};
+
+fn crm_packs() -> Vec<PathBuf> {
+    let mut cases: Vec<_> = std::fs::read_dir(fixture("crm"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("pack.toml").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 3, "the CRM corpus has {} packs", cases.len());
+    cases
+}
+
+/// Copies every file of a pack folder (not its sub-folders) into `dest`, created.
+fn copy_files(src: &Path, dest: &Path) {
+    std::fs::create_dir_all(dest).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dest.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn rollup_csv(dir: &Path, threads: &str) -> Vec<u8> {
+    let o = run_in(dir, &["run", ".", "--format", "csv", "--threads", threads]);
+    assert_eq!(o.status.code(), Some(0), "{}: {}", dir.display(), text(&o.stderr));
+    o.stdout
+}
+
+#[test]
+fn every_crm_pack_rolls_up_exactly_as_its_independently_converted_twin() {
+    for case in crm_packs() {
+        let canonical = rollup_csv(&case.join("expected/canonical"), "2");
+        assert_file(&case.join("expected/rollup.csv"), &canonical);
+        for threads in ["1", "2", "3"] {
+            let got = rollup_csv(&case, threads);
+            assert!(
+                got == canonical,
+                "{} ({threads} threads) differs from its canonical twin:\n{}",
+                case.display(),
+                diff(&canonical, &got)
+            );
+        }
+    }
+}
+
+/// `check` says which column became which and counts the rows pack.toml left out, as the
+/// script that wrote the fixture counted them.
+#[test]
+fn check_prints_the_mapping_it_used_and_the_rows_it_left_out() {
+    for case in crm_packs() {
+        let o = run_in(&case, &["check", "."]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        assert_file(&case.join("expected/check.txt"), &o.stdout);
+        let out = text(&o.stdout);
+        let left = std::fs::read_to_string(case.join("expected/left_out.txt")).unwrap();
+        let printed: u64 =
+            left.lines().map(|l| l.rsplit(": ").next().unwrap().parse::<u64>().unwrap()).sum();
+        for line in left.lines() {
+            assert!(out.contains(line), "{}: {line:?} not in\n{out}", case.display());
+        }
+        if printed > 0 {
+            assert!(out.contains(&format!("left out by pack.toml: {printed} rows")), "{out}");
+        }
+    }
+}
+
+/// `run` says the same on stderr (the summary), so a left-out row is never silent.
+#[test]
+fn run_counts_the_rows_left_out_on_stderr() {
+    let case = fixture("crm/wukong");
+    let o = run_in(&case, &["run", ".", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("left out by pack.toml: 5 rows of 商机导出.xlsx[商机] (商机状态组 = 无效: 2, 商机状态组 = 输单: 3)"),
+        "{err}"
+    );
+}
+
+/// The previous pack and the history's packs read pack.toml like the pack under review.
+#[test]
+fn previous_and_history_packs_are_read_through_their_pack_toml() {
+    let dir = tmp();
+    let history = dir.path().join("history");
+    copy_files(&fixture("crm/one_workbook"), &history.join("2026-Q3"));
+    std::fs::write(
+        history.join("actuals.csv"),
+        "rep_id,period,amount\n0011,2026-Q4,70000.50\n0012,2026-Q4,120000\n",
+    )
+    .unwrap();
+    let case = fixture("crm/one_workbook");
+    let o =
+        run_in(&case, &["review", ".", "--previous", ".", "--history", history.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("Whose judgment"), "{out}");
+    // A mapped file with a problem in the previous pack is cited in that pack's file.
+    let broken = dir.path().join("previous");
+    copy_files(&fixture("crm/salesforce"), &broken);
+    let toml = std::fs::read_to_string(broken.join("pack.toml")).unwrap();
+    std::fs::write(broken.join("pack.toml"), toml.replace("date_format = \"%m/%d/%Y\"\n", ""))
+        .unwrap();
+    let o = run_in(
+        &fixture("crm/salesforce"),
+        &["review", ".", "--previous", broken.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(err.contains("previous/Opportunities.csv:"), "{err}");
+    assert!(err.contains("can be the date month/day/year or day/month/year"), "{err}");
+}
+
+/// A file named in pack.toml by a link that leads out of the folder is refused like `..`.
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_pack_folder_is_refused() {
+    let dir = tmp();
+    let pack = dir.path().join("pack");
+    copy_files(&fixture("crm/salesforce"), &pack);
+    let outside = dir.path().join("elsewhere.csv");
+    std::fs::rename(pack.join("Users.csv"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, pack.join("Users.csv")).unwrap();
+    let o = run_in(&pack, &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.starts_with("pack.toml:6: [org] file: \"Users.csv\" leads out of the pack folder"),
+        "{err}"
+    );
+}
