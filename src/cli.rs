@@ -30,9 +30,27 @@ pub(crate) enum Command {
     /// review (--previous) and whose judgment to trust (--history); --out DIR also writes
     /// review.md and review.html.
     Review(ReviewArgs),
+    /// Draft a pack.toml for a folder of CRM and HR exports: recognises the columns of the
+    /// common exports and prints which column it took for what. Check it, then run `check`.
+    Init(InitArgs),
     /// Write a generated pack of any size (for benchmarks and scale tests).
     #[command(hide = true)]
     Gen(forecast_rollup::gen::Shape),
+}
+
+/// `init`'s arguments.
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// The folder holding the exports (a deal export, an employee list, targets, …).
+    pub dir: PathBuf,
+
+    /// Replace a pack.toml already in the folder.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Text encoding of CSV exports; auto reads a BOM, else UTF-8, else GB18030 (GBK).
+    #[arg(long, value_enum, default_value_t = EncodingChoice::Auto)]
+    pub encoding: EncodingChoice,
 }
 
 /// Where the pack is and how to read it.

@@ -80,7 +80,9 @@ impl Config {
                 (Mode::Review, run)
             }
             // main.rs runs the generator before any Config is built.
-            Some(Command::Gen(_)) => return Err(anyhow::anyhow!("gen takes no pack").into()),
+            Some(Command::Gen(_) | Command::Init(_)) => {
+                return Err(anyhow::anyhow!("gen and init take no pack").into())
+            }
         };
         let input = &run.input;
         let max_confidence = parse_confidence(&input.max_confidence)

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! report, review        render / compute the 扒皮会 review (report renders review's numbers)
-//! pipeline              a pack folder + options → a validated, rolled-up pack, or its problems
+//! pipeline, init         a pack folder + options → a validated, rolled-up pack, or its problems;
+//!                       a folder of CRM exports → a drafted pack.toml
 //! rollup, rows          exact roll-up and printed values; the output columns, defined once
 //! validate              checks on the loaded rows → the validated Pack
 //! load                  files → typed rows that remember their file and line
@@ -18,6 +19,7 @@ pub mod contract;
 pub mod exact;
 pub mod format;
 pub mod gen;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod period;

@@ -53,6 +53,9 @@ fn run(opts: cli::Opts) -> Result<(), Failure> {
     if let Some(cli::Command::Gen(shape)) = &opts.command {
         return Ok(gen::generate(shape)?);
     }
+    if let Some(cli::Command::Init(args)) = &opts.command {
+        return init(args);
+    }
     let config = Config::from_opts(opts)?;
     if let Some(n) = config.threads {
         rayon::ThreadPoolBuilder::new()
@@ -104,6 +107,35 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
     // What the data covers, after the report (stderr: stdout may be a file for finance).
     eprint!("{}", report::summary::coverage(pack, &c.files));
     clock.finish();
+    Ok(())
+}
+
+/// `init`: a drafted pack.toml, written unless one is there (`--force` replaces it), and what
+/// it took for what.
+fn init(args: &cli::InitArgs) -> Result<(), Failure> {
+    if !args.dir.is_dir() {
+        return Err(anyhow::anyhow!("{} is not a folder", pipeline::display(&args.dir)).into());
+    }
+    let path = args.dir.join("pack.toml");
+    let shown = pipeline::display(&path);
+    if path.exists() && !args.force {
+        let mut ps = Problems::default();
+        ps.push(
+            forecast_rollup::problem::Problem::file(
+                forecast_rollup::problem::FileKind::Mapping,
+                "is already in the folder; init does not replace it",
+            )
+            .hint("check it with `forecast-rollup check`, or pass --force to draft a new one"),
+        );
+        ps.name_files(0, &|_| shown.clone());
+        return Err(Failure::Input(ps));
+    }
+    let read = forecast_rollup::load::ReadOptions { encoding: args.encoding };
+    let draft = forecast_rollup::init::draft(&args.dir, read).map_err(Failure::Input)?;
+    let write = |w: &mut dyn Write| Ok(w.write_all(draft.toml.as_bytes())?);
+    place::replace_set(&args.dir, &[("pack.toml", &write)], &[])?;
+    print!("{}", report::summary::drafted(&draft, &shown, &pipeline::display(&args.dir)));
+    eprintln!("wrote {shown} ({} bytes)", draft.toml.len());
     Ok(())
 }
 

@@ -143,3 +143,19 @@ fn noun(n: usize) -> &'static str {
         "nodes"
     }
 }
+
+/// What `init` took for what, for the terminal.
+pub fn drafted(d: &crate::init::Draft, path: &str, dir: &str) -> String {
+    let mut out = format!("drafted {path}: check it, then run `forecast-rollup check {dir}`\n");
+    for (role, source, taken) in &d.taken {
+        let _ = writeln!(out, "  {} ← {source}", role.file_name().trim_end_matches(".csv"));
+        let width = taken.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        for (k, col) in taken {
+            let _ = writeln!(out, "    {k:<width$}  {col}");
+        }
+    }
+    if !d.unused.is_empty() {
+        let _ = writeln!(out, "  not taken: {}", d.unused.join(", "));
+    }
+    out
+}

@@ -137,3 +137,58 @@ fn a_link_out_of_the_pack_folder_is_refused() {
         "{err}"
     );
 }
+
+/// `init` on the exports alone drafts a pack.toml (compared whole) that reads them; where the
+/// fixture's own pack.toml says no more than the draft can know, the roll-up is the same.
+#[test]
+fn init_drafts_a_pack_toml_that_reads_the_exports() {
+    for case in crm_packs() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = tmp();
+        let pack = dir.path().join(&name);
+        copy_files(&case, &pack);
+        std::fs::remove_file(pack.join("pack.toml")).unwrap();
+        let o = run_in(dir.path(), &["init", &name]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o.stderr));
+        let drafted = std::fs::read(pack.join("pack.toml")).unwrap();
+        assert_file(&case.join("expected/init.toml"), &drafted);
+        assert_file(&case.join("expected/init.txt"), &o.stdout);
+        assert_eq!(
+            text(&o.stderr),
+            format!("wrote {name}/pack.toml ({} bytes)\n", drafted.len()),
+            "{name}"
+        );
+        let check = run_in(&pack, &["check", "."]);
+        assert_eq!(check.status.code(), Some(0), "{name}: {}", text(&check.stderr));
+        if name == "wukong" {
+            // The others say what no draft can know: a fiscal year from April (salesforce), two
+            // stages kept by hand (one_workbook).
+            assert_eq!(text(&rollup_csv(&pack, "2")), text(&rollup_csv(&case, "2")), "{name}");
+        }
+        // A second init does not replace the first.
+        let again = run_in(dir.path(), &["init", &name]);
+        assert_eq!(again.status.code(), Some(2));
+        assert_eq!(
+            text(&again.stderr),
+            format!(
+                "{name}/pack.toml: is already in the folder; init does not replace it\n  hint: check it with `forecast-rollup check`, or pass --force to draft a new one\n1 problem; nothing written\n"
+            )
+        );
+        assert_eq!(std::fs::read(pack.join("pack.toml")).unwrap(), drafted);
+    }
+}
+
+/// A folder with no deal export: the files seen and their first columns, exit 2.
+#[test]
+fn init_without_a_deal_export_says_what_it_saw() {
+    let dir = tmp();
+    std::fs::write(dir.path().join("员工.csv"), "工号,姓名,部门,岗位\n00123,李明,华东/一组,销售\n")
+        .unwrap();
+    let o = run_in(dir.path(), &["init", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        text(&o.stderr),
+        "pack.toml: no file in . looks like a deal export (an owner, an amount and a close date or period): 员工.csv (\"工号\", \"姓名\", \"部门\", \"岗位\")\n  hint: put the CRM's deal export (CSV or .xlsx) in the folder, or write pack.toml by hand (README, \"From a CRM export\")\n1 problem; nothing written\n"
+    );
+    assert!(!dir.path().join("pack.toml").exists());
+}

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("rollup", 4),
     ("contract", 5),
     ("pipeline", 5),
+    ("init", 5),
     ("review", 6),
     ("report", 7),
 ];
