@@ -90,7 +90,7 @@ cat fixtures/*/forecasts.csv fixtures/*/targets.csv fixtures/*/confidence.csv \
 
 status=0
 for t in "${targets[@]}"; do
-  mkdir -p "fuzz/corpus/$t"
+  mkdir -p "fuzz/corpus/$t" "fuzz/seeds/$t"
   echo "== building $t"
   if ! cargo fuzz build -s none -a -O "$t" 2> "fuzz/$t.build.log"; then
     tail -n 30 "fuzz/$t.build.log"
