@@ -6,7 +6,10 @@
 #   bash bench/compare-revs.sh 6ce93ed            # REV against the working tree
 #   LINES=1M bash bench/compare-revs.sh HEAD~3
 #
-# Prints hyperfine's summary and the CPU model; checks that both wrote the same bytes.
+# Prints hyperfine's summary, then PAIRS (default 15) alternating pairs of runs with the median
+# ratio of this tree's time to REV's and its min–max (on a shared machine, load drifts between
+# hyperfine's two blocks of runs; pairs see the same load), and the CPU model; checks that both
+# wrote the same bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rev=${1:-HEAD~1}
@@ -38,3 +41,15 @@ hyperfine -N --warmup 1 --runs "${RUNS:-10}" \
   -n "this tree" "$this run $pack --out $work/o2"
 cmp "$work/o1/rollup.csv" "$work/o2/rollup.csv" && cmp "$work/o1/rollup.json" "$work/o2/rollup.json" \
   && echo "same rollup.csv and rollup.json"
+# Paired runs: REV then this tree, back to back, PAIRS times.
+for _ in $(seq "${PAIRS:-15}"); do
+  s=$(date +%s%N); "$base" run "$pack" --out "$work/o1" > /dev/null 2>&1
+  m=$(date +%s%N); "$this" run "$pack" --out "$work/o2" > /dev/null 2>&1
+  e=$(date +%s%N); echo "$((m - s)) $((e - m))"
+done | python3 -c '
+import statistics, sys
+pairs = [tuple(map(int, line.split())) for line in sys.stdin]
+ratios = sorted(t / b for b, t in pairs)
+print(f"paired: {len(pairs)} pairs, REV median {statistics.median(b for b, _ in pairs) / 1e9:.3f} s, "
+      f"this tree median {statistics.median(t for _, t in pairs) / 1e9:.3f} s, "
+      f"this/REV median {statistics.median(ratios):.3f} (min {ratios[0]:.3f}, max {ratios[-1]:.3f})")'

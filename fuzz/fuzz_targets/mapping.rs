@@ -12,18 +12,9 @@ use forecast_rollup::{exact, pipeline, rollup, validate};
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
 
-const SEPARATOR: &[u8] = b"\n=====\n";
-
-fn split(data: &[u8]) -> Vec<&[u8]> {
-    let mut parts = Vec::new();
-    let mut rest = data;
-    while let Some(i) = memchr::memmem::find(rest, SEPARATOR) {
-        parts.push(&rest[..i]);
-        rest = &rest[i + SEPARATOR.len()..];
-    }
-    parts.push(rest);
-    parts
-}
+#[path = "parts.rs"]
+mod parts;
+use parts::split;
 
 fuzz_target!(|data: &[u8]| {
     let _ = rayon::ThreadPoolBuilder::new().num_threads(2).build_global();

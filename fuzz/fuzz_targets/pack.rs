@@ -12,18 +12,9 @@ use forecast_rollup::load::{InputData, InputFile, PackFiles, ReadOptions};
 use forecast_rollup::problem::{Failure, FileKind};
 use forecast_rollup::{exact, pipeline, report, rollup, validate};
 
-const SEPARATOR: &[u8] = b"\n=====\n";
-
-fn split(data: &[u8]) -> Vec<&[u8]> {
-    let mut parts = Vec::new();
-    let mut rest = data;
-    while let Some(i) = memchr::memmem::find(rest, SEPARATOR) {
-        parts.push(&rest[..i]);
-        rest = &rest[i + SEPARATOR.len()..];
-    }
-    parts.push(rest);
-    parts
-}
+#[path = "parts.rs"]
+mod parts;
+use parts::split;
 
 fn file(kind: FileKind, bytes: &[u8]) -> InputFile {
     InputFile {

@@ -128,13 +128,26 @@ struct Converted {
     people: People,
 }
 
-/// A file's rows, read as text: its data records, each with its source row.
+/// A file read as text, its header found; its data records are read as they are needed
+/// ([`Table::each`]), so a large export is never held as records.
 struct Table {
     /// The source as the user sees it.
     display: String,
+    kind: FileKind,
     header_row: u32,
     headers: Vec<String>,
-    records: Vec<(u32, csv::StringRecord)>,
+    text: Vec<u8>,
+    /// A workbook's sheet row of each text line (`None`: a CSV, whose lines are its rows).
+    rows: Option<Vec<u32>>,
+    delimiter: u8,
+    /// Where the data after the header starts: byte offset and 1-based text line.
+    data: (usize, u64),
+}
+
+/// What a pass over a table's records saw.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counted {
+    rows: u64,
     blank: u64,
 }
 
@@ -228,12 +241,10 @@ fn read_source(file: &InputFile, section: &Section, opts: ReadOptions) -> Result
             None => break,
         }
     }
-    let mut rdr = csv_reader(sniff_delimiter(&text[start..]), &text[..]);
+    let delimiter = sniff_delimiter(&text[start..]);
+    let mut rdr = csv_reader(delimiter, &text[..]);
     let mut rec = csv::StringRecord::new();
-    let mut headers: Option<Vec<String>> = None;
-    let mut header_row = section.header_row;
-    let mut records = Vec::new();
-    let mut blank = 0;
+    let mut header: Option<(u32, Vec<String>)> = None;
     loop {
         let at = rdr.position().line();
         match rdr.read_record(&mut rec) {
@@ -246,21 +257,13 @@ fn read_source(file: &InputFile, section: &Section, opts: ReadOptions) -> Result
             }
         }
         let row = row_of(at);
-        if row < section.header_row {
+        if row < section.header_row || rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let empty = rec.iter().all(|c| c.trim().is_empty());
-        match &headers {
-            None if empty => {}
-            None => {
-                headers = Some(rec.iter().map(|h| h.to_string()).collect());
-                header_row = row;
-            }
-            Some(_) if empty => blank += 1,
-            Some(_) => records.push((row, rec.clone())),
-        }
+        header = Some((row, rec.iter().map(|h| h.to_string()).collect()));
+        break;
     }
-    let Some(headers) = headers else {
+    let Some((header_row, headers)) = header else {
         return Err(Problem::file(
             file.kind,
             format!(
@@ -269,7 +272,67 @@ fn read_source(file: &InputFile, section: &Section, opts: ReadOptions) -> Result
             ),
         ));
     };
-    Ok(Table { display, header_row, headers, records, blank })
+    let at = rdr.position();
+    let data = (usize::try_from(at.byte()).unwrap_or(text.len()).min(text.len()), at.line());
+    Ok(Table { display, kind: file.kind, header_row, headers, text, rows, delimiter, data })
+}
+
+impl Table {
+    /// The source row of a text line.
+    fn row_of(&self, line: u64) -> u32 {
+        match &self.rows {
+            Some(r) => r.get(line.saturating_sub(1) as usize).copied().unwrap_or(u32::MAX),
+            None => u32::try_from(line).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Hands each data record (blank ones skipped and counted) with its source row to `f`,
+    /// until `f` says stop (`false`).
+    fn each(&self, mut f: impl FnMut(u32, &csv::StringRecord) -> bool) -> Result<Counted, Problem> {
+        let mut rdr = csv_reader(self.delimiter, &self.text[self.data.0..]);
+        let mut rec = csv::StringRecord::new();
+        let mut n = Counted::default();
+        loop {
+            let line = self.data.1 + rdr.position().line() - 1;
+            match rdr.read_record(&mut rec) {
+                Ok(false) => return Ok(n),
+                Ok(true) => {}
+                Err(e) => {
+                    let mut p = Problem::file(self.kind, e.to_string());
+                    p.line = Some(u64::from(self.row_of(line)));
+                    return Err(p);
+                }
+            }
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                n.blank += 1;
+                continue;
+            }
+            n.rows += 1;
+            if !f(self.row_of(line), &rec) {
+                return Ok(n);
+            }
+        }
+    }
+
+    /// What was done with this table's rows, for `check`.
+    fn account(
+        &self,
+        role: FileKind,
+        columns: Vec<String>,
+        seen: Counted,
+        used: u64,
+        left: LeftOut,
+    ) -> Account {
+        Account {
+            role,
+            source: self.display.clone(),
+            columns,
+            rows: seen.rows,
+            blank: seen.blank,
+            used,
+            left_out: left.sorted(),
+        }
+    }
 }
 
 /// The position of the user's column in the header, or the pack.toml problem naming it.
@@ -296,7 +359,15 @@ fn find(
     p.line = Some(column.line);
     p.column = Some(format!("[{}] {key}", section.name()));
     // The header further down (a title row above it)?
-    let lower = table.records.iter().take(20).find(|(_, r)| r.iter().any(|h| normalize(h) == want));
+    let mut lower = None;
+    let mut looked = 0;
+    let _ = table.each(|row, r| {
+        looked += 1;
+        if r.iter().any(|h| normalize(h) == want) {
+            lower = Some((row, ()));
+        }
+        lower.is_none() && looked < 20
+    });
     let hint = match lower {
         Some((row, _)) => {
             format!("the header is on row {row}: add header_row = {row} under [{}]", section.name())
@@ -413,12 +484,12 @@ impl Out {
         o
     }
 
-    fn record(&mut self, cells: &[&str], row: u32) {
+    fn record<S: AsRef<str>>(&mut self, cells: &[S], row: u32) {
         // A cell with a line break inside is one record over several lines.
-        let lines = 1 + cells.iter().map(|c| c.matches('\n').count()).sum::<usize>();
+        let lines = 1 + cells.iter().map(|c| c.as_ref().matches('\n').count()).sum::<usize>();
         self.rows.extend(std::iter::repeat_n(row, lines));
         // Writing to memory cannot fail.
-        let _ = self.w.write_record(cells);
+        let _ = self.w.write_record(cells.iter().map(|c| c.as_ref().as_bytes()));
     }
 
     fn finish(self) -> (Vec<u8>, Vec<u32>) {
@@ -494,25 +565,23 @@ fn shape_rows(
     let mut left = LeftOut::default();
     let mut used = 0;
     let mut cells: Vec<String> = vec![String::new(); fields.len()];
-    'rows: for (row, rec) in &table.records {
+    let seen = table.each(|row, rec| {
         if let Some(why) = select.left_out(rec) {
             left.add(why);
-            continue;
+            return true;
         }
         for (k, f) in fields.iter().enumerate() {
-            let Some((i, h)) = &source[k] else {
-                cells[k].clear();
-                continue;
-            };
+            cells[k].clear();
+            let Some((i, h)) = &source[k] else { continue };
             let raw = rec.get(*i).unwrap_or("").trim();
-            cells[k] = if person(f) && !raw.is_empty() {
+            if person(f) && !raw.is_empty() {
                 match people.resolve(raw) {
-                    Ok(id) => id.to_string(),
+                    Ok(id) => cells[k].push_str(id),
                     Err(ids) => {
                         problems.push(
                             at_cell(
                                 role,
-                                *row,
+                                row,
                                 h,
                                 *i,
                                 format!(
@@ -524,39 +593,36 @@ fn shape_rows(
                             )
                             .hint("write the person's id (工号) in this cell instead of the name"),
                         );
-                        continue 'rows;
+                        return true;
                     }
                 }
-            } else if *f == "period" {
-                match &section.period {
-                    PeriodFrom::Date { every, fiscal_start, named, format, .. } => {
-                        match period::parse_date(raw, format.as_deref()) {
-                            Ok(d) => period::of_date(d, *every, *fiscal_start, *named),
-                            Err(e) => {
-                                problems.push(date_problem(
-                                    role,
-                                    *row,
-                                    h,
-                                    *i,
-                                    raw,
-                                    e,
-                                    format.as_deref(),
-                                    section.name(),
-                                ));
-                                continue 'rows;
-                            }
-                        }
+            } else if let (true, PeriodFrom::Date { every, fiscal_start, named, format, .. }) =
+                (*f == "period", &section.period)
+            {
+                match period::parse_date(raw, format.as_deref()) {
+                    Ok(d) => cells[k].push_str(&period::of_date(d, *every, *fiscal_start, *named)),
+                    Err(e) => {
+                        problems.push(date_problem(
+                            role,
+                            row,
+                            h,
+                            *i,
+                            raw,
+                            e,
+                            format.as_deref(),
+                            section.name(),
+                        ));
+                        return true;
                     }
-                    _ => raw.to_string(),
                 }
             } else {
-                raw.to_string()
-            };
+                cells[k].push_str(raw);
+            }
         }
-        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-        out.record(&refs, *row);
+        out.record(&cells, row);
         used += 1;
-    }
+        true
+    })?;
     let (text, rows) = out.finish();
     let mut columns = Vec::new();
     let mut described = Vec::new();
@@ -586,15 +652,7 @@ fn shape_rows(
             if how.is_empty() { String::new() } else { format!(" ({})", how.trim()) }
         ));
     }
-    let account = Account {
-        role,
-        source: table.display.clone(),
-        columns: described,
-        rows: table.records.len() as u64,
-        blank: table.blank,
-        used,
-        left_out: left.sorted(),
-    };
+    let account = table.account(role, described, seen, used, left);
     Ok((text, LineMap { rows, columns }, account))
 }
 
@@ -688,6 +746,12 @@ fn shape_org(
     let id = col("id")?.expect("id is required");
     let name = col("name")?;
     let select = Select::new(table, section)?;
+    // An org is small: its records are held for the two passes a department tree needs.
+    let mut records = Vec::new();
+    let seen = table.each(|row, rec| {
+        records.push((row, rec.clone()));
+        true
+    })?;
     let get = |rec: &csv::StringRecord, c: &Option<(usize, String)>| -> String {
         c.as_ref().and_then(|(i, _)| rec.get(*i)).unwrap_or("").trim().to_string()
     };
@@ -712,7 +776,7 @@ fn shape_org(
                     described.push(format!("{label} ← {}", quoted(h)));
                 }
             }
-            for (row, rec) in &table.records {
+            for (row, rec) in &records {
                 if let Some(why) = select.left_out(rec) {
                     left.add(why);
                     continue;
@@ -778,7 +842,7 @@ fn shape_org(
             let mut heads: HashMap<String, (String, String, u32)> = HashMap::new();
             let mut seen_ids: HashMap<String, u32> = HashMap::new();
             let mut kept: Vec<(u32, &csv::StringRecord)> = Vec::new();
-            for (row, rec) in &table.records {
+            for (row, rec) in &records {
                 if let Some(why) = select.left_out(rec) {
                     left.add(why);
                     continue;
@@ -854,8 +918,7 @@ fn shape_org(
                     let level = heads
                         .get(&path)
                         .map(|(_, _, r)| {
-                            table
-                                .records
+                            records
                                 .iter()
                                 .find(|(row, _)| row == r)
                                 .map(|(_, rec)| head_cell(rec))
@@ -888,15 +951,7 @@ fn shape_org(
         }
     }
     let (text, rows) = out.finish();
-    let account = Account {
-        role: kind,
-        source: table.display.clone(),
-        columns: described,
-        rows: table.records.len() as u64,
-        blank: table.blank,
-        used,
-        left_out: left.sorted(),
-    };
+    let account = table.account(kind, described, seen, used, left);
     Ok((text, LineMap { rows, columns }, account))
 }
 
