@@ -5,6 +5,7 @@
 //! - `no_chromium`: neither /usr/bin/chromium nor /usr/bin/chromium-browser (the review page's
 //!   browser test).
 //! - `no_python3`: no `python3` that runs (the exact reference checker in bench/).
+//! - `no_soffice`: no LibreOffice (`/usr/bin/soffice`), which opens the written workbooks.
 //!
 //! The engine itself uses neither.
 
@@ -12,14 +13,16 @@ use std::path::Path;
 use std::process::Command;
 
 const CHROMIUM: [&str; 2] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+const SOFFICE: &str = "/usr/bin/soffice";
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(no_chromium)");
     println!("cargo::rustc-check-cfg=cfg(no_python3)");
+    println!("cargo::rustc-check-cfg=cfg(no_soffice)");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=CI");
     println!("cargo::rerun-if-env-changed=PATH");
-    for path in CHROMIUM.map(Path::new) {
+    for path in CHROMIUM.map(Path::new).into_iter().chain([Path::new(SOFFICE)]) {
         // Cargo counts a watched path that does not exist as changed, on every build: watch
         // the folder it would appear in instead (installing it changes the folder's mtime).
         let watched = if path.exists() { path } else { path.parent().unwrap() };
@@ -30,6 +33,9 @@ fn main() {
     }
     if !CHROMIUM.iter().any(|p| Path::new(p).is_file()) {
         println!("cargo::rustc-cfg=no_chromium");
+    }
+    if !Path::new(SOFFICE).is_file() {
+        println!("cargo::rustc-cfg=no_soffice");
     }
     let python = Command::new("python3").arg("--version").output();
     if !python.is_ok_and(|o| o.status.success()) {

@@ -38,6 +38,16 @@ pub(crate) enum Command {
     Gen(forecast_rollup::gen::Shape),
 }
 
+/// A file `--out` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum OutFormat {
+    Csv,
+    Json,
+    Xlsx,
+    Md,
+    Html,
+}
+
 /// `init`'s arguments.
 #[derive(Debug, Args)]
 pub(crate) struct InitArgs {
@@ -124,9 +134,19 @@ pub(crate) struct ReviewArgs {
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
 
-    /// Also write review.md and review.html into this existing folder (both whole, or neither).
+    /// Also write review.md, review.html and review.xlsx into this folder (created if missing;
+    /// every file whole, or none).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Which files --out writes: a comma list of md, html, xlsx (default: all).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_enum)]
+    pub formats: Vec<OutFormat>,
+
+    /// Language of the workbook's headers and sheet names (default: Chinese if LANG starts
+    /// with zh, else English).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 
     /// Flag a confidence below this multiplier (0.6) or percentage (60%).
     #[arg(long, value_name = "X", default_value = "0.6")]
@@ -163,9 +183,14 @@ pub(crate) struct RunArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Also write rollup.csv and rollup.json into this existing folder (whole files or nothing).
+    /// Also write rollup.csv, rollup.json and rollup.xlsx into this folder (created if missing;
+    /// every file whole, or none).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Which files --out writes: a comma list of csv, json, xlsx (default: all).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_enum)]
+    pub formats: Vec<OutFormat>,
 
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -2,7 +2,7 @@
 //! read, check and roll-up options, outputs. The only place for checks that involve more than
 //! one flag.
 
-use crate::cli::{Command, InputArgs, Opts, ReviewArgs, RunArgs};
+use crate::cli::{Command, InputArgs, Opts, OutFormat, ReviewArgs, RunArgs};
 use forecast_rollup::exact::Exact;
 use forecast_rollup::load::number::parse_confidence;
 use forecast_rollup::load::{folder, InputData, InputFile, PackFiles, ReadOptions};
@@ -53,6 +53,8 @@ pub(crate) struct Config {
     pub format: Format,
     pub terminal: TerminalOptions,
     pub out: Option<PathBuf>,
+    /// The files `--out` writes (`--formats`), each a name in the folder.
+    pub outputs: Vec<&'static str>,
     pub bom: bool,
     pub timings: bool,
     pub threads: Option<usize>,
@@ -127,6 +129,7 @@ impl Config {
             format: run.format,
             terminal: TerminalOptions { lang, depth: run.depth },
             out: run.out.clone(),
+            outputs: outputs(mode, &run.formats)?,
             bom: run.bom,
             timings: run.timings,
             threads: input.threads,
@@ -159,6 +162,44 @@ impl RunArgs {
             ..RunArgs::default()
         }
     }
+}
+
+/// The files `--out` writes: every format of the command, or those `--formats` lists.
+fn outputs(mode: Mode, formats: &[OutFormat]) -> Result<Vec<&'static str>, Failure> {
+    let all: &[(OutFormat, &'static str)] = match mode {
+        Mode::Review => &[
+            (OutFormat::Md, "review.md"),
+            (OutFormat::Html, "review.html"),
+            (OutFormat::Xlsx, "review.xlsx"),
+        ],
+        _ => &[
+            (OutFormat::Csv, "rollup.csv"),
+            (OutFormat::Json, "rollup.json"),
+            (OutFormat::Xlsx, "rollup.xlsx"),
+        ],
+    };
+    if formats.is_empty() {
+        return Ok(all.iter().map(|(_, n)| *n).collect());
+    }
+    let mut names = Vec::new();
+    for f in formats {
+        match all.iter().find(|(k, _)| k == f) {
+            Some((_, n)) if !names.contains(n) => names.push(*n),
+            Some(_) => {}
+            None => {
+                let listed: Vec<String> =
+                    all.iter().map(|(k, _)| format!("{k:?}").to_lowercase()).collect();
+                return Err(usage(
+                    format!(
+                        "--formats: {} is not a file this command writes",
+                        format!("{f:?}").to_lowercase()
+                    ),
+                    format!("give a comma list of {}", listed.join(", ")),
+                ));
+            }
+        }
+    }
+    Ok(names)
 }
 
 /// `review`'s flags: thresholds checked one by one and together, the previous review and the
@@ -226,6 +267,8 @@ fn review_options(r: ReviewArgs) -> Result<(RunArgs, ReviewOptions, Option<PathB
     let run = RunArgs {
         input: r.input,
         out: r.out,
+        formats: r.formats,
+        lang: r.lang,
         scale: r.scale,
         rounding: r.rounding,
         ..RunArgs::default_run()

@@ -80,12 +80,15 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
     if let Some(dir) = &config.out {
         let csv = |w: &mut dyn Write| report::csv::render(pack, rollup, config.bom, w);
         let json = |w: &mut dyn Write| report::json::render(pack, rollup, w);
-        place::replace_set(
-            dir,
-            &[("rollup.csv", &csv), ("rollup.json", &json)],
-            &config.input_paths(),
-        )?;
+        let lang = config.terminal.lang;
+        let xlsx = |w: &mut dyn Write| report::xlsx::render(pack, rollup, lang, w);
+        let all: [place::Output; 3] =
+            [("rollup.csv", &csv), ("rollup.json", &json), ("rollup.xlsx", &xlsx)];
+        let chosen: Vec<place::Output> =
+            all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
+        let written = place::replace_set(dir, &chosen, &config.input_paths())?;
         clock.lap("write");
+        eprint!("{}", report::summary::written(&written));
     }
     if config.format == Format::Table {
         let banner = config.demo.then_some(config::DEMO_BANNER);
@@ -133,9 +136,9 @@ fn init(args: &cli::InitArgs) -> Result<(), Failure> {
     let read = forecast_rollup::load::ReadOptions { encoding: args.encoding };
     let draft = forecast_rollup::init::draft(&args.dir, read).map_err(Failure::Input)?;
     let write = |w: &mut dyn Write| Ok(w.write_all(draft.toml.as_bytes())?);
-    place::replace_set(&args.dir, &[("pack.toml", &write)], &[])?;
+    let written = place::replace_set(&args.dir, &[("pack.toml", &write)], &[])?;
     print!("{}", report::summary::drafted(&draft, &shown, &pipeline::display(&args.dir)));
-    eprintln!("wrote {shown} ({} bytes)", draft.toml.len());
+    eprint!("{}", report::summary::written(&written));
     Ok(())
 }
 
@@ -208,7 +211,14 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
         if let Some(h) = &config.history {
             inputs.push(h.join("actuals.csv"));
         }
-        place::replace_set(dir, &[("review.md", &md), ("review.html", &html)], &inputs)?;
+        let lang = config.terminal.lang;
+        let xlsx = |w: &mut dyn Write| report::review::xlsx::render(&doc, lang, w);
+        let all: [place::Output; 3] =
+            [("review.md", &md), ("review.html", &html), ("review.xlsx", &xlsx)];
+        let chosen: Vec<place::Output> =
+            all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
+        let written = place::replace_set(dir, &chosen, &inputs)?;
+        eprint!("{}", report::summary::written(&written));
     }
     let mut text = String::new();
     if config.demo {

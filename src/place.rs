@@ -35,12 +35,12 @@ pub fn replace_set(
     outputs: &[Output],
     inputs: &[PathBuf],
 ) -> anyhow::Result<Vec<(PathBuf, u64)>> {
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "output folder {} does not exist (or is not a folder); create it first",
-            dir.display()
-        );
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!("output folder {} is a file, not a folder", dir.display());
     }
+    // A missing folder (and its parents) is made, as `mkdir -p` would.
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
     let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| p.canonicalize().ok()).collect();
     for (name, _) in outputs {
         let target = dir.join(name);

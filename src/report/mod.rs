@@ -6,6 +6,7 @@ pub mod json;
 pub mod review;
 pub mod summary;
 pub mod terminal;
+pub mod xlsx;
 
 use crate::model::Pack;
 use crate::rollup::Printed;

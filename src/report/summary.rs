@@ -159,3 +159,18 @@ pub fn drafted(d: &crate::init::Draft, path: &str, dir: &str) -> String {
     }
     out
 }
+
+/// What a command wrote, one file a line, for stderr: `wrote out/rollup.csv (12,345 bytes)`.
+pub fn written(files: &[(std::path::PathBuf, u64)]) -> String {
+    let mut out = String::new();
+    for (path, size) in files {
+        let shown = crate::load::folder::display(path);
+        let unit = if *size == 1 { "byte" } else { "bytes" };
+        let _ = writeln!(
+            out,
+            "wrote {shown} ({} {unit})",
+            crate::format::grouped(i128::from(*size), 0)
+        );
+    }
+    out
+}

@@ -155,7 +155,10 @@ fn init_drafts_a_pack_toml_that_reads_the_exports() {
         assert_file(&case.join("expected/init.txt"), &o.stdout);
         assert_eq!(
             text(&o.stderr),
-            format!("wrote {name}/pack.toml ({} bytes)\n", drafted.len()),
+            format!(
+                "wrote {name}/pack.toml ({} bytes)\n",
+                forecast_rollup::format::grouped(drafted.len() as i128, 0)
+            ),
             "{name}"
         );
         let check = run_in(&pack, &["check", "."]);

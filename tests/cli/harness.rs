@@ -95,3 +95,28 @@ pub fn listing(dir: &Path) -> Vec<String> {
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// Splits a run's stderr into the `wrote PATH (N bytes)` lines of the files `--out` wrote and
+/// the rest, and checks each of those lines against the file on disk.
+pub fn written(stderr: &[u8]) -> (Vec<String>, Vec<u8>) {
+    let text = String::from_utf8_lossy(stderr);
+    let (mut wrote, mut rest) = (Vec::new(), String::new());
+    for line in text.split_inclusive('\n') {
+        match line.strip_prefix("wrote ") {
+            Some(w) => {
+                let (path, size) = w.trim_end().rsplit_once(" (").expect("wrote PATH (N bytes)");
+                let on_disk = std::fs::metadata(path).expect("the file written").len();
+                let shown: u64 = size
+                    .trim_end_matches(" bytes)")
+                    .trim_end_matches(" byte)")
+                    .replace(',', "")
+                    .parse()
+                    .unwrap();
+                assert_eq!(shown, on_disk, "{line}");
+                wrote.push(Path::new(path).file_name().unwrap().to_string_lossy().into_owned());
+            }
+            None => rest.push_str(line),
+        }
+    }
+    (wrote, rest.into_bytes())
+}

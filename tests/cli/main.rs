@@ -15,3 +15,4 @@ mod regressions;
 mod review;
 mod valid;
 mod workbooks;
+mod xlsx;

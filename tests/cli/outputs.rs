@@ -46,13 +46,18 @@ fn bom_only_when_asked() {
 }
 
 #[test]
-fn a_missing_output_folder_is_exit_1_and_nothing_is_created() {
+fn a_missing_output_folder_is_made_with_its_parents() {
     let base = tmp();
-    let missing = base.path().join("nope");
+    let missing = base.path().join("nope/deeper");
     let o = run_in(&fixture("handcalc"), &["run", ".", "--out", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(listing(&missing), ["rollup.csv", "rollup.json", "rollup.xlsx"]);
+    // A file where the folder should be is refused (exit 1: the machine, not the input).
+    let file = base.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = run_in(&fixture("handcalc"), &["run", ".", "--out", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("does not exist"), "{}", text(&o.stderr));
-    assert!(!missing.exists());
+    assert!(text(&o.stderr).contains("is a file, not a folder"), "{}", text(&o.stderr));
 }
 
 /// The files in a folder, with their bytes.
@@ -132,7 +137,15 @@ fn out_in_the_pack_folder_keeps_the_inputs_and_replaces_outputs_whole() {
     );
     assert_eq!(
         listing(pack.path()),
-        ["confidence.csv", "forecasts.csv", "org.csv", "rollup.csv", "rollup.json", "targets.csv"]
+        [
+            "confidence.csv",
+            "forecasts.csv",
+            "org.csv",
+            "rollup.csv",
+            "rollup.json",
+            "rollup.xlsx",
+            "targets.csv"
+        ]
     );
 }
 
@@ -201,5 +214,5 @@ fn a_killed_runs_temporary_file_is_cleaned_up_and_a_live_ones_is_not() {
     assert!(live.exists());
     let mut names = listing(out.path());
     names.retain(|n| !n.starts_with('.'));
-    assert_eq!(names, ["rollup.csv", "rollup.json"]);
+    assert_eq!(names, ["rollup.csv", "rollup.json", "rollup.xlsx"]);
 }

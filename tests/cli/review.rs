@@ -14,8 +14,10 @@ fn review(pack: &str, extra: &[&str]) -> (String, String, String) {
     args.extend_from_slice(extra);
     let o = run_in(&dir, &args);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
-    assert_eq!(text(&o.stderr), "");
-    assert_eq!(listing(out.path()), ["review.html", "review.md"]);
+    let (wrote, rest) = written(&o.stderr);
+    assert_eq!(wrote, ["review.md", "review.html", "review.xlsx"]);
+    assert_eq!(text(&rest), "");
+    assert_eq!(listing(out.path()), ["review.html", "review.md", "review.xlsx"]);
     let read = |n: &str| std::fs::read_to_string(out.path().join(n)).unwrap();
     (text(&o.stdout), read("review.md"), read("review.html"))
 }

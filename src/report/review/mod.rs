@@ -7,6 +7,7 @@
 pub mod html;
 pub mod md;
 pub mod text;
+pub mod xlsx;
 
 use crate::exact::Exact;
 use crate::format::{grouped, percent, share_limit, signed, signed_percent};
