@@ -30,6 +30,10 @@ pub(crate) enum Command {
     /// review (--previous) and whose judgment to trust (--history); --out DIR also writes
     /// review.md and review.html.
     Review(ReviewArgs),
+    /// Write confidence.xlsx for the managers: one sheet per manager listing their direct
+    /// reports with raw and forecast, and an empty 信心指数 and 备注 to fill in. The filled
+    /// workbook (or a confidence/ folder of the returned ones) is read as the pack's confidence.
+    Template(TemplateArgs),
     /// Draft a pack.toml for a folder of CRM and HR exports: recognises the columns of the
     /// common exports and prints which column it took for what. Check it, then run `check`.
     Init(InitArgs),
@@ -46,6 +50,27 @@ pub(crate) enum OutFormat {
     Xlsx,
     Md,
     Html,
+}
+
+/// `template`'s arguments.
+#[derive(Debug, Args, Default)]
+pub(crate) struct TemplateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The last review's pack folder: each report's confidence given then is shown beside the
+    /// empty cell.
+    #[arg(long, value_name = "PACK_DIR")]
+    pub previous: Option<PathBuf>,
+
+    /// Where to write confidence.xlsx (made if missing).
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: Option<PathBuf>,
+
+    /// Language of the headers and messages in the workbook (default: Chinese if LANG starts
+    /// with zh, else English).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 /// `init`'s arguments.

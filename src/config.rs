@@ -41,6 +41,8 @@ pub(crate) enum Mode {
     Check,
     Run,
     Review,
+    /// `template`: confidence.xlsx for the managers.
+    Template,
 }
 
 #[derive(Debug)]
@@ -62,12 +64,15 @@ pub(crate) struct Config {
     pub review: Option<ReviewOptions>,
     /// `check --history DIR` or `review --history DIR`.
     pub history: Option<PathBuf>,
+    /// `template --previous PACK_DIR`.
+    pub template_previous: Option<PathBuf>,
 }
 
 impl Config {
     pub(crate) fn from_opts(opts: Opts) -> Result<Config, Failure> {
         let mut review = None;
         let mut history = None;
+        let mut template_previous = None;
         let (mode, run) = match opts.command {
             None => (Mode::Run, RunArgs::default_run()),
             Some(Command::Run(r)) => (Mode::Run, r),
@@ -82,6 +87,12 @@ impl Config {
                 (Mode::Review, run)
             }
             // main.rs runs the generator before any Config is built.
+            Some(Command::Template(t)) => {
+                template_previous = t.previous;
+                let run =
+                    RunArgs { input: t.input, out: t.out, lang: t.lang, ..RunArgs::default_run() };
+                (Mode::Template, run)
+            }
             Some(Command::Gen(_) | Command::Init(_)) => {
                 return Err(anyhow::anyhow!("gen and init take no pack").into())
             }
@@ -135,6 +146,7 @@ impl Config {
             threads: input.threads,
             review,
             history,
+            template_previous,
         })
     }
 

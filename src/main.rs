@@ -70,6 +70,7 @@ fn run(opts: cli::Opts) -> Result<(), Failure> {
         Mode::Check => check(&config, &checked),
         Mode::Review => review(&config, &checked),
         Mode::Run => roll_up(&config, &checked, &mut clock),
+        Mode::Template => template(&config, &checked),
     }
 }
 
@@ -139,6 +140,60 @@ fn init(args: &cli::InitArgs) -> Result<(), Failure> {
     let written = place::replace_set(&args.dir, &[("pack.toml", &write)], &[])?;
     print!("{}", report::summary::drafted(&draft, &shown, &pipeline::display(&args.dir)));
     eprint!("{}", report::summary::written(&written));
+    Ok(())
+}
+
+/// `template`: confidence.xlsx for one period (the only one, or `--period`), with the
+/// confidence each report was given in the `--previous` pack.
+fn template(config: &Config, c: &Checked) -> Result<(), Failure> {
+    let periods: Vec<&str> = c.pack.periods.iter().map(|p| p.period.as_str()).collect();
+    if periods.len() != 1 {
+        let mut ps = Problems::default();
+        ps.push(
+            forecast_rollup::problem::Problem::file(
+                forecast_rollup::problem::FileKind::CommandLine,
+                format!(
+                    "the pack has {} periods ({}): which one is the template for?",
+                    periods.len(),
+                    periods.join(", ")
+                ),
+            )
+            .hint("give --period P"),
+        );
+        return Err(ps.into());
+    }
+    let previous = match &config.template_previous {
+        None => None,
+        Some(dir) => {
+            let opts = forecast_rollup::pipeline::Options {
+                check: forecast_rollup::validate::CheckOptions::default(),
+                ..config.pipeline.clone()
+            };
+            let before = pipeline::run(&pipeline::folder(dir), &opts, pipeline::PREVIOUS_PACK)?;
+            Some(before.pack.last_confidence())
+        }
+    };
+    let t = report::template::Template {
+        pack: &c.pack,
+        rollup: &c.rollup,
+        period: 0,
+        previous: previous.as_ref(),
+        max_confidence: config.pipeline.max_confidence,
+        lang: config.terminal.lang,
+    };
+    let Some(dir) = &config.out else {
+        return Err(anyhow::anyhow!("template needs --out DIR").into());
+    };
+    let sheets = std::sync::Mutex::new(Vec::new());
+    let write = |w: &mut dyn Write| {
+        let names = report::template::render(&t, w)?;
+        *sheets.lock().map_err(|_| anyhow::anyhow!("template writer"))? = names;
+        Ok(())
+    };
+    let written = place::replace_set(dir, &[("confidence.xlsx", &write)], &config.input_paths())?;
+    let names = sheets.into_inner().unwrap_or_default();
+    eprint!("{}", report::summary::written(&written));
+    println!("{}", report::summary::template(periods[0], &names));
     Ok(())
 }
 

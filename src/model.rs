@@ -523,6 +523,24 @@ pub struct Pack {
     pub stats: PackStats,
 }
 
+impl Pack {
+    /// The confidence each node was given, by id, in the latest period that gives it one, in
+    /// its shortest exact form (`0.9`): what `template --previous` shows as "last time".
+    pub fn last_confidence(&self) -> std::collections::HashMap<String, String> {
+        let mut out = std::collections::HashMap::new();
+        let mut buf = [0u8; crate::exact::UNITS_BUF];
+        for p in self.periods.iter().rev() {
+            for (i, given) in p.confidence.iter().enumerate() {
+                if let Some(g) = given {
+                    out.entry(self.org[i].id.clone())
+                        .or_insert_with(|| g.value.format_shortest(&mut buf).to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

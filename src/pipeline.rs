@@ -86,8 +86,12 @@ pub fn run(files: &PackFiles, opts: &Options, no: PackNo) -> Outcome<Checked> {
     let failed = !converted.is_empty();
     let named = |mut ps: Problems| {
         for (kind, map) in &prepared.maps {
-            ps.map_lines(*kind, &map.rows);
             ps.map_columns(*kind, &map.columns);
+            if map.sources.is_empty() {
+                ps.map_lines(*kind, &map.rows);
+            } else {
+                ps.map_sources(*kind, no, &map.rows, &map.source_of, &map.sources);
+            }
         }
         ps.name_files(no, &|k| files.display(k));
         ps.absorb(converted.clone());

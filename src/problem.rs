@@ -198,6 +198,29 @@ impl Problems {
         self.notes.push(Problem::file(file, text));
     }
 
+    /// Turns the lines of `file`'s problems (not yet named) into places in several files or
+    /// sheets: text line `k + 1` is row `rows[k]` of `sources[source_of[k]]`, in pack `pack`.
+    pub fn map_sources(
+        &mut self,
+        file: FileKind,
+        pack: u16,
+        rows: &[u32],
+        source_of: &[u32],
+        sources: &[String],
+    ) {
+        for p in self.list.iter_mut().filter(|p| p.file == file && p.path.is_none()) {
+            let Some(line) = p.line else { continue };
+            let k = usize::try_from(line).unwrap_or(usize::MAX).saturating_sub(1);
+            if let (Some(&row), Some(src)) =
+                (rows.get(k), source_of.get(k).and_then(|&s| sources.get(s as usize)))
+            {
+                p.line = Some(u64::from(row));
+                p.path = Some(src.as_str().into());
+                p.pack = pack;
+            }
+        }
+    }
+
     /// The first problem listed, if any.
     pub fn into_first(self) -> Option<Problem> {
         self.list.into_iter().next()

@@ -78,6 +78,9 @@ pub fn load(
             }
             let raw = cell(rec, cols, 3);
             let label = cols.label(3);
+            if raw.is_empty() && headers::blank_is_not_reviewed(label) {
+                return;
+            }
             let confidence = match parse_confidence(raw) {
                 Ok(c) => c,
                 Err(e) => {

@@ -116,6 +116,12 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
             scan.mapping = Some(name.clone());
             continue;
         }
+        // A folder named after the confidence role holds the workbooks managers returned
+        // (`confidence/`, `信心指数/`): see [`super::returned`].
+        if *is_dir && role_named(name) == Some(FileKind::Confidence) {
+            scan.found[role_index(FileKind::Confidence)].push((name.clone(), None));
+            continue;
+        }
         if !is_dir {
             if let Some(kind) = role_of(name) {
                 scan.found[role_index(kind)].push((name.clone(), None));

@@ -30,11 +30,22 @@ pub const FORECASTS: &[ColumnSpec] = &[
     col("deal_id", &["商机编号"], false),
 ];
 
+/// The confidence column's header in the sheets `template` writes: an empty cell under it is
+/// "not reviewed" (counted at 1), not an error, since a manager leaves a report blank on purpose.
+pub const BLANK_NOT_REVIEWED: [&str; 2] =
+    ["信心指数（留空为未评估）", "confidence (blank = not reviewed)"];
+
+/// Whether a confidence header is one of [`BLANK_NOT_REVIEWED`].
+pub fn blank_is_not_reviewed(label: &str) -> bool {
+    let n = normalize(label);
+    BLANK_NOT_REVIEWED.iter().any(|a| normalize(a) == n)
+}
+
 pub const CONFIDENCE: &[ColumnSpec] = &[
     col("subject_id", &["被评估人"], true),
     col("reviewer_id", &["评估人"], false),
     col("period", &["期间", "季度"], false),
-    col("confidence", &["信心指数", "系数"], true),
+    col("confidence", &["信心指数", "系数", BLANK_NOT_REVIEWED[0], BLANK_NOT_REVIEWED[1]], true),
     col("note", &["备注"], false),
 ];
 
@@ -190,7 +201,12 @@ pub fn match_headers(
                 format!(
                     "missing required column {} (or {}); columns found: {found}",
                     spec.name,
-                    names.skip(1).collect::<Vec<_>>().join(", ")
+                    // The template's header is not a name to suggest for a typed file.
+                    names
+                        .skip(1)
+                        .filter(|n| !BLANK_NOT_REVIEWED.contains(n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
             if let Some((h, alias)) = nearest(headers, spec) {

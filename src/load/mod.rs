@@ -15,6 +15,7 @@ pub mod number;
 pub mod org;
 pub mod packtoml;
 pub mod reshape;
+pub mod returned;
 pub mod targets;
 pub mod workbook;
 

@@ -48,6 +48,10 @@ pub struct LineMap {
     pub rows: Vec<u32>,
     /// (contract column, the user's column, its 0-based position in the source).
     pub columns: Vec<(String, String, Option<u32>)>,
+    /// For text gathered from several files or sheets ([`super::returned`]): each one as the
+    /// user sees it, and per text line which one it came from. Empty: one source.
+    pub sources: Vec<String>,
+    pub source_of: Vec<u32>,
 }
 
 /// A pack's files ready for the readers: workbooks turned into CSV text, mapped files into the
@@ -95,6 +99,26 @@ pub fn prepare(files: &PackFiles, opts: ReadOptions, pack: u16) -> Prepared {
         Ok(None) if shaped => people = People::from_contract_org(&org, opts),
         Ok(None) => {}
         Err(p) => held.push((FileKind::Org, p)),
+    }
+    // Confidence returned by the managers: every sheet of a workbook, or a folder of them.
+    if let Some(f) =
+        out.confidence.as_mut().filter(|f| f.shape.is_none() && super::returned::applies(f))
+    {
+        match super::returned::collect(f, opts) {
+            Ok(c) => {
+                *f = InputFile { data: InputData::Bytes(c.text), sheet: None, ..f.clone() };
+                maps.push((FileKind::Confidence, c.map));
+                out.not_read.extend(c.not_read);
+                out.not_read.sort();
+                let mut ps = Problems::default();
+                for mut p in c.problems {
+                    p.pack = pack;
+                    ps.push(p);
+                }
+                problems.absorb(ps);
+            }
+            Err(p) => held.push((FileKind::Confidence, p)),
+        }
     }
     for slot in [Some(&mut out.forecasts), out.confidence.as_mut(), out.targets.as_mut()]
         .into_iter()
@@ -165,7 +189,7 @@ fn convert(
             let display = format!("{}[{sheet}]", converted.display);
             Converted {
                 file: InputFile { display, ..converted },
-                map: LineMap { rows, columns: Vec::new() },
+                map: LineMap { rows, ..LineMap::default() },
                 account: None,
                 problems: Problems::default(),
                 people: People::default(),
@@ -653,7 +677,7 @@ fn shape_rows(
         ));
     }
     let account = table.account(role, described, seen, used, left);
-    Ok((text, LineMap { rows, columns }, account))
+    Ok((text, LineMap { rows, columns, ..LineMap::default() }, account))
 }
 
 fn describe_every(every: Every, start: u32, named: FiscalName) -> String {
@@ -952,7 +976,7 @@ fn shape_org(
     }
     let (text, rows) = out.finish();
     let account = table.account(kind, described, seen, used, left);
-    Ok((text, LineMap { rows, columns }, account))
+    Ok((text, LineMap { rows, columns, ..LineMap::default() }, account))
 }
 
 /// The org's people and units, by id and by name, for the columns that name a person.

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod json;
 pub mod review;
 pub mod summary;
+pub mod template;
 pub mod terminal;
 pub mod xlsx;
 

@@ -174,3 +174,12 @@ pub fn written(files: &[(std::path::PathBuf, u64)]) -> String {
     }
     out
 }
+
+/// What `template` wrote, for the terminal.
+pub fn template(period: &str, sheets: &[String]) -> String {
+    format!(
+        "confidence.xlsx for {period}: {} manager sheet(s) ({}). Send each manager their sheet; put the filled workbook in the pack folder as confidence.xlsx, or the returned workbooks in a confidence/ folder.",
+        sheets.len(),
+        sheets.join(", ")
+    )
+}

@@ -13,6 +13,7 @@ mod random;
 mod reference;
 mod regressions;
 mod review;
+mod template;
 mod valid;
 mod workbooks;
 mod xlsx;
