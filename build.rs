@@ -5,6 +5,7 @@
 //! - `no_chromium`: neither /usr/bin/chromium nor /usr/bin/chromium-browser (the review page's
 //!   browser test).
 //! - `no_python3`: no `python3` that runs (the exact reference checker in bench/).
+//! - `no_tmux`: no `tmux`, the pseudo-terminal of a given width for the terminal tests.
 //! - `no_soffice`: no LibreOffice (`/usr/bin/soffice`), which opens the written workbooks.
 //!
 //! The engine itself uses neither.
@@ -19,6 +20,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(no_chromium)");
     println!("cargo::rustc-check-cfg=cfg(no_python3)");
     println!("cargo::rustc-check-cfg=cfg(no_soffice)");
+    println!("cargo::rustc-check-cfg=cfg(no_tmux)");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=CI");
     println!("cargo::rerun-if-env-changed=PATH");
@@ -33,6 +35,10 @@ fn main() {
     }
     if !CHROMIUM.iter().any(|p| Path::new(p).is_file()) {
         println!("cargo::rustc-cfg=no_chromium");
+    }
+    let tmux = Command::new("tmux").arg("-V").output();
+    if !tmux.is_ok_and(|o| o.status.success()) {
+        println!("cargo::rustc-cfg=no_tmux");
     }
     if !Path::new(SOFFICE).is_file() {
         println!("cargo::rustc-cfg=no_soffice");

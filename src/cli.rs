@@ -42,6 +42,15 @@ pub(crate) enum Command {
     Gen(forecast_rollup::gen::Shape),
 }
 
+/// When to colour the terminal report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub(crate) enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 /// A file `--out` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum OutFormat {
@@ -240,6 +249,15 @@ pub(crate) struct RunArgs {
     /// Language of the table's labels (default: Chinese if LANG starts with zh, else English).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+
+    /// Colour in the terminal: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Fit every line of the report in N columns (default: the terminal's width; no limit when
+    /// stdout is a file or a pipe).
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
 
     /// Print the time each stage took on stderr.
     #[arg(long)]

@@ -2,7 +2,7 @@
 //! read, check and roll-up options, outputs. The only place for checks that involve more than
 //! one flag.
 
-use crate::cli::{Command, InputArgs, Opts, OutFormat, ReviewArgs, RunArgs};
+use crate::cli::{ColorChoice, Command, InputArgs, Opts, OutFormat, ReviewArgs, RunArgs};
 use forecast_rollup::exact::Exact;
 use forecast_rollup::load::number::parse_confidence;
 use forecast_rollup::load::{folder, InputData, InputFile, PackFiles, ReadOptions};
@@ -14,6 +14,7 @@ use forecast_rollup::review::{Previous, ReviewOptions};
 use forecast_rollup::rollup::RollupOptions;
 use forecast_rollup::validate::CheckOptions;
 use rust_decimal::Decimal;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// The built-in demo pack, compiled in so `forecast-rollup` with no arguments shows a report.
@@ -138,7 +139,20 @@ impl Config {
                 deals: mode == Mode::Review,
             },
             format: run.format,
-            terminal: TerminalOptions { lang, depth: run.depth },
+            terminal: TerminalOptions {
+                lang,
+                depth: run.depth,
+                width: run.width.or_else(terminal_width),
+                color: match run.color {
+                    ColorChoice::Always => true,
+                    ColorChoice::Never => false,
+                    ColorChoice::Auto => {
+                        std::io::stdout().is_terminal()
+                            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                            && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                    }
+                },
+            },
             out: run.out.clone(),
             outputs: outputs(mode, &run.formats)?,
             bom: run.bom,
@@ -174,6 +188,14 @@ impl RunArgs {
             ..RunArgs::default()
         }
     }
+}
+
+/// The width of the terminal stdout writes to; `None` for a file or a pipe.
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
 /// The files `--out` writes: every format of the command, or those `--formats` lists.

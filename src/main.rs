@@ -5,6 +5,7 @@
 
 mod cli;
 mod config;
+mod progress;
 
 use clap::Parser;
 use config::{Config, Mode};
@@ -64,14 +65,19 @@ fn run(opts: cli::Opts) -> Result<(), Failure> {
             .map_err(anyhow::Error::from)?;
     }
     let mut clock = Timings::new(config.timings);
-    let checked = pipeline::run(&config.files, &config.pipeline, pipeline::MAIN_PACK)?;
+    progress::start("reading and checking the pack");
+    let checked = pipeline::run(&config.files, &config.pipeline, pipeline::MAIN_PACK);
+    progress::stage("writing");
+    let checked = checked.inspect_err(|_| progress::stop())?;
     clock.stages(&checked.timings);
-    match config.mode {
+    let done = match config.mode {
         Mode::Check => check(&config, &checked),
         Mode::Review => review(&config, &checked),
         Mode::Run => roll_up(&config, &checked, &mut clock),
         Mode::Template => template(&config, &checked),
-    }
+    };
+    progress::stop();
+    done
 }
 
 /// `run`: the files first (a closed stdout, `| head`, must not stop them being written), then
@@ -89,8 +95,10 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
             all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
         let written = place::replace_set(dir, &chosen, &config.input_paths())?;
         clock.lap("write");
-        eprint!("{}", report::summary::written(&written));
+        progress::stop();
+        eprint!("{}", on_stderr(&report::summary::written(&written)));
     }
+    progress::stop();
     if config.format == Format::Table {
         let banner = config.demo.then_some(config::DEMO_BANNER);
         let table = report::terminal::render(pack, rollup, config.terminal, banner);
@@ -109,7 +117,7 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
         clock.lap("render");
     }
     // What the data covers, after the report (stderr: stdout may be a file for finance).
-    eprint!("{}", report::summary::coverage(pack, &c.files));
+    eprint!("{}", on_stderr(&report::summary::coverage(pack, &c.files)));
     clock.finish();
     Ok(())
 }
@@ -139,7 +147,7 @@ fn init(args: &cli::InitArgs) -> Result<(), Failure> {
     let write = |w: &mut dyn Write| Ok(w.write_all(draft.toml.as_bytes())?);
     let written = place::replace_set(&args.dir, &[("pack.toml", &write)], &[])?;
     print!("{}", report::summary::drafted(&draft, &shown, &pipeline::display(&args.dir)));
-    eprint!("{}", report::summary::written(&written));
+    eprint!("{}", on_stderr(&report::summary::written(&written)));
     Ok(())
 }
 
@@ -191,16 +199,19 @@ fn template(config: &Config, c: &Checked) -> Result<(), Failure> {
         Ok(())
     };
     let written = place::replace_set(dir, &[("confidence.xlsx", &write)], &config.input_paths())?;
+    progress::stop();
     let names = sheets.into_inner().unwrap_or_default();
-    eprint!("{}", report::summary::written(&written));
+    eprint!("{}", on_stderr(&report::summary::written(&written)));
     println!("{}", report::summary::template(periods[0], &names));
     Ok(())
 }
 
 /// `check`: every input row accounted for, file by file; with `--history`, the history too.
 fn check(config: &Config, c: &Checked) -> Result<(), Failure> {
-    print!("{}", report::summary::check(&c.pack, &c.files));
-    print!("{}", report::summary::coverage(&c.pack, &c.files));
+    progress::stop();
+    let width = config.terminal.width;
+    print!("{}", fitted(&report::summary::check(&c.pack, &c.files), width));
+    print!("{}", fitted(&report::summary::coverage(&c.pack, &c.files), width));
     if let Some(dir) = &config.history {
         let h = pipeline::history(dir, &config.pipeline, &c.pack)?;
         println!(
@@ -273,8 +284,10 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
         let chosen: Vec<place::Output> =
             all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
         let written = place::replace_set(dir, &chosen, &inputs)?;
-        eprint!("{}", report::summary::written(&written));
+        progress::stop();
+        eprint!("{}", on_stderr(&report::summary::written(&written)));
     }
+    progress::stop();
     let mut text = String::new();
     if config.demo {
         text.push_str(config::DEMO_BANNER);
@@ -286,6 +299,30 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
     text.push_str(&report::review::text::render(&terminal, options.top));
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
+}
+
+/// Text for stderr, each line broken at words to fit the terminal stderr writes to.
+fn on_stderr(text: &str) -> String {
+    use std::io::IsTerminal;
+    let width = std::io::stderr()
+        .is_terminal()
+        .then(|| terminal_size::terminal_size_of(std::io::stderr()))
+        .flatten()
+        .map(|(w, _)| usize::from(w.0));
+    fitted(text, width)
+}
+
+/// Each line of `text` broken at words to fit `width` (continuation lines indented by 2).
+fn fitted(text: &str, width: Option<usize>) -> String {
+    if width.is_none() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        out.push_str(&report::terminal::wrap(line, width, 2));
+        out.push('\n');
+    }
+    out
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

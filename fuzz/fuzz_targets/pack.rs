@@ -65,6 +65,11 @@ fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     report::csv::render(&c.pack, &c.rollup, false, &mut out).unwrap();
     report::json::render(&c.pack, &c.rollup, &mut out).unwrap();
-    let terminal = report::terminal::TerminalOptions { lang: report::terminal::Lang::Zh, depth: None };
+    let terminal = report::terminal::TerminalOptions {
+        lang: report::terminal::Lang::Zh,
+        depth: None,
+        width: (data.len() % 3 == 0).then_some(40 + data.len() % 100),
+        color: data.len() % 2 == 0,
+    };
     let _ = report::terminal::render(&c.pack, &c.rollup, terminal, None);
 });

@@ -1,12 +1,20 @@
 //! The report a sales-ops lead projects in the meeting: per period a headline, the tree indented
 //! by level with aligned columns (Chinese names are double width), a totals row, and the review
 //! notes (nodes not reviewed, managers' own deals, nodes below target).
+//!
+//! **It fits the window.** With a width (the terminal's, or `--width`), no line is longer: the
+//! table drops columns in this order until it fits: ID, Adjusted, Raw, Conf., Target, Gap;
+//! then the names are cut (with `…`); the notes and the legend are broken at words. Node,
+//! Forecast, Attain. and the marks always stay.
+//!
+//! **Colour** (a terminal, `--color`): below target red, an uplift (confidence above 1) green, a
+//! haircut (below 1) yellow, not reviewed magenta; the marks say the same without colour.
 
 use crate::format::{grouped, percent};
 use crate::model::Pack;
 use crate::problem::sanitize;
 use crate::rollup::{Printed, Rollup};
-use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::fmt::Write as _;
 
 /// Language of labels.
@@ -16,12 +24,133 @@ pub enum Lang {
     Zh,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_lists_between_items_and_measures_chinese_as_double() {
+        assert_eq!(display_width("全国 CN"), 7);
+        assert_eq!(display_width("\u{1b}[38;5;9m红\u{1b}[39m"), 2);
+        let text =
+            "Below target: 3 — 全国 CN (-1.00), 北方大区 DQ-N (-2.00), 孙晓梅 ZG-BJ1 (-3.00)";
+        assert_eq!(
+            wrap(text, Some(40), 2),
+            "Below target: 3 — 全国 CN (-1.00),\n  北方大区 DQ-N (-2.00),\n  孙晓梅 ZG-BJ1 (-3.00)"
+        );
+        for line in wrap(text, Some(40), 2).lines() {
+            assert!(display_width(line) <= 40, "{line}");
+        }
+        assert_eq!(wrap("short", Some(40), 2), "short");
+        assert_eq!(wrap(text, None, 2), text);
+        assert_eq!(cut("北方大区·赵立新", 9), "北方大区…");
+    }
+}
+
 /// Options of the terminal report.
 #[derive(Debug, Clone, Copy)]
 pub struct TerminalOptions {
     pub lang: Lang,
     /// Show nodes down to this depth (0 = the root only).
     pub depth: Option<u32>,
+    /// The width every line must fit in (`None`: no limit, as for a file or a pipe).
+    pub width: Option<usize>,
+    /// Colour the table (ANSI escapes).
+    pub color: bool,
+}
+
+/// The columns the table drops, in this order, until it fits the width.
+pub const DROP_ORDER: [usize; 6] = [1, 5, 2, 4, 6, 7];
+
+/// Columns a text takes on a terminal: East Asian wide characters take two, escapes none.
+pub fn display_width(text: &str) -> usize {
+    let mut w = 0;
+    let mut escape = false;
+    for c in text.chars() {
+        if escape {
+            escape = !c.is_ascii_alphabetic();
+            continue;
+        }
+        if c == '\u{1b}' {
+            escape = true;
+            continue;
+        }
+        w += match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xA000..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2,
+            0x0300..=0x036F | 0x200B..=0x200F => 0,
+            _ => 1,
+        };
+    }
+    w
+}
+
+/// `text` broken into lines of at most `width` columns: after `, ` or `、` where it can (a
+/// list's items stay whole), else at spaces, else anywhere; the lines after the first are
+/// indented by `indent` spaces.
+pub fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
+    let Some(width) = width.filter(|&w| w > indent + 8) else { return text.to_string() };
+    let mut out = String::new();
+    let mut line = String::new();
+    let mut line_w = 0;
+    let put = |piece: &str, out: &mut String, line: &mut String, line_w: &mut usize| {
+        let w = display_width(piece.trim_end());
+        if *line_w > indent && *line_w + w > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            *line = " ".repeat(indent);
+            *line_w = indent;
+        }
+        let piece = if *line_w <= indent { piece.trim_start() } else { piece };
+        line.push_str(piece);
+        *line_w += display_width(piece);
+    };
+    for item in text.split_inclusive([',', '、']) {
+        if display_width(item.trim()) + indent <= width {
+            put(item, &mut out, &mut line, &mut line_w);
+            continue;
+        }
+        for word in item.split_inclusive(' ') {
+            if display_width(word.trim()) + indent <= width {
+                put(word, &mut out, &mut line, &mut line_w);
+                continue;
+            }
+            for c in word.chars() {
+                put(&c.to_string(), &mut out, &mut line, &mut line_w);
+            }
+        }
+    }
+    out.push_str(line.trim_end());
+    out
+}
+
+/// `text` cut to `width` columns, ending in `…` when cut.
+fn cut(text: &str, width: usize) -> String {
+    if display_width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = display_width(&c.to_string());
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
 }
 
 struct Labels {
@@ -126,11 +255,7 @@ pub fn render(pack: &Pack, rollup: &Rollup, opts: TerminalOptions, banner: Optio
                 let _ = writeln!(out, "  ({})", l.no_target);
             }
         }
-        let mut table = Table::new();
-        table
-            .load_preset(&compact_preset())
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(l.headers.to_vec());
+        let mut rows: Vec<Row> = Vec::new();
         let mut hidden = 0usize;
         for &v in &tree.order {
             let i = v as usize;
@@ -143,39 +268,52 @@ pub fn render(pack: &Pack, rollup: &Rollup, opts: TerminalOptions, banner: Optio
             let p = &pr.printed[i];
             let name = if org.name.is_empty() { &org.id } else { &org.name };
             let marks = crate::report::marks(pack, inputs, p, v);
-            table.add_row(row_cells(
-                format!("{}{}", "  ".repeat(depth as usize), sanitize(name)),
-                sanitize(&org.id),
-                p,
-                &pr.confidence[i].to_string(),
-                &money,
-                marks,
-            ));
+            let conf = pr.confidence[i];
+            let tone = Tone {
+                below: p.target.is_some_and(|t| p.forecast < t),
+                not_reviewed: v != tree.root && inputs.confidence[i].is_none(),
+                confidence: if conf.is_one() {
+                    None
+                } else {
+                    Some(conf > crate::exact::Exact::ONE)
+                },
+            };
+            rows.push(Row {
+                indent: "  ".repeat(depth as usize),
+                cells: row_cells(
+                    sanitize(name),
+                    sanitize(&org.id),
+                    p,
+                    &conf.to_string(),
+                    &money,
+                    marks,
+                ),
+                tone,
+            });
         }
         let total_lines: u64 = inputs.lines.iter().map(|&n| u64::from(n)).sum();
         let unit = if total_lines == 1 { l.line } else { l.lines };
-        table.add_row(row_cells(
-            format!("{} ({total_lines} {unit})", l.total),
-            String::new(),
-            root,
-            "",
-            &money,
-            String::new(),
-        ));
-        for col in 2..9 {
-            if let Some(c) = table.column_mut(col) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        out.push_str(&table.to_string());
+        rows.push(Row {
+            indent: String::new(),
+            cells: row_cells(
+                format!("{} ({total_lines} {unit})", l.total),
+                String::new(),
+                root,
+                "",
+                &money,
+                String::new(),
+            ),
+            tone: Tone::default(),
+        });
+        out.push_str(&fit_table(&l.headers, &rows, opts));
         out.push('\n');
         if hidden > 0 {
-            let _ = writeln!(out, "({hidden} {})", l.hidden);
+            let _ = writeln!(out, "{}", wrap(&format!("({hidden} {})", l.hidden), opts.width, 1));
         }
-        notes(&mut out, pack, inputs, pr, l, &money);
+        notes(&mut out, opts.width, pack, inputs, pr, l, &money);
         out.push('\n');
     }
-    let _ = writeln!(out, "{}", l.legend);
+    let _ = writeln!(out, "{}", wrap(l.legend, opts.width, 0));
     out
 }
 
@@ -195,24 +333,120 @@ fn row_cells(
     confidence: &str,
     money: &dyn Fn(i128) -> String,
     marks: String,
-) -> Vec<Cell> {
+) -> [String; 10] {
     let opt = |x: Option<i128>| x.map(money).unwrap_or_default();
-    vec![
-        Cell::new(node),
-        Cell::new(id),
-        Cell::new(money(p.raw)),
-        Cell::new(money(p.forecast)),
-        Cell::new(confidence),
-        Cell::new(money(p.adjusted)),
-        Cell::new(opt(p.target)),
-        Cell::new(opt(p.gap)),
-        Cell::new(p.attainment.map(percent).unwrap_or_default()),
-        Cell::new(marks),
+    [
+        node,
+        id,
+        money(p.raw),
+        money(p.forecast),
+        confidence.to_string(),
+        money(p.adjusted),
+        opt(p.target),
+        opt(p.gap),
+        p.attainment.map(percent).unwrap_or_default(),
+        marks,
     ]
 }
 
+/// What a row's colours say.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tone {
+    below: bool,
+    not_reviewed: bool,
+    /// `Some(true)`: an uplift (confidence above 1), `Some(false)`: a haircut.
+    confidence: Option<bool>,
+}
+
+/// One row of the table: its cells (the name without its indent) and its colours.
+struct Row {
+    indent: String,
+    cells: [String; 10],
+    tone: Tone,
+}
+
+/// The table with the columns that fit `opts.width` (see the module notes), names cut last.
+fn fit_table(headers: &[&str; 10], rows: &[Row], opts: TerminalOptions) -> String {
+    let mut shown: Vec<usize> = (0..10).collect();
+    let render = |shown: &[usize], name_width: Option<usize>| -> String {
+        let mut table = Table::new();
+        table.load_preset(&compact_preset()).set_content_arrangement(ContentArrangement::Disabled);
+        if opts.color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        table.set_header(shown.iter().map(|&c| headers[c]).collect::<Vec<_>>());
+        for r in rows {
+            let cells = shown.iter().map(|&c| {
+                let text = if c == 0 {
+                    let name = format!("{}{}", r.indent, r.cells[0]);
+                    match name_width {
+                        Some(w) => cut(&name, w),
+                        None => name,
+                    }
+                } else {
+                    r.cells[c].clone()
+                };
+                let mut cell = Cell::new(text);
+                if opts.color {
+                    let t = r.tone;
+                    let color = match c {
+                        0 if t.below => Some(Color::Red),
+                        0 if t.not_reviewed => Some(Color::Magenta),
+                        7 | 8 if t.below => Some(Color::Red),
+                        4 | 5 => match t.confidence {
+                            Some(true) => Some(Color::Green),
+                            Some(false) => Some(Color::Yellow),
+                            None => None,
+                        },
+                        9 if t.not_reviewed => Some(Color::Magenta),
+                        9 if t.below => Some(Color::Red),
+                        _ => None,
+                    };
+                    if let Some(col) = color {
+                        cell = cell.fg(col);
+                    }
+                }
+                cell
+            });
+            table.add_row(cells.collect::<Vec<_>>());
+        }
+        for (k, &c) in shown.iter().enumerate() {
+            if (2..9).contains(&c) {
+                if let Some(col) = table.column_mut(k) {
+                    col.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+        }
+        table.to_string()
+    };
+    let widest = |text: &str| text.lines().map(display_width).max().unwrap_or(0);
+    let Some(limit) = opts.width else { return render(&shown, None) };
+    let mut text = render(&shown, None);
+    for drop in DROP_ORDER {
+        if widest(&text) <= limit {
+            return text;
+        }
+        shown.retain(|&c| c != drop);
+        text = render(&shown, None);
+    }
+    let over = widest(&text).saturating_sub(limit);
+    if over == 0 {
+        return text;
+    }
+    let names = rows
+        .iter()
+        .map(|r| display_width(&r.indent) + display_width(&r.cells[0]))
+        .max()
+        .unwrap_or(0);
+    render(&shown, Some(names.saturating_sub(over).max(4)))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn notes(
     out: &mut String,
+    width: Option<usize>,
     pack: &Pack,
     inputs: &crate::model::PeriodInputs,
     pr: &crate::rollup::PeriodRollup,
@@ -232,12 +466,13 @@ fn notes(
         if items.is_empty() {
             return;
         }
-        let _ = write!(out, "{title}: {}", items.len());
+        let mut line = format!("{title}: {}", items.len());
         let shown: Vec<&str> = items.iter().take(NOTE_NAMES).map(String::as_str).collect();
-        let _ = write!(out, " — {}", shown.join(", "));
+        let _ = write!(line, " — {}", shown.join(", "));
         if items.len() > NOTE_NAMES {
-            let _ = write!(out, ", … +{}", items.len() - NOTE_NAMES);
+            let _ = write!(line, ", … +{}", items.len() - NOTE_NAMES);
         }
+        out.push_str(&wrap(&line, width, 2));
         out.push('\n');
     };
     let order = tree.order.iter().map(|&v| v as usize);

@@ -14,6 +14,7 @@ mod reference;
 mod regressions;
 mod review;
 mod template;
+mod terminal;
 mod valid;
 mod workbooks;
 mod xlsx;
