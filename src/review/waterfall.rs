@@ -41,8 +41,14 @@ pub struct Waterfall {
     /// The national forecast: `raw + Σ steps`, exactly.
     pub forecast: i128,
     pub target: Option<i128>,
+    /// `forecast − target`, money units.
     pub gap: Option<i128>,
+    /// `forecast / target` in units of 10^-4 (the roll-up's, from the exact values).
     pub attainment: Option<i128>,
+    /// `gap / target` in units of 10^-4, signed (−27.36% is 27.36% short of the target): the
+    /// printed gap over the printed target, so that the row checks by hand. `None` without a
+    /// target or where it is zero.
+    pub gap_ratio: Option<i128>,
 }
 
 /// The distinct non-empty level labels of the nodes at `depth` (managers only if asked), in
@@ -100,5 +106,9 @@ pub fn build(pack: &Pack, pr: &PeriodRollup, mode: crate::exact::Rounding) -> Wa
         target: root.target,
         gap: root.gap,
         attainment: root.attainment,
+        gap_ratio: root
+            .gap
+            .zip(root.target)
+            .and_then(|(g, t)| crate::exact::div_round(g, t, RATIO_SCALE, mode)),
     }
 }

@@ -107,6 +107,37 @@ fn waterfall_steps_add_up_exactly_to_the_national_forecast() {
     }
 }
 
+// See: issue 12, item 6 (the Gap row's % showed the attainment).
+#[test]
+fn gap_row_shows_the_gap_as_a_share_of_the_target_not_the_attainment() {
+    let gap_row = |md: &str| -> (String, Vec<String>) {
+        let head = md.lines().find(|l| l.starts_with("## ")).unwrap().to_string();
+        let rows = md_table(md, "### Layer waterfall");
+        (head, rows.into_iter().find(|r| r[0] == "Gap").unwrap())
+    };
+    // 666.30 against 1,000.00: the gap −333.70 is −33.37% of the target; the attainment
+    // (66.63%) is in the headline.
+    let (_, md, _) = review("planted", &[]);
+    let (head, gap) = gap_row(&md);
+    assert_eq!(
+        head,
+        "## 2026-Q2: national forecast 666.30 against target 1,000.00 (attainment 66.63%)"
+    );
+    assert_eq!(gap[3..5], ["-333.70", "-33.37%"]);
+    // handcalc: 176.01 against 200.00, −23.99 / 200 = −11.995% → −12.00% (half-up).
+    let out = tmp();
+    let o = run_in(&fixture("handcalc"), &["review", ".", "--out", out.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // The terminal renders the same layout.
+    let stdout = text(&o.stdout);
+    let line = stdout.lines().find(|l| l.trim_start().starts_with("Gap ")).unwrap();
+    assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["Gap", "-23.99", "-12.00%"]);
+    let md = std::fs::read_to_string(out.path().join("review.md")).unwrap();
+    let (head, gap) = gap_row(&md);
+    assert!(head.ends_with("(attainment 88.01%)"), "{head}");
+    assert_eq!(gap[3..5], ["-23.99", "-12.00%"]);
+}
+
 #[test]
 fn flags_are_found_where_planted_and_nowhere_else() {
     let (_, md, _) = review("planted", &[]);

@@ -197,7 +197,7 @@ fn period(
     let w = &p.waterfall;
     let headline = match (w.target, w.attainment) {
         (Some(t), Some(a)) => format!(
-            "{label}: national forecast {} against target {} ({})",
+            "{label}: national forecast {} against target {} (attainment {})",
             f.money(w.forecast),
             f.money(t),
             percent(a)
@@ -240,7 +240,7 @@ fn period(
             "",
             "",
             &f.signed(gap),
-            &w.attainment.map(percent).unwrap_or_default(),
+            &w.gap_ratio.map(signed_percent).unwrap_or_default(),
             "",
         ]));
     }
