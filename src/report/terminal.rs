@@ -212,17 +212,13 @@ const ZH: Labels = Labels {
 /// How many names a note lists before "and N more".
 const NOTE_NAMES: usize = 12;
 
-/// Without `--depth`, the table shows the levels that fit in this many rows: a national
-/// pack of 100,000 reps is read from the files, not from 110,000 lines on a projector.
-const AUTO_ROWS: usize = 200;
-
 /// The deepest level to show: `--depth`, or the deepest whose rows (with all above) fit in
-/// [`AUTO_ROWS`].
+/// [`super::TREE_ROWS`].
 fn shown_depth(pack: &Pack, asked: Option<u32>) -> u32 {
     if let Some(d) = asked {
         return d;
     }
-    super::levels_that_fit(pack.tree.depth.iter().copied(), AUTO_ROWS)
+    super::levels_that_fit(pack.tree.depth.iter().copied(), super::TREE_ROWS)
 }
 
 /// Renders the report; `banner` (the demo notice) goes on the first line.

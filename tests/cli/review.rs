@@ -138,6 +138,50 @@ fn gap_row_shows_the_gap_as_a_share_of_the_target_not_the_attainment() {
     assert_eq!(gap[3..5], ["-23.99", "-12.00%"]);
 }
 
+// See: issue 12, item 6 (the tree came last, without attainment).
+#[test]
+fn tree_follows_the_headline_with_attainment_and_so_do_the_agendas() {
+    let (_, md, html) = review("planted", &[]);
+    let parts: Vec<&str> =
+        md.lines().filter(|l| l.starts_with("## ") || l.starts_with("### ")).collect();
+    assert!(parts[0].starts_with("## 2026-Q2"), "{parts:?}");
+    assert_eq!(parts[1], "### The tree (组织树)");
+    // Attainment = forecast / target: CN 666.30 / 1,000 = 66.63%, R1 337.50 / 600 = 56.25%,
+    // S1 375 / 400 = 93.75%, S3 0 / 200 = 0.00%, R2 274 / 500 = 54.80%; empty without a target.
+    let tree: Vec<(String, String)> = md_table(&md, "### The tree")
+        .into_iter()
+        .map(|r| (r[0].replace("&emsp;", "  "), r[8].clone()))
+        .collect();
+    let want = [
+        ("全国 National", "66.63%"),
+        ("  华北 North", "56.25%"),
+        ("    Sup One", "93.75%"),
+        ("      李明", ""),
+        ("      张伟 &lt;B&gt; &amp; Co", ""),
+        ("      Rep C", ""),
+        ("    Sup Three", "0.00%"),
+        ("      Rep G", ""),
+        ("  华南 South", "54.80%"),
+        ("    Sup Two", ""),
+        ("      Rep D", ""),
+        ("      Rep E", ""),
+    ];
+    let want: Vec<(String, String)> =
+        want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    assert_eq!(tree, want);
+    let national = md_table(&md, "#### 全国 National (CN)");
+    assert_eq!(national[0][0], "华南 South (R2)");
+    assert_eq!(national[0][8], "54.80%");
+    assert_eq!(national[1][8], "56.25%");
+    assert!(md.contains(
+        "#### 华北 North (R1) — forecast 337.50, target 600.00, gap -262.50, attainment 56.25%"
+    ));
+    // review.html is the same document: its tree is the first table, before the waterfall.
+    let tree = html.find("<h3>The tree (组织树)</h3>\n<table class=\"tree\">").expect("tree");
+    assert!(tree < html.find("<h3>Layer waterfall").unwrap());
+    assert!(html.contains("<td class=\"n\">93.75%</td>"));
+}
+
 #[test]
 fn flags_are_found_where_planted_and_nowhere_else() {
     let (_, md, _) = review("planted", &[]);
@@ -334,7 +378,9 @@ fn review_html_renders_in_chromium_with_its_charts_and_no_console_errors() {
     assert_eq!(bars("waterfall"), 6, "raw, three levels, national, target");
     assert_eq!(bars("targets"), 4, "forecast and target of two regions");
     assert_eq!(bars("movers"), 10, "the ten nodes whose adjusted moved");
-    assert!(dom.contains("<details open=\"\"><summary class=\"row\">"), "the tree folds");
+    let tree = dom.find("<table class=\"tree\">").expect("the tree is a table");
+    assert!(tree < dom.find("<svg class=\"chart waterfall\"").unwrap(), "the tree comes first");
+    assert!(!dom.contains("<details"), "nothing is folded away");
     let shot = dir.path().join("shot.png");
     let o = headless(
         &browser,

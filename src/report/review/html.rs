@@ -1,10 +1,10 @@
 //! review.html: one self-contained page for the meeting room (no script, no network, no
-//! fonts to fetch). The layout's tables, plus inline SVG charts (the layer waterfall, forecast
-//! against target per region, the biggest movers) and the tree as rows that fold by level
-//! with `<details>`. Every text from the pack is HTML-escaped. Chart coordinates are integer
-//! arithmetic on the printed money units: no floating point anywhere.
+//! fonts to fetch). The layout's tables (the tree indented by level), plus inline SVG charts
+//! (the layer waterfall, forecast against target per region, the biggest movers). Every text
+//! from the pack is HTML-escaped. Chart coordinates are integer arithmetic on the printed money
+//! units: no floating point anywhere.
 
-use super::{confidence, percent, Block, Chart, Doc, Fmt, Table};
+use super::{percent, Block, Chart, Doc, Fmt, Table};
 use crate::model::NodeIx;
 use crate::review::Review;
 use std::fmt::Write as _;
@@ -41,14 +41,8 @@ th { background: #f5f5f5; } td.n, th.n { text-align: right; font-variant-numeric
 svg { display: block; margin: .5em 0 1em; max-width: 100%; height: auto; font-size: 12px; }
 svg text { fill: #212121; } .bar.up { fill: var(--up); } .bar.down { fill: var(--down); }
 .bar.total, .bar.forecast { fill: var(--total); } .bar.target { fill: var(--target); }
-.tree { font-size: .9em; margin-bottom: 2em; }
-.row { display: grid; grid-template-columns: minmax(14em, 3fr) 7em repeat(6, minmax(6.5em, 1fr)) 3em;
-  border-bottom: 1px solid var(--line); padding: .15em 0; }
-.row > span { padding: 0 .4em; } .row > span.n { text-align: right; font-variant-numeric: tabular-nums; }
-.row.head { font-weight: 600; background: #f5f5f5; }
-summary { cursor: pointer; list-style: none; } summary::-webkit-details-marker { display: none; }
-summary .name::before { content: "▸ "; } details[open] > summary .name::before { content: "▾ "; }
-.leaf .name::before { content: "  "; white-space: pre; }
+table.tree td:first-child { padding-left: calc(.6em + var(--d, 0) * 1.4em); white-space: nowrap; }
+table.tree tr.d0, table.tree tr.d1 { font-weight: 600; }
 "#;
 
 /// Renders the page.
@@ -82,7 +76,6 @@ pub fn render(review: &Review, doc: &Doc) -> String {
                 Chart::Waterfall(k) => waterfall(&mut out, review, &f, k),
                 Chart::Targets(k) => targets(&mut out, review, &f, k),
                 Chart::Movers(k) => movers(&mut out, review, &f, k),
-                Chart::Tree(k) => tree(&mut out, review, &f, k),
             },
         }
     }
@@ -91,13 +84,19 @@ pub fn render(review: &Review, doc: &Doc) -> String {
 }
 
 fn table(out: &mut String, t: &Table) {
-    out.push_str("<table>\n<thead><tr>");
+    out.push_str(if t.indent.is_empty() { "<table>" } else { "<table class=\"tree\">" });
+    out.push_str("\n<thead><tr>");
     for (h, &right) in t.header.iter().zip(&t.right) {
         let _ = write!(out, "<th{}>{}</th>", if right { " class=\"n\"" } else { "" }, esc(h));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for row in &t.rows {
-        out.push_str("<tr>");
+    for (k, row) in t.rows.iter().enumerate() {
+        match t.indent.get(k) {
+            Some(d) => {
+                let _ = write!(out, "<tr class=\"d{d}\" style=\"--d:{d}\">");
+            }
+            None => out.push_str("<tr>"),
+        }
         for (c, &right) in row.iter().zip(&t.right) {
             let _ = write!(out, "<td{}>{}</td>", if right { " class=\"n\"" } else { "" }, esc(c));
         }
@@ -308,57 +307,4 @@ fn movers(out: &mut String, review: &Review, f: &Fmt, k: usize) {
     }
     let _ = writeln!(out, "<h4>Biggest movers (Δ adjusted)</h4>");
     hbars(out, "movers", "Biggest movers", &rows, true);
-}
-
-fn tree(out: &mut String, review: &Review, f: &Fmt, k: usize) {
-    let pack = review.pack;
-    let idx = review.periods[k].index;
-    let (inputs, pr) = (&pack.periods[idx], &review.rollup.periods[idx]);
-    let t = &pack.tree;
-    out.push_str("<h3>The tree (folds by level)</h3>\n<div class=\"tree\">\n");
-    out.push_str("<div class=\"row head\"><span>Node</span><span>ID</span><span class=\"n\">Raw</span><span class=\"n\">Forecast</span><span class=\"n\">Conf.</span><span class=\"n\">Adjusted</span><span class=\"n\">Target</span><span class=\"n\">Gap</span><span></span></div>\n");
-    let mut open: Vec<u32> = Vec::new();
-    for &v in &t.order {
-        let i = v as usize;
-        let d = t.depth[i];
-        while open.last().is_some_and(|&o| o >= d) {
-            open.pop();
-            out.push_str("</details>\n");
-        }
-        let org = &pack.org[i];
-        let p = &pr.printed[i];
-        let name = if org.name.is_empty() { &org.id } else { &org.name };
-        let marks = crate::report::marks(pack, inputs, p, v);
-        let conf = if v == t.root {
-            String::new()
-        } else {
-            confidence(inputs.confidence[i].map(|_| pr.confidence[i]))
-        };
-        let cells = format!(
-            "<span class=\"name\" style=\"padding-left:{}em\">{}</span><span>{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span class=\"n\">{}</span><span>{}</span>",
-            d,
-            esc(name),
-            esc(&org.id),
-            f.money(p.raw),
-            f.money(p.forecast),
-            esc(&conf),
-            f.money(p.adjusted),
-            f.opt(p.target),
-            p.gap.map(|g| f.signed(g)).unwrap_or_default(),
-            marks
-        );
-        if t.is_leaf(v) {
-            let _ = writeln!(out, "<div class=\"row leaf\">{cells}</div>");
-        } else {
-            let state = if d < 2 { " open" } else { "" };
-            let _ = writeln!(out, "<details{state}><summary class=\"row\">{cells}</summary>");
-            open.push(d);
-        }
-    }
-    for _ in open {
-        out.push_str("</details>\n");
-    }
-    out.push_str(
-        "</div>\n<p>▼ below target · ? not reviewed (counted at 1) · ! manager's own deals</p>\n",
-    );
 }

@@ -1,5 +1,6 @@
 //! review.md: the layout as Markdown (GitHub flavour: pipe tables). Every cell and heading is
-//! escaped, so a name such as `*王*|<b>` prints as written and cannot break a table.
+//! escaped, so a name such as `*王*|<b>` prints as written and cannot break a table. The tree's
+//! names are indented by level.
 
 use super::{Block, Doc, Table};
 use std::fmt::Write as _;
@@ -55,8 +56,13 @@ fn table(out: &mut String, t: &Table) {
     let _ = writeln!(out, "| {} |", cells.join(" | "));
     let rules: Vec<&str> = t.right.iter().map(|&r| if r { "---:" } else { "---" }).collect();
     let _ = writeln!(out, "| {} |", rules.join(" | "));
-    for row in &t.rows {
-        let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
+    for (k, row) in t.rows.iter().enumerate() {
+        let mut cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
+        // A tree's names are indented by an em space per level: an entity, because renderers
+        // trim the whitespace around a cell's text, Unicode spaces included.
+        if let (Some(&d), Some(first)) = (t.indent.get(k), cells.first_mut()) {
+            first.insert_str(0, &"&emsp;".repeat(d as usize));
+        }
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push('\n');

@@ -1,8 +1,7 @@
 //! The review's renderers. [`document`] lays the review out once, as headings, paragraphs and
 //! tables of already formatted cells; `text` (the terminal), `md` (review.md) and `html`
-//! (review.html, which adds the charts and the folding tree) each only render that layout, so
-//! the three always show the same numbers. Cells hold user text as given: each renderer
-//! escapes it for its medium.
+//! (review.html, which adds the charts) each only render that layout, so the three always show
+//! the same numbers. Cells hold user text as given: each renderer escapes it for its medium.
 
 pub mod html;
 pub mod md;
@@ -25,8 +24,6 @@ pub enum Chart {
     Targets(usize),
     /// The largest changes since the previous review.
     Movers(usize),
-    /// The whole tree, folding by level.
-    Tree(usize),
 }
 
 /// A table: header, which columns are numbers (right-aligned), rows of formatted cells.
@@ -37,6 +34,8 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Whether the terminal may cut it at `--top` rows (lists, not sums).
     pub list: bool,
+    /// A tree: the depth of each row, by which its first cell is indented. Empty otherwise.
+    pub indent: Vec<u32>,
 }
 
 /// One block of the layout.
@@ -145,7 +144,7 @@ pub fn confidence(c: Option<Exact>) -> String {
 }
 
 fn table(header: &[&'static str], right: &[bool], list: bool) -> Table {
-    Table { header: header.to_vec(), right: right.to_vec(), rows: Vec::new(), list }
+    Table { header: header.to_vec(), right: right.to_vec(), rows: Vec::new(), list, indent: vec![] }
 }
 
 /// How many managers' agendas the terminal shows: those of the levels that fit in this many;
@@ -159,7 +158,8 @@ pub fn agenda_depth(review: &Review, limit: usize) -> u32 {
     super::levels_that_fit(agendas.iter().map(|a| depth[a.manager as usize]), limit)
 }
 
-/// Lays the review out; `agenda_depth` keeps the agendas of managers down to that depth.
+/// Lays the review out; `agenda_depth` keeps the agendas of managers down to that depth, and
+/// the tree down to their reports (the terminal's cut).
 pub fn document(review: &Review, agenda_depth: Option<u32>) -> Doc {
     let f = Fmt { scale: review.scale() };
     let o = &review.options;
@@ -212,6 +212,7 @@ fn period(
         _ => format!("{label}: national forecast {} (no target)", f.money(w.forecast)),
     };
     b.push(Block::Section(headline));
+    tree(b, review, f, p, agenda_depth);
 
     b.push(Block::Part("Layer waterfall (逐层瀑布)".into()));
     b.push(Block::Chart(Chart::Waterfall(k)));
@@ -277,14 +278,28 @@ fn period(
         let mut head = format!("{} — forecast {}", review.who(a.manager), f.money(m.forecast));
         if let Some(t) = m.target {
             head.push_str(&format!(", target {}, gap {}", f.money(t), f.signed(m.forecast - t)));
+            if let Some(a) = m.attainment {
+                head.push_str(&format!(", attainment {}", percent(a)));
+            }
         }
         if a.own_lines > 0 {
             head.push_str(&format!(", own lines {}", f.money(m.own)));
         }
         b.push(Block::Minor(head));
         let mut t = table(
-            &["Report", "Raw", "Forecast", "Conf.", "Adjusted", "Haircut", "Target", "Gap", "Note"],
-            &[false, true, true, true, true, true, true, true, false],
+            &[
+                "Report",
+                "Raw",
+                "Forecast",
+                "Conf.",
+                "Adjusted",
+                "Haircut",
+                "Target",
+                "Gap",
+                "Attainment",
+                "Note",
+            ],
+            &[false, true, true, true, true, true, true, true, true, false],
             true,
         );
         for it in &a.items {
@@ -298,6 +313,7 @@ fn period(
                 f.signed(it.haircut),
                 f.opt(p.target),
                 p.gap.map(|g| f.signed(g)).unwrap_or_default(),
+                p.attainment.map(percent).unwrap_or_default(),
                 it.note.clone(),
             ]);
         }
@@ -308,7 +324,69 @@ fn period(
             "… and the agendas of {hidden} managers on deeper levels: see review.md or review.html (--out)."
         )));
     }
-    b.push(Block::Chart(Chart::Tree(k)));
+}
+
+/// The tree of a period, national first, each node indented under its manager, with its
+/// attainment: the levels that fit in [`crate::report::TREE_ROWS`] rows, and in the terminal
+/// no deeper than the reports on the agendas it shows. Every deeper node is a row of its
+/// manager's agenda.
+fn tree(b: &mut Vec<Block>, review: &Review, f: &Fmt, p: &PeriodReview, agenda_depth: Option<u32>) {
+    let pack = review.pack;
+    let t = &pack.tree;
+    let (inputs, pr) = (&pack.periods[p.index], &review.rollup.periods[p.index]);
+    let mut depth =
+        crate::report::levels_that_fit(t.depth.iter().copied(), crate::report::TREE_ROWS);
+    if let Some(d) = agenda_depth {
+        depth = depth.min(d + 1);
+    }
+    b.push(Block::Part("The tree (组织树)".into()));
+    let mut table = table(
+        &["Node", "ID", "Raw", "Forecast", "Conf.", "Adjusted", "Target", "Gap", "Attainment", ""],
+        &[false, false, true, true, true, true, true, true, true, false],
+        false,
+    );
+    let mut hidden = 0usize;
+    for &v in &t.order {
+        let i = v as usize;
+        if t.depth[i] > depth {
+            hidden += 1;
+            continue;
+        }
+        let org = &pack.org[i];
+        let n = &pr.printed[i];
+        let conf = if v == t.root {
+            String::new()
+        } else {
+            confidence(inputs.confidence[i].map(|_| pr.confidence[i]))
+        };
+        table.rows.push(vec![
+            if org.name.is_empty() { org.id.clone() } else { org.name.clone() },
+            org.id.clone(),
+            f.money(n.raw),
+            f.money(n.forecast),
+            conf,
+            f.money(n.adjusted),
+            f.opt(n.target),
+            n.gap.map(|g| f.signed(g)).unwrap_or_default(),
+            n.attainment.map(percent).unwrap_or_default(),
+            crate::report::marks(pack, inputs, n, v),
+        ]);
+        table.indent.push(t.depth[i]);
+    }
+    b.push(Block::Table(table));
+    let mut legend =
+        "▼ below target · ? not reviewed (counted at 1) · ! manager's own deals".to_string();
+    if hidden > 0 {
+        legend.push_str(&match agenda_depth {
+            None => format!(
+                ". The {hidden} nodes on deeper levels are each a row of their manager's agenda below."
+            ),
+            Some(_) => format!(
+                ". {hidden} nodes on deeper levels are not shown: review.md and review.html (--out) have every agenda."
+            ),
+        });
+    }
+    b.push(Block::Para(legend));
 }
 
 fn row<const N: usize>(cells: [&str; N]) -> Vec<String> {

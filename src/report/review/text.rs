@@ -1,6 +1,7 @@
 //! The review in the terminal: the layout as plain text, tables aligned by display width
-//! (Chinese names are double width), lists cut at `--top` rows. Cell text is escaped for the
-//! terminal: control and bidi characters cannot reorder or hide what is printed.
+//! (Chinese names are double width), the tree indented by level, lists cut at `--top` rows.
+//! Cell text is escaped for the terminal: control and bidi characters cannot reorder or hide
+//! what is printed.
 
 use super::{Block, Doc, Table};
 use comfy_table::{presets, Cell, CellAlignment, ContentArrangement};
@@ -50,8 +51,17 @@ fn table(out: &mut String, t: &Table, top: usize) {
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(t.header.clone());
     let shown = if t.list { top.min(t.rows.len()) } else { t.rows.len() };
-    for row in &t.rows[..shown] {
-        table.add_row(row.iter().map(|c| Cell::new(clean(c))).collect::<Vec<_>>());
+    for (k, row) in t.rows[..shown].iter().enumerate() {
+        let depth = t.indent.get(k).map_or(0, |&d| d as usize);
+        table.add_row(
+            row.iter()
+                .enumerate()
+                .map(|(j, c)| {
+                    let pad = if j == 0 { "  ".repeat(depth) } else { String::new() };
+                    Cell::new(pad + &clean(c))
+                })
+                .collect::<Vec<_>>(),
+        );
     }
     for (k, &right) in t.right.iter().enumerate() {
         if right {
