@@ -1,6 +1,23 @@
-//! What moved since the last review (`--previous`): per node the change of raw, forecast,
-//! confidence and adjusted; reps and deals that appeared or vanished; and the national bridge
+//! What moved since the last review (`--previous`): the biggest movers, each move once at the
+//! node where it originates; reps and deals that appeared or vanished; and the national bridge
 //! from the last number to this one.
+//!
+//! A manager's adjusted moves whenever one of its reports' does, so listing every node whose
+//! numbers changed repeats a rep's move on each manager above it. A node's *move* is only the
+//! part of the change of its adjusted that starts at the node, with `c`, `c'` its confidence
+//! before and now (1 where none was given):
+//!
+//! `move = c × (own' − own + joined − left) + (c' − c) × forecast'`
+//!
+//! its own lines at the confidence it had, its new confidence on its forecast now, and the
+//! adjusted of reports that joined from another manager (now) or left for one (before). The
+//! rest of the change, `c × Σ (adjusted' − adjusted)` over its reports (a new report counting
+//! from 0, a vanished one to 0), is their moves, listed at them. A new node counts from
+//! nothing at `c = c'`, a vanished one goes to nothing. Moves are in each node's own adjusted
+//! (before the confidences above it); the same order as the bridge's: amounts at the old
+//! multipliers, confidence on the new amounts. Computed from printed values and exact
+//! confidences, and rounded once, so a move that only comes from rounding rounds to 0 and is
+//! left out, like any move that is 0 at the printed scale.
 //!
 //! The bridge splits the change of the national forecast exactly. Each deal `d` (rep, deal_id)
 //! is worth `amount × m` nationally, where `m` is the product of the confidences on the path
@@ -21,7 +38,7 @@
 use crate::contract;
 use crate::exact::{Exact, Rounding};
 use crate::load::number::{parse_amount, parse_confidence};
-use crate::model::{Deal, Pack};
+use crate::model::{Deal, NodeIx, Pack};
 use crate::pipeline::Checked;
 use crate::problem::{FileKind, Outcome, Problem};
 use crate::rollup::{allocate_exact, Rollup, RollupOptions};
@@ -48,10 +65,14 @@ struct File {
 }
 
 /// A node's numbers in the previous review.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NodeBefore {
     pub name: String,
+    /// The manager's id; empty for the root.
+    pub parent: String,
     pub raw: i128,
+    /// The node's own forecast lines.
+    pub own: i128,
     pub forecast: i128,
     /// `None`: not reviewed.
     pub confidence: Option<Exact>,
@@ -95,16 +116,24 @@ impl Status {
     }
 }
 
-/// One node's change, money in units.
+/// One node's move (see the module's header), money in units; pairs are (before, now), 0
+/// where the node is absent.
 #[derive(Debug, Clone)]
 pub struct NodeChange {
     pub status: Status,
     pub id: String,
     pub name: String,
     pub raw: (i128, i128),
+    /// The node's own forecast lines.
+    pub own: (i128, i128),
     pub forecast: (i128, i128),
     pub confidence: (Option<Exact>, Option<Exact>),
     pub adjusted: (i128, i128),
+    /// The adjusted of reports that joined from another manager (now) less that of reports
+    /// that left for one (before).
+    pub team: i128,
+    /// The part of the change of `adjusted` that originates here, rounded; never 0.
+    pub moved: i128,
 }
 
 impl NodeChange {
@@ -141,7 +170,8 @@ pub struct Moved {
     /// `false` when the previous review has no numbers for this period.
     pub found: bool,
     pub deal_level: bool,
-    /// Sorted by the size of the change of `adjusted`, then of `raw`.
+    /// The nodes where something moved, the largest move first; ties in display order (this
+    /// pack's, then the vanished nodes in the previous one's).
     pub nodes: Vec<NodeChange>,
     /// New, gone and changed deals (or nodes' own lines), largest change first.
     pub deals: Vec<DealChange>,
@@ -166,7 +196,13 @@ impl Before {
                 let p = &pr.printed[i];
                 nodes.entry(pack.org[i].id.clone()).or_insert(NodeBefore {
                     name: pack.org[i].name.clone(),
+                    parent: if v == pack.tree.root {
+                        String::new()
+                    } else {
+                        pack.org[pack.tree.parent[i] as usize].id.clone()
+                    },
                     raw: p.raw,
+                    own: p.own,
                     forecast: p.forecast,
                     confidence: (inputs.confidence[i].is_some() || v == pack.tree.root)
                         .then_some(pr.confidence[i]),
@@ -250,7 +286,9 @@ impl Before {
                 let c = parse_confidence(&r.confidence).map_err(|_| bad())?;
                 let node = NodeBefore {
                     name: r.name.clone(),
+                    parent: r.parent_id.clone(),
                     raw: money(&r.raw, scale, mode).ok_or_else(bad)?,
+                    own: money(&r.own, scale, mode).ok_or_else(bad)?,
                     forecast: money(&r.forecast, scale, mode).ok_or_else(bad)?,
                     confidence: r.reviewed.then_some(Exact::from_decimal(c)),
                     adjusted: money(&r.adjusted, scale, mode).ok_or_else(bad)?,
@@ -310,63 +348,94 @@ pub fn compare(
     };
     let tree = &pack.tree;
 
+    let overflow = || {
+        let what = format!("what moved in period {} needs more than 38 digits", inputs.period);
+        super::too_many_digits(FileKind::Forecasts, what)
+    };
+
+    // Reports that changed manager: the adjusted each brought (now) and took away (before).
+    let id_of = |v: NodeIx| pack.org[v as usize].id.as_str();
+    let parent_now: HashMap<&str, &str> = tree
+        .order
+        .iter()
+        .map(|&v| (id_of(v), if v == tree.root { "" } else { id_of(tree.parent[v as usize]) }))
+        .collect();
+    let mut joined: HashMap<&str, i128> = HashMap::new();
+    let mut left: HashMap<&str, i128> = HashMap::new();
+    for &v in &tree.order {
+        let (id, parent) = (id_of(v), parent_now[id_of(v)]);
+        if let Some(b) = prev.nodes.get(id) {
+            if b.parent != parent {
+                *joined.entry(parent).or_default() += pr.printed[v as usize].adjusted;
+                *left.entry(b.parent.as_str()).or_default() += b.adjusted;
+            }
+        }
+    }
+    let team = |id: &str| joined.get(id).copied().unwrap_or(0) - left.get(id).copied().unwrap_or(0);
+    let one = |c: Option<Exact>| c.unwrap_or(Exact::ONE);
+
     // Nodes: this pack's in display order, then the vanished in the previous display order.
     let mut nodes = Vec::new();
-    let mut seen: HashMap<&str, ()> = HashMap::new();
     for &v in &tree.order {
         let i = v as usize;
         let org = &pack.org[i];
-        seen.insert(&org.id, ());
         let p = &pr.printed[i];
         let conf_now =
             (inputs.confidence[i].is_some() || v == tree.root).then_some(pr.confidence[i]);
-        let change = match prev.nodes.get(&org.id) {
-            Some(b) => NodeChange {
-                status: Status::Changed,
-                id: org.id.clone(),
-                name: org.name.clone(),
-                raw: (b.raw, p.raw),
-                forecast: (b.forecast, p.forecast),
-                confidence: (b.confidence, conf_now),
-                adjusted: (b.adjusted, p.adjusted),
-            },
-            None => NodeChange {
-                status: Status::New,
-                id: org.id.clone(),
-                name: org.name.clone(),
-                raw: (0, p.raw),
-                forecast: (0, p.forecast),
-                confidence: (None, conf_now),
-                adjusted: (0, p.adjusted),
-            },
+        let fresh;
+        let (status, b) = match prev.nodes.get(&org.id) {
+            Some(b) => (Status::Changed, b),
+            None => {
+                // A new node counts from nothing, at the confidence it has now.
+                fresh = NodeBefore { confidence: conf_now, ..NodeBefore::default() };
+                (Status::New, &fresh)
+            }
         };
-        let same = change.status == Status::Changed
-            && change.raw.0 == change.raw.1
-            && change.forecast.0 == change.forecast.1
-            && change.adjusted.0 == change.adjusted.1
-            && change.confidence.0 == change.confidence.1;
-        if !same {
-            nodes.push(change);
+        let team = team(&org.id);
+        let c = (one(b.confidence), pr.confidence[i]);
+        let moved = origin((b.own, p.own), team, c, p.forecast, ro).ok_or_else(overflow)?;
+        if moved == 0 {
+            continue;
         }
+        nodes.push(NodeChange {
+            status,
+            id: org.id.clone(),
+            name: org.name.clone(),
+            raw: (b.raw, p.raw),
+            own: (b.own, p.own),
+            forecast: (b.forecast, p.forecast),
+            confidence: (if status == Status::New { None } else { b.confidence }, conf_now),
+            adjusted: (b.adjusted, p.adjusted),
+            team,
+            moved,
+        });
     }
     let mut gone: Vec<(&String, &NodeBefore)> =
-        prev.nodes.iter().filter(|(id, _)| !seen.contains_key(id.as_str())).collect();
+        prev.nodes.iter().filter(|(id, _)| !parent_now.contains_key(id.as_str())).collect();
     gone.sort_by_key(|(_, b)| b.rank);
     for (id, b) in gone {
+        // A vanished node goes to nothing at the confidence it had.
+        let c = one(b.confidence);
+        let team = team(id);
+        let moved = origin((b.own, 0), team, (c, c), 0, ro).ok_or_else(overflow)?;
+        if moved == 0 {
+            continue;
+        }
         nodes.push(NodeChange {
             status: Status::Gone,
             id: id.clone(),
             name: b.name.clone(),
             raw: (b.raw, 0),
+            own: (b.own, 0),
             forecast: (b.forecast, 0),
             confidence: (b.confidence, None),
             adjusted: (b.adjusted, 0),
+            team,
+            moved,
         });
     }
-    // Stable: equal changes keep the order above.
-    nodes.sort_by_key(|c| {
-        std::cmp::Reverse(((c.adjusted.1 - c.adjusted.0).abs(), (c.raw.1 - c.raw.0).abs()))
-    });
+    // Stable: equal moves keep the order above.
+    nodes.sort_by_key(|c| std::cmp::Reverse(c.moved.abs()));
 
     // Items now: deals, or each node's own lines when the previous review has no deals.
     let mult = &pr.national;
@@ -384,10 +453,6 @@ pub fn compare(
             }
         }
     }
-    let overflow = || {
-        let what = format!("the bridge of period {} needs more than 38 digits", inputs.period);
-        super::too_many_digits(FileKind::Forecasts, what)
-    };
     let minus_one = Exact::new(-1, 0).ok_or_else(overflow)?;
     let neg = |x: Exact| x.checked_mul(minus_one);
     let (mut new, mut removed, mut amounts, mut confidence) =
@@ -465,12 +530,88 @@ pub fn compare(
     })
 }
 
+/// The part of the change of a node's adjusted that originates at the node, in money units
+/// (see the module's header): `c × (own' − own + team) + (c' − c) × forecast'`, rounded once.
+/// `own` is its own lines (before, now), `team` the adjusted of reports that joined less that
+/// of reports that left, `confidence` (before, now). `None` if it needs more than 38 digits.
+pub fn origin(
+    own: (i128, i128),
+    team: i128,
+    confidence: (Exact, Exact),
+    forecast_now: i128,
+    ro: RollupOptions,
+) -> Option<i128> {
+    let units = |u: i128| Exact::new(u, ro.scale);
+    let (c, c_now) = confidence;
+    let lines = units(own.1.checked_sub(own.0)?.checked_add(team)?)?.checked_mul(c)?;
+    let dc = c_now.checked_add(c.checked_mul(Exact::new(-1, 0)?)?)?;
+    let judged = dc.checked_mul(units(forecast_now)?)?;
+    lines.checked_add(judged)?.round_units(ro.scale, ro.rounding)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn x(s: &str) -> Exact {
         Exact::from_decimal(s.parse().unwrap())
+    }
+
+    const CENTS: RollupOptions = RollupOptions { scale: 2, rounding: Rounding::HalfUp };
+
+    /// `origin` with money in cents and confidences as text.
+    fn moved(own: (i128, i128), team: i128, c: (&str, &str), forecast_now: i128) -> i128 {
+        origin(own, team, (x(c.0), x(c.1)), forecast_now, CENTS).unwrap()
+    }
+
+    // See: issue 12, item 6 (a child's move was repeated on every manager above it).
+    #[test]
+    fn a_manager_moved_only_by_its_reports_has_no_move_of_its_own() {
+        // Sup One in the planted pack: its rep 李明 gained 50.00 (forecast 340 → 375), at 0.9
+        // both times, no own lines: the +31.50 of its adjusted is its reports' move.
+        assert_eq!(moved((0, 0), 0, ("0.9", "0.9"), 37500), 0);
+    }
+
+    #[test]
+    fn own_lines_move_at_the_confidence_before() {
+        // 张伟's lines 180 → 150 at 0.5: −30 × 0.5 = −15.00.
+        assert_eq!(moved((18000, 15000), 0, ("0.5", "0.5"), 15000), -1500);
+        // A manager's own deal 150 → 170 at 1.1, its reports unchanged: +20 × 1.1 = +22.00.
+        assert_eq!(moved((15000, 17000), 0, ("1.1", "1.1"), 41000), 2200);
+    }
+
+    #[test]
+    fn a_confidence_change_moves_the_forecast_now() {
+        // 华南 South 1.1 → 1.2 on its forecast now of 274.00: +0.1 × 274 = +27.40 (its adjusted
+        // fell 17.70 in all: 1.1 × −41.00 of that is its team's moves).
+        assert_eq!(moved((0, 0), 0, ("1.1", "1.2"), 27400), 2740);
+        // Both: lines 100 → 120 at 0.8, then 0.8 → 0.9 on 150: 16.00 + 15.00.
+        assert_eq!(moved((10000, 12000), 0, ("0.8", "0.9"), 15000), 3100);
+    }
+
+    #[test]
+    fn new_and_vanished_nodes_move_by_their_own_lines() {
+        // A new rep: 0 → 80 at 1.25 (c = c'): +100.00. A vanished one: 10 → 0 at 1: −10.00.
+        assert_eq!(moved((0, 8000), 0, ("1.25", "1.25"), 8000), 10000);
+        assert_eq!(moved((1000, 0), 0, ("1", "1"), 0), -1000);
+    }
+
+    #[test]
+    fn reports_that_changed_manager_move_their_managers() {
+        // A rep with adjusted 50.00 moved from S1 (0.9) to S2 (1.1): −45.00 at S1, +55.00 at S2.
+        assert_eq!(moved((0, 0), -5000, ("0.9", "0.9"), 30000), -4500);
+        assert_eq!(moved((0, 0), 5000, ("1.1", "1.1"), 80000), 5500);
+    }
+
+    #[test]
+    fn a_move_that_rounds_to_zero_is_zero() {
+        // 1 → 1.0004 on 12.34: 0.004936 → 0.00. 0.01 at 0.333: 0.00333 → 0.00.
+        assert_eq!(moved((0, 0), 0, ("1", "1.0004"), 1234), 0);
+        assert_eq!(moved((100, 101), 0, ("0.333", "0.333"), 101), 0);
+        // 0.01 at 0.5 is 0.005: half-up prints 0.01, half-even 0.00.
+        assert_eq!(moved((100, 101), 0, ("0.5", "0.5"), 101), 1);
+        let even = RollupOptions { scale: 2, rounding: Rounding::HalfEven };
+        assert_eq!(origin((100, 101), 0, (x("0.5"), x("0.5")), 101, even), Some(0));
     }
 
     #[test]

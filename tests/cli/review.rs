@@ -240,6 +240,111 @@ fn bridge_from_the_previous_pack_has_the_hand_computed_steps() {
     assert_eq!(rows[5][2], "666.30");
 }
 
+/// The movers table of review.md: (node, Δ own lines, conf., move, Δ adjusted).
+fn movers(md: &str) -> Vec<[String; 5]> {
+    md_table(md, "#### Biggest movers")
+        .into_iter()
+        .map(|r| {
+            let n = r.len();
+            [r[0].clone(), r[2].clone(), r[3].clone(), r[n - 3].clone(), r[n - 2].clone()]
+        })
+        .collect()
+}
+
+// See: issue 12, item 6 (a child's move was repeated on each manager above it).
+#[test]
+fn movers_are_listed_once_where_they_originate() {
+    // By hand, against planted_previous (moves in each node's adjusted):
+    // - 李明: A-3 is new, lines 180 → 230 at 1: +50.00;
+    // - Rep D: D-9 is gone, 135 → 100 at 1: −35.00;
+    // - 华南 South: 1.1 → 1.2 on its forecast now of 274: +27.40 (its adjusted fell 17.70:
+    //   1.1 × −41.00 of that is Sup Two's team);
+    // - 张伟: B-1 120 → 90, lines 180 → 150 at 0.5: −15.00;
+    // - Rep F: gone, 10 at 1: −10.00;
+    // - Rep E: 1 → 1.2 on 20: +4.00.
+    // Sup One (+31.50), 华北 North (+31.50), Sup Two (−41.00) and the national (+13.80) moved
+    // only because their reports did, and are not listed.
+    let want: Vec<[String; 5]> = [
+        ["李明 (A)", "+50.00", "1", "+50.00", "+50.00"],
+        ["Rep D (D)", "-35.00", "1", "-35.00", "-35.00"],
+        ["华南 South (R2)", "", "1.1 → 1.2", "+27.40", "-17.70"],
+        ["张伟 &lt;B&gt; &amp; Co (B)", "-30.00", "0.5", "-15.00", "-15.00"],
+        ["Rep F (F)", "-10.00", "1 → —", "-10.00", "-10.00"],
+        ["Rep E (E)", "", "1 → 1.2", "+4.00", "+4.00"],
+    ]
+    .map(|r| r.map(String::from))
+    .to_vec();
+    let (_, md, html) = review("planted", &["--previous", "../planted_previous"]);
+    assert_eq!(movers(&md), want);
+    assert!(md.contains("#### Biggest movers (6)"));
+    // The chart has a bar per mover, in the same order.
+    let chart = &html[html.find("<svg class=\"chart movers\"").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    let bars: Vec<&str> =
+        chart.split("<title>move ").skip(1).map(|t| &t[..t.find('<').unwrap()]).collect();
+    assert_eq!(bars, ["+50.00", "-35.00", "+27.40", "-15.00", "-10.00", "+4.00"]);
+    // A rollup.json has the own lines, parents and confidences too: the same moves.
+    let prev = tmp();
+    let o = run_in(
+        &fixture("review/planted_previous"),
+        &["run", ".", "--out", prev.path().to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let json = prev.path().join("rollup.json");
+    let (_, md, _) = review("planted", &["--previous", json.to_str().unwrap()]);
+    assert_eq!(movers(&md), want);
+}
+
+#[test]
+fn a_rep_who_changed_manager_moves_both_managers_and_rounding_moves_nothing() {
+    let dir = tmp();
+    let pack = |name: &str, b_parent: &str, c_amount: &str, c_conf: &str| {
+        let d = dir.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        let w = |f: &str, t: String| std::fs::write(d.join(f), t).unwrap();
+        w(
+            "org.csv",
+            format!("id,parent_id,name,level\nCN,,National,national\nS1,CN,One,supervisor\nS2,CN,Two,supervisor\nA,S1,Rep A,rep\nB,{b_parent},Rep B,rep\nC,S2,Rep C,rep\n"),
+        );
+        w(
+            "confidence.csv",
+            format!("subject_id,reviewer_id,period,confidence,note\nS1,CN,,0.9,\nS2,CN,,1.1,\nA,S1,,1,\nB,{b_parent},,1,\nC,S2,,{c_conf},\n"),
+        );
+        w(
+            "forecasts.csv",
+            format!("rep_id,period,amount,deal_id\nA,2026-Q1,100,A-1\nB,2026-Q1,50,B-1\nC,2026-Q1,{c_amount},C-1\n"),
+        );
+        d
+    };
+    // Rep B (adjusted 50.00) moved from One (0.9) to Two (1.1). Rep C's lines went from
+    // 80.001 to 80.002 and its confidence from 1 to 1.00001: 80.00 as printed, and 0.0008 more
+    // adjusted, which prints as 0.00.
+    let before = pack("before", "S1", "80.001", "1");
+    let now = pack("now", "S2", "80.002", "1.00001");
+    let out = tmp();
+    let o = run_in(
+        &now,
+        &[
+            "review",
+            ".",
+            "--previous",
+            before.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let md = std::fs::read_to_string(out.path().join("review.md")).unwrap();
+    // One: 0.9 × −50 = −45.00; Two: 1.1 × +50 = +55.00; national 223.00 → 233.00. Rep B
+    // itself (1 under both) did not move, and Rep C only at the fourth decimal.
+    let rows: Vec<Vec<String>> = md_table(&md, "#### Biggest movers");
+    let got: Vec<[&str; 3]> =
+        rows.iter().map(|r| [r[0].as_str(), r[4].as_str(), r[5].as_str()]).collect();
+    assert_eq!(got, [["Two (S2)", "+50.00", "+55.00"], ["One (S1)", "-50.00", "-45.00"]]);
+    let bridge = md_table(&md, "### What moved");
+    assert_eq!((bridge[0][2].as_str(), bridge[5][2].as_str()), ("223.00", "233.00"));
+}
+
 #[test]
 fn previous_rollup_json_gives_node_level_changes_and_says_so() {
     let prev = tmp();
@@ -377,7 +482,7 @@ fn review_html_renders_in_chromium_with_its_charts_and_no_console_errors() {
     };
     assert_eq!(bars("waterfall"), 6, "raw, three levels, national, target");
     assert_eq!(bars("targets"), 4, "forecast and target of two regions");
-    assert_eq!(bars("movers"), 10, "the ten nodes whose adjusted moved");
+    assert_eq!(bars("movers"), 6, "each move once, where it originates");
     let tree = dom.find("<table class=\"tree\">").expect("the tree is a table");
     assert!(tree < dom.find("<svg class=\"chart waterfall\"").unwrap(), "the tree comes first");
     assert!(!dom.contains("<details"), "nothing is folded away");

@@ -294,17 +294,14 @@ fn movers(out: &mut String, review: &Review, f: &Fmt, k: usize) {
     let rows: Vec<HBar> = m
         .nodes
         .iter()
-        .filter(|c| c.adjusted.1 != c.adjusted.0)
         .take(12)
         .map(|c| {
-            let d = c.adjusted.1 - c.adjusted.0;
+            let d = c.moved;
             let class = if d < 0 { "down" } else { "up" };
-            HBar { label: c.who(), bars: vec![(d, class, format!("Δ adjusted {}", f.signed(d)))] }
+            HBar { label: c.who(), bars: vec![(d, class, format!("move {}", f.signed(d)))] }
         })
         .collect();
-    if rows.is_empty() {
-        return;
+    if !rows.is_empty() {
+        hbars(out, "movers", "Biggest movers", &rows, true);
     }
-    let _ = writeln!(out, "<h4>Biggest movers (Δ adjusted)</h4>");
-    hbars(out, "movers", "Biggest movers", &rows, true);
 }

@@ -437,38 +437,50 @@ fn moved(b: &mut Vec<Block>, review: &Review, f: &Fmt, k: usize, m: &Moved) {
         ]));
         b.push(Block::Table(t));
     }
-    b.push(Block::Chart(Chart::Movers(k)));
-    b.push(Block::Minor(format!("Nodes that changed ({})", m.nodes.len())));
+    b.push(Block::Minor(format!("Biggest movers ({})", m.nodes.len())));
+    b.push(Block::Para(
+        "Each move once, at the node where it starts: its own lines (at its confidence before), \
+         its confidence (on its forecast now), and reports that joined or left its team. A manager \
+         whose number moved only because its reports' did is not listed again, and a move that \
+         rounds to zero is left out. Money in each node's adjusted, before the confidences above it."
+            .into(),
+    ));
     if m.nodes.is_empty() {
-        b.push(Block::Para("No node changed.".into()));
+        b.push(Block::Para("Nothing moved.".into()));
     } else {
-        let mut t = table(
-            &[
-                "Node",
-                "Status",
-                "Δ Raw",
-                "Δ Forecast",
-                "Conf. before → now",
-                "Δ Adjusted",
-                "Adjusted now",
-            ],
-            &[false, false, true, true, true, true, true],
-            true,
-        );
+        b.push(Block::Chart(Chart::Movers(k)));
+        // Reports change manager rarely: the column only when one did.
+        let team = m.nodes.iter().any(|c| c.team != 0);
+        let blank_zero = |u: i128| if u == 0 { String::new() } else { f.signed(u) };
+        let mut header = vec!["Node", "Status", "Δ Own lines", "Conf. before → now"];
+        let mut right = vec![false, false, true, true];
+        if team {
+            header.push("Δ Reports joined/left");
+            right.push(true);
+        }
+        header.extend(["Move", "Δ Adjusted", "Adjusted now"]);
+        right.extend([true, true, true]);
+        let mut t = table(&header, &right, true);
         for c in &m.nodes {
-            t.rows.push(vec![
+            let mut row = vec![
                 c.who(),
                 c.status.label().into(),
-                f.signed(c.raw.1 - c.raw.0),
-                f.signed(c.forecast.1 - c.forecast.0),
+                blank_zero(c.own.1 - c.own.0),
                 if c.confidence.0 == c.confidence.1 {
                     confidence(c.confidence.1)
                 } else {
                     format!("{} → {}", confidence(c.confidence.0), confidence(c.confidence.1))
                 },
+            ];
+            if team {
+                row.push(blank_zero(c.team));
+            }
+            row.extend([
+                f.signed(c.moved),
                 f.signed(c.adjusted.1 - c.adjusted.0),
                 f.money(c.adjusted.1),
             ]);
+            t.rows.push(row);
         }
         b.push(Block::Table(t));
     }
