@@ -501,6 +501,184 @@ fn review_html_renders_in_chromium_with_its_charts_and_no_console_errors() {
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "a screenshot with content");
 }
 
+/// A PDF that Chromium printed, read just enough for its pages, their size, its outline (one
+/// entry per heading, with where it landed) and its fonts. Its dictionaries are plain text;
+/// only the content streams are compressed.
+struct Pdf {
+    text: String,
+}
+
+impl Pdf {
+    fn read(path: &Path) -> Pdf {
+        Pdf { text: String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned() }
+    }
+
+    /// The dictionary of object `n`.
+    fn object(&self, n: u32) -> &str {
+        let head = format!("\n{n} 0 obj\n");
+        let start = self.text.find(&head).unwrap_or_else(|| panic!("no object {n}")) + head.len();
+        &self.text[start..start + self.text[start..].find("endobj").unwrap()]
+    }
+
+    /// The object numbers in `[1 0 R 2 0 R …]` (or after `key` in `dict`).
+    fn refs(text: &str) -> Vec<u32> {
+        let words: Vec<&str> =
+            text.split(|c: char| c.is_whitespace() || c == '[' || c == ']').collect();
+        words
+            .windows(3)
+            .filter(|w| w[1] == "0" && w[2] == "R")
+            .filter_map(|w| w[0].parse().ok())
+            .collect()
+    }
+
+    fn after<'a>(dict: &'a str, key: &str) -> &'a str {
+        let at = dict.find(key).unwrap_or_else(|| panic!("no {key} in {dict}")) + key.len();
+        &dict[at..]
+    }
+
+    /// The page objects in order, from the catalog's page tree.
+    fn pages(&self) -> Vec<u32> {
+        let catalog = &self.text[self.text.find("/Type /Catalog").expect("a catalog")..];
+        let root = Pdf::refs(Pdf::after(catalog, "/Pages"))[0];
+        let mut pages = Vec::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            let dict = self.object(n);
+            if dict.contains("/Type /Pages") {
+                let kids = Pdf::after(dict, "/Kids");
+                let kids = Pdf::refs(&kids[..kids.find(']').unwrap()]);
+                stack.extend(kids.into_iter().rev());
+            } else {
+                pages.push(n);
+            }
+        }
+        pages
+    }
+
+    /// A page's width and height in points, whole.
+    fn size(&self, page: u32) -> (i64, i64) {
+        let b = Pdf::after(self.object(page), "/MediaBox [");
+        let v: Vec<i64> = b[..b.find(']').unwrap()]
+            .split_whitespace()
+            .map(|x| x.split('.').next().unwrap().parse().unwrap())
+            .collect();
+        (v[2] - v[0], v[3] - v[1])
+    }
+
+    /// Each outline entry: its title, its page (1-based) and the height of its top on the
+    /// page, in whole points from the bottom.
+    fn outline(&self) -> Vec<(String, usize, i64)> {
+        let pages = self.pages();
+        let mut out = Vec::new();
+        for (at, _) in self.text.match_indices("<</Title ") {
+            let rest = &self.text[at + 9..];
+            let rest = &rest[..rest.find("endobj").unwrap()];
+            if !rest.contains("/Dest [") {
+                continue; // the document's own title
+            }
+            let title = if let Some(hex) = rest.strip_prefix('<') {
+                let hex = &hex[..hex.find('>').unwrap()];
+                let units: Vec<u16> = (0..hex.len() / 4)
+                    .map(|k| u16::from_str_radix(&hex[4 * k..4 * k + 4], 16).unwrap())
+                    .collect();
+                String::from_utf16(&units[1..]).unwrap() // after the byte order mark
+            } else {
+                let mut t = String::new();
+                let mut chars = rest[1..].chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => t.extend(chars.next()),
+                        ')' => break,
+                        c => t.push(c),
+                    }
+                }
+                t
+            };
+            let dest = Pdf::after(rest, "/Dest [");
+            let words: Vec<&str> = dest.split_whitespace().collect();
+            let page = pages.iter().position(|&p| p.to_string() == words[0]).unwrap() + 1;
+            let top = words[5].split('.').next().unwrap().parse().unwrap();
+            out.push((title, page, top));
+        }
+        out
+    }
+}
+
+// See: issue 12, item 6 (review.html had no print style: Letter portrait, periods running on).
+#[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "chromium is not installed (apt-get install chromium); CI installs it"
+)]
+fn review_html_prints_on_a4_landscape_each_period_on_a_new_page() {
+    let browser = chromium();
+    let dir = tmp();
+    // The handcalc pack over three periods: without a page break, a period would start
+    // wherever the one before it ended.
+    const PERIODS: [&str; 3] = ["2026-Q4", "2027-Q1", "2027-Q2"];
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    copy_pack(&fixture("handcalc"), &pack);
+    for name in ["forecasts.csv", "targets.csv"] {
+        let file = std::fs::read_to_string(pack.join(name)).unwrap();
+        let (header, rows) = file.split_once('\n').unwrap();
+        let more: Vec<String> = PERIODS.iter().map(|p| rows.replace("2026-Q4", p)).collect();
+        std::fs::write(pack.join(name), format!("{header}\n{}", more.concat())).unwrap();
+    }
+    let o = run_in(&pack, &["review", ".", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let url = format!("file://{}", dir.path().join("review.html").display());
+    let pdf = dir.path().join("review.pdf");
+    let o = headless(
+        &browser,
+        &dir.path().join("profile"),
+        &[
+            "--no-pdf-header-footer",
+            "--generate-pdf-document-outline",
+            &format!("--print-to-pdf={}", pdf.display()),
+            &url,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let pdf = Pdf::read(&pdf);
+    let pages = pdf.pages();
+    assert!(pages.len() >= PERIODS.len(), "{} pages for {} periods", pages.len(), PERIODS.len());
+    // A4 landscape is 842 × 595 points (Chromium rounds to whole CSS pixels: 841.92 × 594.96).
+    for &p in &pages {
+        let (w, h) = pdf.size(p);
+        assert!((840..=843).contains(&w) && (593..=597).contains(&h), "page {w} × {h}");
+    }
+    let (_, height) = pdf.size(pages[0]);
+    let top = height - 34; // the 12 mm margin
+    let outline = pdf.outline();
+    let start = |period: &str| {
+        let head = format!("{period}: national forecast");
+        let found = outline.iter().find(|(t, _, _)| t.starts_with(&head));
+        let (_, page, y) = found.unwrap_or_else(|| panic!("no heading {head} in {outline:#?}"));
+        (*page, *y)
+    };
+    let mut last = start(PERIODS[0]).0;
+    assert_eq!(last, 1, "the first period follows the title");
+    for period in &PERIODS[1..] {
+        let (page, y) = start(period);
+        assert!(page > last, "{period} on page {page}, after page {last}");
+        assert!(
+            top - 12 <= y && y <= top,
+            "{period} starts page {page}: its heading is at {y}, the page's top at {top}"
+        );
+        last = page;
+    }
+    // Every Chinese character from the Simplified Chinese face (with Debian's fonts-noto-cjk),
+    // not the Japanese one that a generic family can resolve to.
+    assert!(
+        pdf.text.contains("+NotoSansCJKsc-"),
+        "no Noto Sans CJK SC (apt-get install fonts-noto-cjk)"
+    );
+    for other in ["CJKjp", "CJKkr", "CJKtc", "CJKhk"] {
+        assert!(!pdf.text.contains(other), "a {other} face is used");
+    }
+}
+
 #[test]
 fn a_previous_file_that_is_not_a_rollup_json_is_an_input_problem() {
     let dir = tmp();

@@ -1,8 +1,9 @@
-//! review.html: one self-contained page for the meeting room (no script, no network, no
-//! fonts to fetch). The layout's tables (the tree indented by level), plus inline SVG charts
-//! (the layer waterfall, forecast against target per region, the biggest movers). Every text
-//! from the pack is HTML-escaped. Chart coordinates are integer arithmetic on the printed money
-//! units: no floating point anywhere.
+//! review.html: one self-contained page for the meeting room and the printer (no script, no
+//! network, no fonts to fetch). The layout's tables (the tree indented by level), plus inline
+//! SVG charts (the layer waterfall, forecast against target per region, the biggest movers),
+//! and a print style sheet (A4 landscape, a page per period). Every text from the pack is
+//! HTML-escaped. Chart coordinates are integer arithmetic on the printed money units: no
+//! floating point anywhere.
 
 use super::{percent, Block, Chart, Doc, Fmt, Table};
 use crate::model::NodeIx;
@@ -28,21 +29,49 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// Latin text in the system's UI face; Chinese in the first of the fonts that Windows
+/// (Microsoft YaHei), macOS (PingFang SC, Hiragino Sans GB) and Linux (Noto Sans CJK SC, Source
+/// Han Sans SC, WenQuanYi Micro Hei) ship, named before any generic family: `system-ui` and
+/// `sans-serif` can resolve to a Japanese CJK face, whose 汉字 differ. Numbers in columns use
+/// tabular figures, and a monospace face where the text face has none.
+/// For print: A4 landscape, each period (and the history) on a page of its own, no row split
+/// over two pages, headers repeated, no background fills, and nothing folded away.
 const STYLE: &str = r#"
-:root { --up: #2e7d32; --down: #c62828; --total: #37474f; --target: #90a4ae; --line: #e0e0e0; }
-body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB",
-  "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif;
-  margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #212121; line-height: 1.4; }
+:root { --up: #2e7d32; --down: #c62828; --total: #37474f; --target: #90a4ae; --line: #e0e0e0;
+  --text: -apple-system, BlinkMacSystemFont, "Segoe UI", "Microsoft YaHei", "PingFang SC",
+    "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC",
+    "WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif;
+  --numbers: ui-monospace, "Cascadia Mono", Consolas, "SF Mono", Menlo, "DejaVu Sans Mono",
+    "Noto Sans Mono", "Liberation Mono", monospace; }
+body { font-family: var(--text); margin: 2em auto; max-width: 1200px; padding: 0 1em;
+  color: #212121; background: #fff; line-height: 1.4; }
 h1 { font-size: 1.7em; } h2 { border-bottom: 2px solid var(--total); padding-bottom: .2em; margin-top: 2em; }
 h3 { margin-top: 1.6em; } h4 { margin: 1.2em 0 .4em; }
 table { border-collapse: collapse; margin: .4em 0 1em; font-size: .92em; }
 th, td { border-bottom: 1px solid var(--line); padding: .25em .6em; text-align: left; vertical-align: top; }
-th { background: #f5f5f5; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { background: #f5f5f5; }
+td.n, th.n { text-align: right; white-space: nowrap; }
+td.n { font-family: var(--numbers); font-variant-numeric: tabular-nums; font-size: .95em; }
 svg { display: block; margin: .5em 0 1em; max-width: 100%; height: auto; font-size: 12px; }
-svg text { fill: #212121; } .bar.up { fill: var(--up); } .bar.down { fill: var(--down); }
+svg text { fill: #212121; font-variant-numeric: tabular-nums; }
+.bar.up { fill: var(--up); } .bar.down { fill: var(--down); }
 .bar.total, .bar.forecast { fill: var(--total); } .bar.target { fill: var(--target); }
 table.tree td:first-child { padding-left: calc(.6em + var(--d, 0) * 1.4em); white-space: nowrap; }
 table.tree tr.d0, table.tree tr.d1 { font-weight: 600; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  html, body { background: #fff; color: #000; }
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  section + section { break-before: page; }
+  h2 { margin-top: 0; }
+  h2, h3, h4 { break-after: avoid; }
+  tr, svg, p { break-inside: avoid; }
+  svg.waterfall { height: 70mm; width: auto; }
+  thead { display: table-header-group; }
+  th { background: none; border-bottom: 1.5px solid #000; }
+  td { border-bottom-color: #bdbdbd; }
+  svg text { fill: #000; }
+}
 "#;
 
 /// Renders the page.
@@ -54,13 +83,19 @@ pub fn render(review: &Review, doc: &Doc) -> String {
     let periods: Vec<&str> = review.pack.periods.iter().map(|p| p.period.as_str()).collect();
     let _ = writeln!(out, "<title>Forecast review {}</title>", esc(&periods.join(", ")));
     let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+    // Each period (and the history) is a <section>: in print, each starts a page.
+    let mut section = false;
     for block in &doc.blocks {
         match block {
             Block::Title(t) => {
                 let _ = writeln!(out, "<h1>{}</h1>", esc(t));
             }
             Block::Section(t) => {
-                let _ = writeln!(out, "<h2>{}</h2>", esc(t));
+                if section {
+                    out.push_str("</section>\n");
+                }
+                section = true;
+                let _ = writeln!(out, "<section>\n<h2>{}</h2>", esc(t));
             }
             Block::Part(t) => {
                 let _ = writeln!(out, "<h3>{}</h3>", esc(t));
@@ -78,6 +113,9 @@ pub fn render(review: &Review, doc: &Doc) -> String {
                 Chart::Movers(k) => movers(&mut out, review, &f, k),
             },
         }
+    }
+    if section {
+        out.push_str("</section>\n");
     }
     out.push_str("</body>\n</html>\n");
     out
