@@ -194,9 +194,17 @@ fn review_xlsx_has_a_sheet_per_part_and_one_agenda_table() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let mut wb = calamine::open_workbook_auto(out.path().join("review.xlsx")).unwrap();
     let names = wb.sheet_names();
-    for part in ["Layer waterfall", "Flags", "Agenda per manager", "What moved since"] {
+    for part in ["The tree", "Layer waterfall", "Flags", "Agenda per manager", "What moved since"] {
         assert!(names.iter().any(|n| n.contains(part)), "{part} in {names:?}");
     }
+    // The tree, its attainment a percentage: 华北 North 337.50 / 600.00.
+    let range = wb.worksheet_range("2026-Q2 The tree").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(cell_text(&rows[0][8]), "Attainment");
+    assert_eq!(
+        (cell_text(&rows[2][0]), cell_text(&rows[2][8])),
+        ("华北 North".into(), "0.5625".into())
+    );
     let agenda = names.iter().find(|n| n.contains("Agenda")).unwrap().clone();
     let range = wb.worksheet_range(&agenda).unwrap();
     let rows: Vec<&[Data]> = range.rows().collect();

@@ -124,7 +124,7 @@ fn workbook(doc: &Doc, _lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 }
                 r += 1;
             }
-            for row in &table.rows {
+            for (n, row) in table.rows.iter().enumerate() {
                 if merged {
                     let m = minor.as_deref().unwrap_or("");
                     ws.write_string(r, 0, m)?;
@@ -142,7 +142,16 @@ fn workbook(doc: &Doc, _lang: Lang) -> Result<Vec<u8>, XlsxError> {
                             &Format::new().set_num_format(fmt),
                         )?,
                         None if cell.is_empty() => ws,
-                        None => ws.write_string(r, col, cell)?,
+                        // The tree's names, indented by depth as in rollup.xlsx.
+                        None => match table.indent.get(n).filter(|_| c == 0) {
+                            Some(&d) => ws.write_string_with_format(
+                                r,
+                                col,
+                                cell,
+                                &Format::new().set_indent(d.min(u32::from(u8::MAX)) as u8),
+                            )?,
+                            None => ws.write_string(r, col, cell)?,
+                        },
                     };
                 }
                 r += 1;
