@@ -177,11 +177,6 @@ pub(crate) struct ReviewArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_enum)]
     pub formats: Vec<OutFormat>,
 
-    /// Language of the workbook's headers and sheet names (default: Chinese if LANG starts
-    /// with zh, else English).
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-
     /// Flag a confidence below this multiplier (0.6) or percentage (60%).
     #[arg(long, value_name = "X", default_value = "0.6")]
     pub band_low: String,

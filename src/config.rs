@@ -302,7 +302,6 @@ fn review_options(r: ReviewArgs) -> Result<(RunArgs, ReviewOptions, Option<PathB
         input: r.input,
         out: r.out,
         formats: r.formats,
-        lang: r.lang,
         scale: r.scale,
         rounding: r.rounding,
         ..RunArgs::default_run()

@@ -277,8 +277,7 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
         if let Some(h) = &config.history {
             inputs.push(h.join("actuals.csv"));
         }
-        let lang = config.terminal.lang;
-        let xlsx = |w: &mut dyn Write| report::review::xlsx::render(&doc, lang, w);
+        let xlsx = |w: &mut dyn Write| report::review::xlsx::render(&doc, w);
         let all: [place::Output; 3] =
             [("review.md", &md), ("review.html", &html), ("review.xlsx", &xlsx)];
         let chosen: Vec<place::Output> =
@@ -296,7 +295,7 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
     // The terminal shows the agendas of the top levels; the files hold them all.
     let depth = report::review::agenda_depth(&review, report::review::TERMINAL_AGENDAS);
     let terminal = report::review::document(&review, Some(depth));
-    text.push_str(&report::review::text::render(&terminal, options.top));
+    text.push_str(&report::review::text::render(&terminal, options.top, config.terminal.width));
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }

@@ -116,7 +116,8 @@ pub fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
         *line_w += display_width(piece);
     };
     for item in text.split_inclusive([',', '、']) {
-        if display_width(item.trim()) + indent <= width {
+        // A list's item (a name and an amount) is kept whole; a clause of prose is not.
+        if display_width(item.trim()) <= 40.min(width - indent) {
             put(item, &mut out, &mut line, &mut line_w);
             continue;
         }

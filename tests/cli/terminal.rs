@@ -70,6 +70,8 @@ fn the_report_fits_the_terminal_at_every_width() {
             ("", "run fixtures/deep_utf8 --lang zh"),
             ("", "run fixtures/demo --lang en --depth 2"),
             ("", "check fixtures/crm/wukong"),
+            ("", "review fixtures/review/planted --previous fixtures/review/planted_previous"),
+            ("", "review fixtures/review/trust --history fixtures/history"),
         ] {
             let (plain, joined, _) = in_tmux(width, env, args);
             assert!(plain.len() > 5, "{args}: {plain:?}");

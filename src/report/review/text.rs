@@ -4,7 +4,7 @@
 //! what is printed.
 
 use super::{Block, Doc, Table};
-use comfy_table::{presets, Cell, CellAlignment, ContentArrangement};
+use comfy_table::{presets, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Width};
 use std::fmt::Write as _;
 
 /// Text made safe for a terminal, kept whole (notes and flags are not shortened).
@@ -12,70 +12,162 @@ pub fn clean(text: &str) -> String {
     crate::problem::escape_terminal(text, None)
 }
 
-/// Renders the layout; each list shows its first `top` rows.
-pub fn render(doc: &Doc, top: usize) -> String {
+/// Columns a table drops, in this order, when its numbers alone are too wide for the
+/// terminal (its text wraps inside its columns first); then columns from the right (never the
+/// first two).
+pub const DROP_ORDER: [&str; 11] = [
+    "ID",
+    "Adjusted",
+    "Raw",
+    "Δ Adjusted",
+    "Adjusted now",
+    "Before",
+    "Confidence given by",
+    "On",
+    "Δ Own lines",
+    "Δ Reports joined/left",
+    "Conf.",
+];
+
+/// Renders the layout; each list shows its first `top` rows; with a width, every line fits in
+/// it (tables as [`DROP_ORDER`] says, text broken at words).
+pub fn render(doc: &Doc, top: usize, width: Option<usize>) -> String {
+    let wrap = |t: &str, indent: usize| crate::report::terminal::wrap(t, width, indent);
     let mut out = String::new();
     for block in &doc.blocks {
         match block {
             Block::Title(t) => {
-                let _ = writeln!(out, "{}\n", clean(t));
+                let _ = writeln!(out, "{}\n", wrap(&clean(t), 0));
             }
             Block::Section(t) => {
-                let t = clean(t);
-                let _ = writeln!(out, "\n{t}\n{}", "═".repeat(t.chars().count().min(100)));
+                let t = wrap(&clean(t), 0);
+                let rule = crate::report::terminal::display_width(t.lines().last().unwrap_or(""))
+                    .min(width.unwrap_or(100))
+                    .min(100);
+                let _ = writeln!(out, "\n{t}\n{}", "═".repeat(rule));
             }
             Block::Part(t) => {
-                let _ = writeln!(out, "\n── {} ──", clean(t));
+                let _ = writeln!(out, "\n{}", wrap(&format!("── {} ──", clean(t)), 3));
             }
             Block::Minor(t) => {
-                let _ = writeln!(out, "\n▸ {}", clean(t));
+                let _ = writeln!(out, "\n{}", wrap(&format!("▸ {}", clean(t)), 2));
             }
             Block::Para(t) => {
-                let _ = writeln!(out, "{}", clean(t));
+                let _ = writeln!(out, "{}", wrap(&clean(t), 0));
             }
-            Block::Table(t) => table(&mut out, t, top),
+            Block::Table(t) => table(&mut out, t, top, width),
             Block::Chart(_) => {}
         }
     }
     out
 }
 
-fn table(out: &mut String, t: &Table, top: usize) {
-    let mut chars: Vec<char> = presets::UTF8_HORIZONTAL_ONLY.chars().collect();
-    chars[9] = ' ';
-    chars[10] = ' ';
-    let preset: String = chars.into_iter().collect();
-    let mut table = comfy_table::Table::new();
-    table
-        .load_preset(&preset)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(t.header.clone());
+fn table(out: &mut String, t: &Table, top: usize, width: Option<usize>) {
     let shown = if t.list { top.min(t.rows.len()) } else { t.rows.len() };
-    for (k, row) in t.rows[..shown].iter().enumerate() {
-        let depth = t.indent.get(k).map_or(0, |&d| d as usize);
-        table.add_row(
+    let cells: Vec<Vec<String>> = t.rows[..shown]
+        .iter()
+        .enumerate()
+        .map(|(k, row)| {
+            let depth = t.indent.get(k).map_or(0, |&d| d as usize);
             row.iter()
                 .enumerate()
                 .map(|(j, c)| {
                     let pad = if j == 0 { "  ".repeat(depth) } else { String::new() };
-                    Cell::new(pad + &clean(c))
+                    pad + &clean(c)
                 })
-                .collect::<Vec<_>>(),
-        );
-    }
-    for (k, &right) in t.right.iter().enumerate() {
-        if right {
-            if let Some(c) = table.column_mut(k) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-    }
-    let _ = writeln!(out, "{table}");
+                .collect()
+        })
+        .collect();
+    let _ = writeln!(out, "{}", fit(t, &cells, width));
     if shown < t.rows.len() {
-        let _ = writeln!(
-            out,
+        let more = format!(
             "… and {} more (--top N shows more; --out writes every row)",
             t.rows.len() - shown
         );
+        let _ = writeln!(out, "{}", crate::report::terminal::wrap(&more, width, 2));
     }
+}
+
+/// The table in `width` columns: text cells wrap inside their column (numbers never do); if
+/// the numbers alone are too wide, the columns of [`DROP_ORDER`] go, then columns from the
+/// right (never the first two).
+fn fit(t: &Table, cells: &[Vec<String>], width: Option<usize>) -> String {
+    use crate::report::terminal::display_width;
+    let n = t.header.len();
+    let col_width = |j: usize| {
+        cells
+            .iter()
+            .map(|r| r.get(j).map_or(0, |c| display_width(c)))
+            .chain([display_width(t.header[j])])
+            .max()
+            .unwrap_or(0)
+    };
+    let render = |keep: &[usize], wrap_to: Option<usize>| -> String {
+        let mut chars: Vec<char> = presets::UTF8_HORIZONTAL_ONLY.chars().collect();
+        chars[9] = ' ';
+        chars[10] = ' ';
+        let preset: String = chars.into_iter().collect();
+        let mut table = comfy_table::Table::new();
+        table
+            .load_preset(&preset)
+            .set_header(keep.iter().map(|&j| t.header[j]).collect::<Vec<_>>());
+        match wrap_to {
+            Some(w) => {
+                table
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(u16::try_from(w).unwrap_or(u16::MAX));
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
+        for row in cells {
+            table.add_row(
+                keep.iter()
+                    .map(|&j| Cell::new(row.get(j).map_or("", String::as_str)))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        for (k, &j) in keep.iter().enumerate() {
+            let right = t.right.get(j).copied().unwrap_or(false);
+            if let Some(c) = table.column_mut(k) {
+                if right {
+                    c.set_cell_alignment(CellAlignment::Right);
+                    // A number is never broken over two lines.
+                    c.set_constraint(ColumnConstraint::ContentWidth);
+                } else {
+                    let least = col_width(j).min(12);
+                    c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(least as u16)));
+                }
+            }
+        }
+        table.to_string()
+    };
+    let widest = |s: &str| s.lines().map(display_width).max().unwrap_or(0);
+    let mut keep: Vec<usize> = (0..n).collect();
+    let text = render(&keep, None);
+    let Some(width) = width else { return text };
+    if widest(&text) <= width {
+        return text;
+    }
+    let by_name = DROP_ORDER.iter().filter_map(|h| t.header.iter().position(|x| x == h));
+    let mut drops: Vec<usize> = Vec::new();
+    for j in by_name.chain((2..n).rev()) {
+        if !drops.contains(&j) {
+            drops.push(j);
+        }
+    }
+    let mut last = text;
+    for d in 0..=drops.len() {
+        keep = (0..n).filter(|j| !drops[..d].contains(j)).collect();
+        if keep.len() < 2 {
+            break;
+        }
+        let text = render(&keep, Some(width));
+        if widest(&text) <= width {
+            return text;
+        }
+        last = text;
+    }
+    last
 }

@@ -6,7 +6,6 @@
 //! review prints them (see [`crate::report::xlsx`]).
 
 use super::{Block, Doc, Table};
-use crate::report::terminal::Lang;
 use crate::report::xlsx::exact_double;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError,
@@ -14,8 +13,8 @@ use rust_xlsxwriter::{
 use std::io::Write;
 
 /// Writes review.xlsx to `out`.
-pub fn render(doc: &Doc, lang: Lang, out: &mut dyn Write) -> anyhow::Result<()> {
-    let bytes = workbook(doc, lang).map_err(|e| anyhow::anyhow!("review.xlsx: {e}"))?;
+pub fn render(doc: &Doc, out: &mut dyn Write) -> anyhow::Result<()> {
+    let bytes = workbook(doc).map_err(|e| anyhow::anyhow!("review.xlsx: {e}"))?;
     out.write_all(&bytes)?;
     Ok(())
 }
@@ -73,7 +72,7 @@ fn short_part(p: &str) -> String {
     p.trim().to_string()
 }
 
-fn workbook(doc: &Doc, _lang: Lang) -> Result<Vec<u8>, XlsxError> {
+fn workbook(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
