@@ -177,6 +177,15 @@ pub(crate) struct ReviewArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_enum)]
     pub formats: Vec<OutFormat>,
 
+    /// Language of the review (default: Chinese if LANG starts with zh, else English).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Fit every line in N columns (default: the terminal's width; no limit for a file or a
+    /// pipe).
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+
     /// Flag a confidence below this multiplier (0.6) or percentage (60%).
     #[arg(long, value_name = "X", default_value = "0.6")]
     pub band_low: String,

@@ -302,6 +302,8 @@ fn review_options(r: ReviewArgs) -> Result<(RunArgs, ReviewOptions, Option<PathB
         input: r.input,
         out: r.out,
         formats: r.formats,
+        lang: r.lang,
+        width: r.width,
         scale: r.scale,
         rounding: r.rounding,
         ..RunArgs::default_run()

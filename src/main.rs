@@ -260,7 +260,8 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
             }
             other => other,
         })?;
-    let doc = report::review::document(&review, None);
+    let zh = config.terminal.lang == report::terminal::Lang::Zh;
+    let doc = report::review::document(&review, None, zh);
     if let Some(dir) = &config.out {
         let md = |w: &mut dyn Write| -> anyhow::Result<()> {
             w.write_all(report::review::md::render(&doc).as_bytes())?;
@@ -294,7 +295,7 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
     }
     // The terminal shows the agendas of the top levels; the files hold them all.
     let depth = report::review::agenda_depth(&review, report::review::TERMINAL_AGENDAS);
-    let terminal = report::review::document(&review, Some(depth));
+    let terminal = report::review::document(&review, Some(depth), zh);
     text.push_str(&report::review::text::render(&terminal, options.top, config.terminal.width));
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())

@@ -95,7 +95,7 @@ pub fn display_width(text: &str) -> usize {
     w
 }
 
-/// `text` broken into lines of at most `width` columns: after `, ` or `、` where it can (a
+/// `text` broken into lines of at most `width` columns: after `, `, `、`, `，`, `；`, `。` or `：` where it can (a
 /// list's items stay whole), else at spaces, else anywhere; the lines after the first are
 /// indented by `indent` spaces.
 pub fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
@@ -115,7 +115,7 @@ pub fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
         line.push_str(piece);
         *line_w += display_width(piece);
     };
-    for item in text.split_inclusive([',', '、']) {
+    for item in text.split_inclusive([',', '、', '，', '；', '。', '：']) {
         // A list's item (a name and an amount) is kept whole; a clause of prose is not.
         if display_width(item.trim()) <= 40.min(width - indent) {
             put(item, &mut out, &mut line, &mut line_w);

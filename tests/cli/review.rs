@@ -693,3 +693,16 @@ fn a_previous_file_that_is_not_a_rollup_json_is_an_input_problem() {
     );
     assert_eq!(text(&o.stdout), "");
 }
+
+/// `review --lang zh`: the review in Chinese, in the terminal and in review.md (compared whole).
+#[test]
+fn planted_pack_in_chinese_gives_the_expected_review() {
+    let (stdout, md, _) = review("planted", &["--previous", "../planted_previous", "--lang", "zh"]);
+    expect("planted", "stdout.zh.txt", &stdout);
+    expect("planted", "review.zh.md", &md);
+    for english in
+        ["Forecast review", "Layer waterfall", "Flags", "Agenda per manager", "What moved"]
+    {
+        assert!(!stdout.contains(english), "{english} in the Chinese review");
+    }
+}

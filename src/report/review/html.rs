@@ -76,7 +76,7 @@ table.tree tr.d0, table.tree tr.d1 { font-weight: 600; }
 
 /// Renders the page.
 pub fn render(review: &Review, doc: &Doc) -> String {
-    let f = Fmt { scale: review.scale() };
+    let f = Fmt { scale: review.scale(), zh: false };
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");

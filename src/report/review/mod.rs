@@ -61,9 +61,20 @@ pub struct Doc {
 
 pub struct Fmt {
     pub scale: u32,
+    /// Write in Chinese (`--lang zh`).
+    pub zh: bool,
 }
 
 impl Fmt {
+    /// The English or the Chinese of a label.
+    pub fn tr<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
+        if self.zh {
+            zh
+        } else {
+            en
+        }
+    }
+
     pub fn money(&self, units: i128) -> String {
         grouped(units, self.scale)
     }
@@ -82,8 +93,11 @@ impl Fmt {
 }
 
 /// The numbers behind a flag, in words.
-fn detail(review: &Review, flag: &Flag) -> String {
+fn detail(review: &Review, flag: &Flag, f: &Fmt) -> String {
     let money = |u: i128| grouped(u, review.scale());
+    if f.zh {
+        return detail_zh(review, flag);
+    }
     match &flag.detail {
         Detail::NotReviewed { forecast } => {
             format!("forecast {} counted at confidence 1", money(*forecast))
@@ -138,6 +152,85 @@ fn detail(review: &Review, flag: &Flag) -> String {
     }
 }
 
+/// The numbers behind a flag, in Chinese.
+fn detail_zh(review: &Review, flag: &Flag) -> String {
+    let money = |u: i128| grouped(u, review.scale());
+    match &flag.detail {
+        Detail::NotReviewed { forecast } => format!("预测 {}，按信心指数 1 计", money(*forecast)),
+        Detail::OutsideBand { confidence, low, high, forecast, adjusted } => {
+            let side = if confidence < low { "低于" } else { "高于" };
+            format!(
+                "信心指数 {confidence} {side}区间 {low}–{high}：预测 {} → 调整后 {}（{}）",
+                money(*forecast),
+                money(*adjusted),
+                signed(adjusted - forecast, review.scale())
+            )
+        }
+        Detail::ManagerOwnLines { lines, own } => format!("自签 {lines} 条，{}", money(*own)),
+        Detail::TargetsDoNotAddUp { with, children, sum, target } => {
+            let of = if with == children {
+                "下属目标".to_string()
+            } else {
+                format!("{children} 个下属中 {with} 个的目标")
+            };
+            let dir = if sum > target { "多出" } else { "少了" };
+            format!(
+                "{of}合计 {}，本级目标 {}：{dir} {}",
+                money(*sum),
+                money(*target),
+                money((sum - target).abs())
+            )
+        }
+        Detail::TargetWithoutForecast { target } => {
+            format!("目标 {}，其下没有任何预测", money(*target))
+        }
+        Detail::ForecastWithoutTarget { forecast } => {
+            format!("预测 {}，同级其他节点有目标而它没有", money(*forecast))
+        }
+        Detail::Concentration { deal_id, part, whole, share, team, limit } => {
+            let what = match deal_id {
+                Some(d) => format!("商机 {d}（{}）", money(*part)),
+                None => format!("原始预测 {}", money(*part)),
+            };
+            format!(
+                "{what} 占 {} 的 {} 的 {}（上限 {}）",
+                review.who(*team),
+                money(*whole),
+                crate::format::share(*share),
+                share_limit(*limit)
+            )
+        }
+    }
+}
+
+/// A flag's name.
+fn flag_title(kind: crate::review::flags::Kind, f: &Fmt) -> &'static str {
+    use crate::review::flags::Kind;
+    if !f.zh {
+        return kind.title();
+    }
+    match kind {
+        Kind::NotReviewed => "未评估",
+        Kind::OutsideBand => "信心指数超出区间",
+        Kind::ManagerOwnLines => "管理者自签单（主管不签单）",
+        Kind::TargetsDoNotAddUp => "目标对不上",
+        Kind::TargetWithoutForecast => "有目标无预测",
+        Kind::ForecastWithoutTarget => "有预测无目标",
+        Kind::RepConcentration => "一人撑起团队",
+        Kind::DealConcentration => "一单撑起团队",
+    }
+}
+
+/// A status of what moved.
+fn status(s: Status, f: &Fmt) -> &'static str {
+    match (s, f.zh) {
+        (Status::Changed, true) => "变化",
+        (Status::New, true) => "新增",
+        (Status::Gone, true) => "移除",
+        (s, false) => s.label(),
+    }
+}
+
 /// A confidence; `—` where none was given (it counts at 1).
 pub fn confidence(c: Option<Exact>) -> String {
     c.map_or("—".into(), |c| c.to_string())
@@ -160,21 +253,33 @@ pub fn agenda_depth(review: &Review, limit: usize) -> u32 {
 
 /// Lays the review out; `agenda_depth` keeps the agendas of managers down to that depth, and
 /// the tree down to their reports (the terminal's cut).
-pub fn document(review: &Review, agenda_depth: Option<u32>) -> Doc {
-    let f = Fmt { scale: review.scale() };
+pub fn document(review: &Review, agenda_depth: Option<u32>, zh: bool) -> Doc {
+    let f = Fmt { scale: review.scale(), zh };
     let o = &review.options;
     let mut b = Vec::new();
-    b.push(Block::Title("Forecast review (扒皮会)".into()));
+    b.push(Block::Title(f.tr("Forecast review (扒皮会)", "预测扒皮会").into()));
     let pack = review.pack;
-    b.push(Block::Para(format!(
-        "{} nodes, {} period(s). Flags: confidence outside {}–{}; a rep or deal above {} of its team's raw forecast. \
-         Money as printed by the roll-up: every total adds up exactly.",
-        pack.org.len(),
-        pack.periods.len(),
-        o.band_low,
-        o.band_high,
-        crate::format::share_limit(o.concentration),
-    )));
+    b.push(Block::Para(if zh {
+        format!(
+            "{} 个节点，{} 个期间。标记：信心指数超出 {}–{}；一个销售或一个商机超过团队原始预测的 {}。\
+             金额与汇总表一致：每个合计都精确相加。",
+            pack.org.len(),
+            pack.periods.len(),
+            o.band_low,
+            o.band_high,
+            crate::format::share_limit(o.concentration),
+        )
+    } else {
+        format!(
+            "{} nodes, {} period(s). Flags: confidence outside {}–{}; a rep or deal above {} of its team's raw forecast. \
+             Money as printed by the roll-up: every total adds up exactly.",
+            pack.org.len(),
+            pack.periods.len(),
+            o.band_low,
+            o.band_high,
+            crate::format::share_limit(o.concentration),
+        )
+    }));
     for (k, p) in review.periods.iter().enumerate() {
         period(&mut b, review, &f, k, p, agenda_depth);
     }
@@ -195,36 +300,54 @@ fn period(
     let pack = review.pack;
     let label = &pack.periods[p.index].period;
     let w = &p.waterfall;
-    let headline = match (w.target, w.attainment) {
-        (Some(t), Some(a)) => format!(
+    let headline = match (w.target, w.attainment, f.zh) {
+        (Some(t), Some(a), false) => format!(
             "{label}: national forecast {} against target {} (attainment {})",
             f.money(w.forecast),
             f.money(t),
             percent(a)
         ),
-        (Some(t), None) => {
+        (Some(t), None, false) => {
             format!(
                 "{label}: national forecast {} against target {}",
                 f.money(w.forecast),
                 f.money(t)
             )
         }
-        _ => format!("{label}: national forecast {} (no target)", f.money(w.forecast)),
+        (_, _, false) => format!("{label}: national forecast {} (no target)", f.money(w.forecast)),
+        (Some(t), Some(a), true) => format!(
+            "{label}：全国预测 {}，目标 {}（达成率 {}）",
+            f.money(w.forecast),
+            f.money(t),
+            percent(a)
+        ),
+        (Some(t), None, true) => {
+            format!("{label}：全国预测 {}，目标 {}", f.money(w.forecast), f.money(t))
+        }
+        (_, _, true) => format!("{label}：全国预测 {}（无目标）", f.money(w.forecast)),
     };
     b.push(Block::Section(headline));
     tree(b, review, f, p, agenda_depth);
 
-    b.push(Block::Part("Layer waterfall (逐层瀑布)".into()));
+    b.push(Block::Part(f.tr("Layer waterfall (逐层瀑布)", "逐层瀑布").into()));
     b.push(Block::Chart(Chart::Waterfall(k)));
-    let mut t = table(
-        &["Step", "Confidence given by", "On", "Change", "%", "Running total"],
-        &[false, false, false, true, true, true],
-        false,
-    );
-    t.rows.push(row(["Raw forecast (Σ every line)", "", "", "", "", &f.money(w.raw)]));
+    let header: &[&'static str] = if f.zh {
+        &["步骤", "信心指数给出者", "被评估层", "变化", "%", "累计"]
+    } else {
+        &["Step", "Confidence given by", "On", "Change", "%", "Running total"]
+    };
+    let mut t = table(header, &[false, false, false, true, true, true], false);
+    t.rows.push(row([
+        f.tr("Raw forecast (Σ every line)", "原始预测（所有明细合计）"),
+        "",
+        "",
+        "",
+        "",
+        &f.money(w.raw),
+    ]));
     for s in &w.steps {
         t.rows.push(row([
-            &format!("Level {}", s.depth),
+            &if f.zh { format!("第 {} 层", s.depth) } else { format!("Level {}", s.depth) },
             &s.given_by,
             &s.on,
             &f.signed(s.change),
@@ -232,12 +355,19 @@ fn period(
             &f.money(s.after),
         ]));
     }
-    t.rows.push(row(["= National forecast", "", "", "", "", &f.money(w.forecast)]));
+    t.rows.push(row([
+        f.tr("= National forecast", "= 全国预测"),
+        "",
+        "",
+        "",
+        "",
+        &f.money(w.forecast),
+    ]));
     if let Some(target) = w.target {
-        t.rows.push(row(["Target", "", "", "", "", &f.money(target)]));
+        t.rows.push(row([f.tr("Target", "目标"), "", "", "", "", &f.money(target)]));
         let gap = w.gap.unwrap_or(w.forecast - target);
         t.rows.push(row([
-            "Gap",
+            f.tr("Gap", "差额"),
             "",
             "",
             &f.signed(gap),
@@ -248,13 +378,19 @@ fn period(
     b.push(Block::Table(t));
     b.push(Block::Chart(Chart::Targets(k)));
 
-    b.push(Block::Part(format!("Flags ({})", p.flags.len())));
+    b.push(Block::Part(format!("{} ({})", f.tr("Flags", "标记"), p.flags.len())));
     if p.flags.is_empty() {
-        b.push(Block::Para("Nothing flagged.".into()));
+        b.push(Block::Para(f.tr("Nothing flagged.", "没有标记。").into()));
     } else {
-        let mut t = table(&["Flag", "Node", "Numbers"], &[false, false, false], true);
+        let header: &[&'static str] =
+            if f.zh { &["标记", "节点", "数字"] } else { &["Flag", "Node", "Numbers"] };
+        let mut t = table(header, &[false, false, false], true);
         for fl in &p.flags {
-            t.rows.push(vec![fl.kind.title().into(), review.who(fl.node), detail(review, fl)]);
+            t.rows.push(vec![
+                flag_title(fl.kind, f).into(),
+                review.who(fl.node),
+                detail(review, fl, f),
+            ]);
         }
         b.push(Block::Table(t));
     }
@@ -263,11 +399,14 @@ fn period(
         moved(b, review, f, k, m);
     }
 
-    b.push(Block::Part("Agenda per manager (议程)".into()));
+    b.push(Block::Part(f.tr("Agenda per manager (议程)", "每位管理者的议程").into()));
     b.push(Block::Para(
-        "Each manager's direct reports, the most money at stake first: the size of the manager's \
-         haircut or uplift plus the shortfall to target. — in Conf. means not reviewed (counted at 1)."
-            .into(),
+        f.tr(
+            "Each manager's direct reports, the most money at stake first: the size of the manager's \
+             haircut or uplift plus the shortfall to target. — in Conf. means not reviewed (counted at 1).",
+            "每位管理者的直接下属，涉及金额最大的在前：管理者打折或加成的金额加上距目标的缺口。信心指数为 — 表示未评估（按 1 计）。",
+        )
+        .into(),
     ));
     let shown = |a: &&crate::review::agenda::Agenda| {
         agenda_depth.is_none_or(|d| pack.tree.depth[a.manager as usize] <= d)
@@ -275,18 +414,43 @@ fn period(
     let hidden = p.agenda.iter().filter(|a| !shown(a)).count();
     for a in p.agenda.iter().filter(shown) {
         let m = &a.printed;
-        let mut head = format!("{} — forecast {}", review.who(a.manager), f.money(m.forecast));
+        let sep = f.tr(", ", "，");
+        let mut head = format!(
+            "{} — {} {}",
+            review.who(a.manager),
+            f.tr("forecast", "预测"),
+            f.money(m.forecast)
+        );
         if let Some(t) = m.target {
-            head.push_str(&format!(", target {}, gap {}", f.money(t), f.signed(m.forecast - t)));
+            head.push_str(&format!(
+                "{sep}{} {}{sep}{} {}",
+                f.tr("target", "目标"),
+                f.money(t),
+                f.tr("gap", "差额"),
+                f.signed(m.forecast - t)
+            ));
             if let Some(a) = m.attainment {
-                head.push_str(&format!(", attainment {}", percent(a)));
+                head.push_str(&format!("{sep}{} {}", f.tr("attainment", "达成率"), percent(a)));
             }
         }
         if a.own_lines > 0 {
-            head.push_str(&format!(", own lines {}", f.money(m.own)));
+            head.push_str(&format!("{sep}{} {}", f.tr("own lines", "自签"), f.money(m.own)));
         }
         b.push(Block::Minor(head));
-        let mut t = table(
+        let header: &[&'static str] = if f.zh {
+            &[
+                "下属",
+                "原始预测",
+                "预测",
+                "信心指数",
+                "调整后",
+                "打折/加成",
+                "目标",
+                "差额",
+                "达成率",
+                "备注",
+            ]
+        } else {
             &[
                 "Report",
                 "Raw",
@@ -298,10 +462,10 @@ fn period(
                 "Gap",
                 "Attainment",
                 "Note",
-            ],
-            &[false, true, true, true, true, true, true, true, true, false],
-            true,
-        );
+            ]
+        };
+        let mut t =
+            table(header, &[false, true, true, true, true, true, true, true, true, false], true);
         for it in &a.items {
             let p = &it.printed;
             t.rows.push(vec![
@@ -320,9 +484,13 @@ fn period(
         b.push(Block::Table(t));
     }
     if hidden > 0 {
-        b.push(Block::Para(format!(
-            "… and the agendas of {hidden} managers on deeper levels: see review.md or review.html (--out)."
-        )));
+        b.push(Block::Para(if f.zh {
+            format!("… 另有更深层级 {hidden} 位管理者的议程：见 review.md 或 review.html（--out）。")
+        } else {
+            format!(
+                "… and the agendas of {hidden} managers on deeper levels: see review.md or review.html (--out)."
+            )
+        }));
     }
 }
 
@@ -339,12 +507,14 @@ fn tree(b: &mut Vec<Block>, review: &Review, f: &Fmt, p: &PeriodReview, agenda_d
     if let Some(d) = agenda_depth {
         depth = depth.min(d + 1);
     }
-    b.push(Block::Part("The tree (组织树)".into()));
-    let mut table = table(
-        &["Node", "ID", "Raw", "Forecast", "Conf.", "Adjusted", "Target", "Gap", "Attainment", ""],
-        &[false, false, true, true, true, true, true, true, true, false],
-        false,
-    );
+    b.push(Block::Part(f.tr("The tree (组织树)", "组织树").into()));
+    let header: &[&'static str] = if f.zh {
+        &["节点", "编号", "原始预测", "预测", "信心指数", "调整后", "目标", "差额", "达成率", ""]
+    } else {
+        &["Node", "ID", "Raw", "Forecast", "Conf.", "Adjusted", "Target", "Gap", "Attainment", ""]
+    };
+    let mut table =
+        table(header, &[false, false, true, true, true, true, true, true, true, false], false);
     let mut hidden = 0usize;
     for &v in &t.order {
         let i = v as usize;
@@ -374,16 +544,24 @@ fn tree(b: &mut Vec<Block>, review: &Review, f: &Fmt, p: &PeriodReview, agenda_d
         table.indent.push(t.depth[i]);
     }
     b.push(Block::Table(table));
-    let mut legend =
-        "▼ below target · ? not reviewed (counted at 1) · ! manager's own deals".to_string();
+    let mut legend = f
+        .tr(
+            "▼ below target · ? not reviewed (counted at 1) · ! manager's own deals",
+            "▼ 未达标 · ? 未评估（按 1 计）· ! 管理者自签单",
+        )
+        .to_string();
     if hidden > 0 {
-        legend.push_str(&match agenda_depth {
-            None => format!(
+        legend.push_str(&match (agenda_depth, f.zh) {
+            (None, false) => format!(
                 ". The {hidden} nodes on deeper levels are each a row of their manager's agenda below."
             ),
-            Some(_) => format!(
+            (Some(_), false) => format!(
                 ". {hidden} nodes on deeper levels are not shown: review.md and review.html (--out) have every agenda."
             ),
+            (None, true) => format!("。更深层级的 {hidden} 个节点各是其管理者议程中的一行（见下）。"),
+            (Some(_), true) => {
+                format!("。更深层级的 {hidden} 个节点未显示：review.md 和 review.html（--out）有全部议程。")
+            }
         });
     }
     b.push(Block::Para(legend));
@@ -395,76 +573,109 @@ fn row<const N: usize>(cells: [&str; N]) -> Vec<String> {
 
 fn moved(b: &mut Vec<Block>, review: &Review, f: &Fmt, k: usize, m: &Moved) {
     let (source, _) = review.previous.clone().unwrap_or_default();
-    b.push(Block::Part(format!("What moved since {source}")));
+    b.push(Block::Part(if f.zh {
+        format!("自 {source} 以来的变化")
+    } else {
+        format!("What moved since {source}")
+    }));
     if !m.found {
-        b.push(Block::Para("The previous review has no numbers for this period.".into()));
+        b.push(Block::Para(
+            f.tr(
+                "The previous review has no numbers for this period.",
+                "上次评审没有这个期间的数字。",
+            )
+            .into(),
+        ));
         return;
     }
     if !m.deal_level {
         b.push(Block::Para(
-            "The previous review is a rollup.json, which has no deal lines: changes are node by node \
-             (new reps, removed reps, changed rep totals), not deal by deal. Give --previous the previous \
-             pack folder for the deal-level bridge."
-                .into(),
+            f.tr(
+                "The previous review is a rollup.json, which has no deal lines: changes are node by node \
+                 (new reps, removed reps, changed rep totals), not deal by deal. Give --previous the previous \
+                 pack folder for the deal-level bridge.",
+                "上次评审是 rollup.json，没有商机明细：变化按节点列出（新增的销售、移除的销售、销售合计的变化），\
+                 而不是按商机。给 --previous 上次的数据包文件夹，可得到按商机的桥接。",
+            )
+            .into(),
         ));
     }
     if let Some(br) = &m.bridge {
-        let (new, gone, amounts) = if m.deal_level {
-            ("New deals", "Removed deals", "Changed amounts")
-        } else {
-            ("New reps' lines", "Removed reps' lines", "Changed rep totals")
+        let (new, gone, amounts) = match (m.deal_level, f.zh) {
+            (true, false) => ("New deals", "Removed deals", "Changed amounts"),
+            (false, false) => ("New reps' lines", "Removed reps' lines", "Changed rep totals"),
+            (true, true) => ("新增商机", "移除商机", "金额变化"),
+            (false, true) => ("新增销售的明细", "移除销售的明细", "销售合计变化"),
         };
-        let mut t = table(
-            &["Bridge (national forecast)", "Change", "Running total"],
-            &[false, true, true],
-            false,
-        );
+        let header: &[&'static str] = if f.zh {
+            &["桥接（全国预测）", "变化", "累计"]
+        } else {
+            &["Bridge (national forecast)", "Change", "Running total"]
+        };
+        let mut t = table(header, &[false, true, true], false);
         let mut total = br.before;
-        t.rows.push(row(["Previous national forecast", "", &f.money(total)]));
+        t.rows.push(row([f.tr("Previous national forecast", "上次全国预测"), "", &f.money(total)]));
         for (label, x) in [
             (new, br.new_deals),
             (gone, br.removed_deals),
             (amounts, br.changed_amounts),
-            ("Changed confidence", br.changed_confidence),
+            (f.tr("Changed confidence", "信心指数变化"), br.changed_confidence),
         ] {
             total += x;
             t.rows.push(row([label, &f.signed(x), &f.money(total)]));
         }
         t.rows.push(row([
-            "= National forecast now",
+            f.tr("= National forecast now", "= 本次全国预测"),
             &f.signed(br.after - br.before),
             &f.money(br.after),
         ]));
         b.push(Block::Table(t));
     }
-    b.push(Block::Minor(format!("Biggest movers ({})", m.nodes.len())));
+    b.push(Block::Minor(format!(
+        "{} ({})",
+        f.tr("Biggest movers", "变化最大的节点"),
+        m.nodes.len()
+    )));
     b.push(Block::Para(
-        "Each move once, at the node where it starts: its own lines (at its confidence before), \
-         its confidence (on its forecast now), and reports that joined or left its team. A manager \
-         whose number moved only because its reports' did is not listed again, and a move that \
-         rounds to zero is left out. Money in each node's adjusted, before the confidences above it."
-            .into(),
+        f.tr(
+            "Each move once, at the node where it starts: its own lines (at its confidence before), \
+             its confidence (on its forecast now), and reports that joined or left its team. A manager \
+             whose number moved only because its reports' did is not listed again, and a move that \
+             rounds to zero is left out. Money in each node's adjusted, before the confidences above it.",
+            "每个变化只在它发生的节点列出一次：自己的明细（按之前的信心指数）、信心指数（按现在的预测）、\
+             加入或离开团队的下属。只因下属变化而变化的管理者不再重复列出；四舍五入为零的变化不列。\
+             金额为各节点调整后的金额，未乘上级的信心指数。",
+        )
+        .into(),
     ));
     if m.nodes.is_empty() {
-        b.push(Block::Para("Nothing moved.".into()));
+        b.push(Block::Para(f.tr("Nothing moved.", "没有变化。").into()));
     } else {
         b.push(Block::Chart(Chart::Movers(k)));
         // Reports change manager rarely: the column only when one did.
         let team = m.nodes.iter().any(|c| c.team != 0);
         let blank_zero = |u: i128| if u == 0 { String::new() } else { f.signed(u) };
-        let mut header = vec!["Node", "Status", "Δ Own lines", "Conf. before → now"];
+        let mut header: Vec<&'static str> = if f.zh {
+            vec!["节点", "状态", "Δ 自己的明细", "信心指数 之前 → 现在"]
+        } else {
+            vec!["Node", "Status", "Δ Own lines", "Conf. before → now"]
+        };
         let mut right = vec![false, false, true, true];
         if team {
-            header.push("Δ Reports joined/left");
+            header.push(if f.zh { "Δ 加入/离开的下属" } else { "Δ Reports joined/left" });
             right.push(true);
         }
-        header.extend(["Move", "Δ Adjusted", "Adjusted now"]);
+        if f.zh {
+            header.extend(["变化", "Δ 调整后", "现在调整后"]);
+        } else {
+            header.extend(["Move", "Δ Adjusted", "Adjusted now"]);
+        }
         right.extend([true, true, true]);
         let mut t = table(&header, &right, true);
         for c in &m.nodes {
             let mut row = vec![
                 c.who(),
-                c.status.label().into(),
+                status(c.status, f).into(),
                 blank_zero(c.own.1 - c.own.0),
                 if c.confidence.0 == c.confidence.1 {
                     confidence(c.confidence.1)
@@ -484,24 +695,30 @@ fn moved(b: &mut Vec<Block>, review: &Review, f: &Fmt, k: usize, m: &Moved) {
         }
         b.push(Block::Table(t));
     }
-    let what = if m.deal_level { "Deals" } else { "Reps' own lines" };
-    b.push(Block::Minor(format!("{what} new, removed or changed ({})", m.deals.len())));
+    let title = match (m.deal_level, f.zh) {
+        (true, false) => format!("Deals new, removed or changed ({})", m.deals.len()),
+        (false, false) => format!("Reps' own lines new, removed or changed ({})", m.deals.len()),
+        (true, true) => format!("新增、移除或变化的商机（{}）", m.deals.len()),
+        (false, true) => format!("新增、移除或变化的销售明细（{}）", m.deals.len()),
+    };
+    b.push(Block::Minor(title));
     if !m.deals.is_empty() {
-        let mut t = table(
-            &["Rep", "Deal", "Status", "Before", "Now", "Change"],
-            &[false, false, false, true, true, true],
-            true,
-        );
+        let header: &[&'static str] = if f.zh {
+            &["销售", "商机", "状态", "之前", "现在", "变化"]
+        } else {
+            &["Rep", "Deal", "Status", "Before", "Now", "Change"]
+        };
+        let mut t = table(header, &[false, false, false, true, true, true], true);
         for d in &m.deals {
             let deal = if d.deal_id.is_empty() && m.deal_level {
-                "(lines without deal_id)".to_string()
+                f.tr("(lines without deal_id)", "（无商机编号的明细）").to_string()
             } else {
                 d.deal_id.clone()
             };
             t.rows.push(vec![
                 d.who.clone(),
                 deal,
-                d.status.label().into(),
+                status(d.status, f).into(),
                 if d.status == Status::New { String::new() } else { f.money(d.before) },
                 if d.status == Status::Gone { String::new() } else { f.money(d.now) },
                 f.signed(d.now - d.before),
@@ -512,17 +729,35 @@ fn moved(b: &mut Vec<Block>, review: &Review, f: &Fmt, k: usize, m: &Moved) {
 }
 
 fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
-    b.push(Block::Section("Whose judgment to trust (history)".into()));
-    let used: Vec<String> = h.used.iter().map(|(p, dir)| format!("{p} from {dir}")).collect();
-    b.push(Block::Para(format!(
-        "Booked periods: {}. Record = booked / raw forecast. Suggested confidence = 1 + (record − 1) × n / (n + {}), \
-         n = the rep's periods (--prior-periods {}).",
-        if used.is_empty() { "none".to_string() } else { used.join(", ") },
-        h.prior_periods,
-        h.prior_periods
-    )));
-    b.push(Block::Part("Reps: record and suggested confidence".into()));
-    let mut t = table(
+    b.push(Block::Section(
+        f.tr("Whose judgment to trust (history)", "该信谁的判断（历史）").into(),
+    ));
+    let used: Vec<String> = h
+        .used
+        .iter()
+        .map(|(p, dir)| if f.zh { format!("{p}（{dir}）") } else { format!("{p} from {dir}") })
+        .collect();
+    let none = f.tr("none", "无");
+    let used = if used.is_empty() { none.to_string() } else { used.join(f.tr(", ", "、")) };
+    b.push(Block::Para(if f.zh {
+        format!(
+            "已成交期间：{used}。实绩比 = 成交 / 原始预测。建议信心指数 = 1 + (实绩比 − 1) × n / (n + {})，\
+             n = 该销售的期间数（--prior-periods {}）。",
+            h.prior_periods, h.prior_periods
+        )
+    } else {
+        format!(
+            "Booked periods: {used}. Record = booked / raw forecast. Suggested confidence = 1 + (record − 1) × n / (n + {}), \
+             n = the rep's periods (--prior-periods {}).",
+            h.prior_periods, h.prior_periods
+        )
+    }));
+    b.push(Block::Part(
+        f.tr("Reps: record and suggested confidence", "销售：实绩比与建议信心指数").into(),
+    ));
+    let header: &[&'static str] = if f.zh {
+        &["销售", "期间数", "原始预测", "成交", "实绩比", "建议", "现在给的", "判断"]
+    } else {
         &[
             "Rep",
             "Periods",
@@ -532,16 +767,15 @@ fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
             "Suggested",
             "Given now",
             "Reads as",
-        ],
-        &[false, true, true, true, true, true, true, false],
-        true,
-    );
+        ]
+    };
+    let mut t = table(header, &[false, true, true, true, true, true, true, false], true);
     for r in &h.reps {
         let reads = match r.suggested {
-            Some(s) if s >= 105 => "sandbagger (books more)",
-            Some(s) if s <= 95 => "optimist (books less)",
-            Some(_) => "reliable",
-            None => "no forecast to judge",
+            Some(s) if s >= 105 => f.tr("sandbagger (books more)", "保守（成交更多）"),
+            Some(s) if s <= 95 => f.tr("optimist (books less)", "乐观（成交更少）"),
+            Some(_) => f.tr("reliable", "可靠"),
+            None => f.tr("no forecast to judge", "没有可判断的预测"),
         };
         t.rows.push(vec![
             r.who.clone(),
@@ -555,25 +789,36 @@ fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
         ]);
     }
     b.push(Block::Table(t));
-    b.push(Block::Part("Managers: error without and with their confidence".into()));
-    b.push(Block::Para(
-        "Error = Σ |number − booked| over the manager's direct reports and periods; without = the \
-         reports' forecasts, with = after the manager's confidence. Better = the share of the error \
-         the manager's judgment removed (negative: it added error)."
-            .into(),
+    b.push(Block::Part(
+        f.tr(
+            "Managers: error without and with their confidence",
+            "管理者：不用与使用其信心指数的误差",
+        )
+        .into(),
     ));
-    let mut t = table(
-        &["Manager", "Judgments", "Error without", "Error with", "Better", "Verdict"],
-        &[false, true, true, true, true, false],
-        true,
-    );
+    b.push(Block::Para(
+        f.tr(
+            "Error = Σ |number − booked| over the manager's direct reports and periods; without = the \
+             reports' forecasts, with = after the manager's confidence. Better = the share of the error \
+             the manager's judgment removed (negative: it added error).",
+            "误差 = Σ |数字 − 成交|，对管理者的直接下属和各期间求和；不用 = 下属的预测，使用 = 乘上管理者的信心指数后。\
+             改善 = 管理者的判断消除的误差比例（负数：增加了误差）。",
+        )
+        .into(),
+    ));
+    let header: &[&'static str] = if f.zh {
+        &["管理者", "判断次数", "不用时误差", "使用后误差", "改善", "结论"]
+    } else {
+        &["Manager", "Judgments", "Error without", "Error with", "Better", "Verdict"]
+    };
+    let mut t = table(header, &[false, true, true, true, true, false], true);
     let verdict = |without: i128, with: i128| {
         if with < without {
-            "closer to booked"
+            f.tr("closer to booked", "更接近成交")
         } else if with > without {
-            "further from booked"
+            f.tr("further from booked", "离成交更远")
         } else {
-            "no effect"
+            f.tr("no effect", "没有影响")
         }
     };
     for m in &h.managers {
@@ -587,15 +832,22 @@ fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
         ]);
     }
     b.push(Block::Table(t));
-    b.push(Block::Minor("By level: every manager at the level, summed".into()));
-    let mut t = table(
-        &["Level (judging)", "Managers", "Error without", "Error with", "Better", "Verdict"],
-        &[false, true, true, true, true, false],
-        false,
-    );
+    b.push(Block::Minor(
+        f.tr("By level: every manager at the level, summed", "按层级：该层所有管理者合计").into(),
+    ));
+    let header: &[&'static str] = if f.zh {
+        &["层级（评估者）", "管理者数", "不用时误差", "使用后误差", "改善", "结论"]
+    } else {
+        &["Level (judging)", "Managers", "Error without", "Error with", "Better", "Verdict"]
+    };
+    let mut t = table(header, &[false, true, true, true, true, false], false);
     for l in &h.levels {
         t.rows.push(vec![
-            format!("{} (depth {})", l.label, l.depth),
+            if f.zh {
+                format!("{}（第 {} 层）", l.label, l.depth)
+            } else {
+                format!("{} (depth {})", l.label, l.depth)
+            },
             l.managers.to_string(),
             f.money(l.without),
             f.money(l.with),

@@ -15,18 +15,24 @@ pub fn clean(text: &str) -> String {
 /// Columns a table drops, in this order, when its numbers alone are too wide for the
 /// terminal (its text wraps inside its columns first); then columns from the right (never the
 /// first two).
-pub const DROP_ORDER: [&str; 11] = [
+pub const DROP_ORDER: [&str; 17] = [
     "ID",
+    "编号",
     "Adjusted",
+    "调整后",
     "Raw",
+    "原始预测",
     "Δ Adjusted",
     "Adjusted now",
     "Before",
     "Confidence given by",
+    "信心指数给出者",
     "On",
+    "被评估层",
     "Δ Own lines",
     "Δ Reports joined/left",
     "Conf.",
+    "信心指数",
 ];
 
 /// Renders the layout; each list shows its first `top` rows; with a width, every line fits in
@@ -134,6 +140,9 @@ fn fit(t: &Table, cells: &[Vec<String>], width: Option<usize>) -> String {
                 if right {
                     c.set_cell_alignment(CellAlignment::Right);
                     // A number is never broken over two lines.
+                    c.set_constraint(ColumnConstraint::ContentWidth);
+                } else if j == 0 && !t.indent.is_empty() {
+                    // The tree's names keep their indent and their line: columns go instead.
                     c.set_constraint(ColumnConstraint::ContentWidth);
                 } else {
                     let least = col_width(j).min(12);
