@@ -194,7 +194,7 @@ fn review_xlsx_has_a_sheet_per_part_and_one_agenda_table() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let mut wb = calamine::open_workbook_auto(out.path().join("review.xlsx")).unwrap();
     let names = wb.sheet_names();
-    for part in ["The tree", "Layer waterfall", "Flags", "Agenda per manager", "What moved since"] {
+    for part in ["The tree", "Layer waterfall", "Flags", "Agenda per manager", "What moved"] {
         assert!(names.iter().any(|n| n.contains(part)), "{part} in {names:?}");
     }
     // The tree, its attainment a percentage: 华北 North 337.50 / 600.00.

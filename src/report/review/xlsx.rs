@@ -58,17 +58,25 @@ fn sheets(doc: &Doc) -> Vec<Sheet> {
 
 /// `2026-Q4: national forecast …` → `2026-Q4`; the history's section → `History`.
 fn short_section(s: &str) -> String {
-    match s.split_once(':') {
+    match s.split_once([':', '：']) {
         Some((period, _)) => period.trim().to_string(),
         None if s.to_lowercase().contains("history") => "History".into(),
+        None if s.contains("历史") => "历史".into(),
         None => s.chars().take(12).collect(),
     }
 }
 
 /// `Layer waterfall (逐层瀑布)` → `Layer waterfall`; `Reps: record and …` → `Reps`.
 fn short_part(p: &str) -> String {
+    // What moved since a folder: the folder's path is no part of a sheet's name.
+    if p.starts_with("What moved since") {
+        return "What moved".into();
+    }
+    if p.starts_with('自') && p.ends_with("以来的变化") {
+        return "变化".into();
+    }
     let p = p.split(" (").next().unwrap_or(p);
-    let p = p.split(':').next().unwrap_or(p);
+    let p = p.split([':', '：']).next().unwrap_or(p);
     p.trim().to_string()
 }
 
@@ -236,5 +244,8 @@ mod tests {
         assert_eq!(number("张伟"), None);
         assert_eq!(short_section("2026-Q4: national forecast 1.00"), "2026-Q4");
         assert_eq!(short_part("Layer waterfall (逐层瀑布)"), "Layer waterfall");
+        assert_eq!(short_section("2026-Q4：全国预测 1.00"), "2026-Q4");
+        assert_eq!(short_part("销售：实绩比与建议信心指数"), "销售");
+        assert_eq!(short_part("标记 (8)"), "标记");
     }
 }
