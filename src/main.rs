@@ -268,7 +268,7 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
             Ok(())
         };
         let html = |w: &mut dyn Write| -> anyhow::Result<()> {
-            w.write_all(report::review::html::render(&review, &doc).as_bytes())?;
+            w.write_all(report::review::html::render(&review, &doc, zh).as_bytes())?;
             Ok(())
         };
         let mut inputs = config.input_paths();

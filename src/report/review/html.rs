@@ -75,13 +75,20 @@ table.tree tr.d0, table.tree tr.d1 { font-weight: 600; }
 "#;
 
 /// Renders the page.
-pub fn render(review: &Review, doc: &Doc) -> String {
-    let f = Fmt { scale: review.scale(), zh: false };
+pub fn render(review: &Review, doc: &Doc, zh: bool) -> String {
+    let f = Fmt { scale: review.scale(), zh };
     let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let lang = if zh { "zh-CN" } else { "en" };
+    let _ =
+        writeln!(out, "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let periods: Vec<&str> = review.pack.periods.iter().map(|p| p.period.as_str()).collect();
-    let _ = writeln!(out, "<title>Forecast review {}</title>", esc(&periods.join(", ")));
+    let _ = writeln!(
+        out,
+        "<title>{} {}</title>",
+        f.tr("Forecast review", "预测扒皮会"),
+        esc(&periods.join(", "))
+    );
     let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
     // Each period (and the history) is a <section>: in print, each starts a page.
     let mut section = false;
@@ -177,14 +184,15 @@ fn extent(a: i128, b: i128) -> (i128, i128) {
 fn waterfall(out: &mut String, review: &Review, f: &Fmt, k: usize) {
     let w = &review.periods[k].waterfall;
     // (label, from, to, class)
-    let mut bars: Vec<(String, i128, i128, &str)> = vec![("Raw".into(), 0, w.raw, "total")];
+    let mut bars: Vec<(String, i128, i128, &str)> =
+        vec![(f.tr("Raw", "原始预测").into(), 0, w.raw, "total")];
     for s in &w.steps {
         let class = if s.change < 0 { "down" } else { "up" };
         bars.push((format!("{} → {}", s.given_by, s.on), s.before, s.after, class));
     }
-    bars.push(("National forecast".into(), 0, w.forecast, "total"));
+    bars.push((f.tr("National forecast", "全国预测").into(), 0, w.forecast, "total"));
     if let Some(t) = w.target {
-        bars.push(("Target".into(), 0, t, "target"));
+        bars.push((f.tr("Target", "目标").into(), 0, t, "target"));
     }
     let (slot, top, plot, left) = (130i128, 30i128, 220i128, 20i128);
     let width = left * 2 + slot * bars.len() as i128;
@@ -195,7 +203,7 @@ fn waterfall(out: &mut String, review: &Review, f: &Fmt, k: usize) {
         out,
         "<svg class=\"chart waterfall\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">"
     );
-    let _ = writeln!(out, "<title>Layer waterfall</title>");
+    let _ = writeln!(out, "<title>{}</title>", f.tr("Layer waterfall", "逐层瀑布"));
     let zero = y(0);
     let _ = writeln!(
         out,
@@ -309,17 +317,24 @@ fn targets(out: &mut String, review: &Review, f: &Fmt, k: usize) {
         return;
     }
     let level = crate::review::waterfall::level_label(pack, 1, false);
-    let title = format!("Forecast against target per {level}");
+    let title = if f.zh {
+        format!("各{level}的预测与目标")
+    } else {
+        format!("Forecast against target per {level}")
+    };
     let _ = writeln!(out, "<h4>{}</h4>", esc(&title));
     let rows: Vec<HBar> = under
         .iter()
         .map(|&v| {
             let p = &pr.printed[v as usize];
-            let mut bars =
-                vec![(p.forecast, "forecast", format!("forecast {}", f.money(p.forecast)))];
+            let mut bars = vec![(
+                p.forecast,
+                "forecast",
+                format!("{} {}", f.tr("forecast", "预测"), f.money(p.forecast)),
+            )];
             if let Some(t) = p.target {
                 let a = p.attainment.map(|a| format!(" ({})", percent(a))).unwrap_or_default();
-                bars.push((t, "target", format!("target {}{a}", f.money(t))));
+                bars.push((t, "target", format!("{} {}{a}", f.tr("target", "目标"), f.money(t))));
             }
             HBar { label: review.who(v), bars }
         })
@@ -336,10 +351,13 @@ fn movers(out: &mut String, review: &Review, f: &Fmt, k: usize) {
         .map(|c| {
             let d = c.moved;
             let class = if d < 0 { "down" } else { "up" };
-            HBar { label: c.who(), bars: vec![(d, class, format!("move {}", f.signed(d)))] }
+            HBar {
+                label: c.who(),
+                bars: vec![(d, class, format!("{} {}", f.tr("move", "变化"), f.signed(d)))],
+            }
         })
         .collect();
     if !rows.is_empty() {
-        hbars(out, "movers", "Biggest movers", &rows, true);
+        hbars(out, "movers", f.tr("Biggest movers", "变化最大的节点"), &rows, true);
     }
 }
