@@ -188,16 +188,9 @@ fn sheet(ws: &mut Worksheet, t: &Template, manager: u32) -> Result<(), XlsxError
         ws.add_data_validation(1, 8, last, 8, &rule)?;
     }
     ws.set_freeze_panes(1, 2)?;
-    ws.set_column_width(0, 14)?;
-    ws.set_column_width(1, 16)?;
-    ws.set_column_width(2, 10)?;
-    ws.set_column_width(3, 14)?;
-    ws.set_column_width(4, 14)?;
-    ws.set_column_width(5, 12)?;
-    ws.set_column_width(6, 12)?;
-    ws.set_column_width(7, 10)?;
-    ws.set_column_width(8, 18)?;
-    ws.set_column_width(9, 36)?;
+    for (c, w) in [14, 16, 10, 14, 14, 12, 12, 10, 18, 36].into_iter().enumerate() {
+        ws.set_column_width(c as u16, w)?;
+    }
     ws.set_row_height(0, 32)?;
     // Protected against slips, not people: no password. Sorting and filtering stay allowed.
     let options = ProtectionOptions {
@@ -214,38 +207,23 @@ fn sheet(ws: &mut Worksheet, t: &Template, manager: u32) -> Result<(), XlsxError
     Ok(())
 }
 
-/// A manager's sheet name: their name, made what Excel allows (31 characters, no `[]:*?/\`)
-/// and unique (two managers of one name get their ids added).
+/// A manager's sheet name: their name as Excel allows it (their id where they have none); a
+/// second manager of that name gets their id added, then a number.
 fn sheet_name(shown: &str, id: &str, taken: &[String]) -> String {
-    let clean = |s: &str| -> String {
-        let c: String = s
-            .chars()
-            .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c })
-            .collect();
-        c.trim_matches('\'').trim().chars().take(31).collect()
-    };
-    let base = clean(shown);
-    let base = if base.is_empty() { clean(id) } else { base };
+    use crate::report::xlsx::{clean_sheet_name, sheet_name as unique};
+    let base = clean_sheet_name(shown);
+    let base = if base.is_empty() { clean_sheet_name(id) } else { base };
     let free = |n: &str| !taken.iter().any(|t| t.to_lowercase() == n.to_lowercase());
     if free(&base) {
         return base;
     }
-    let with_id = clean(&format!(
-        "{} {id}",
-        base.chars().take(31usize.saturating_sub(id.chars().count() + 1)).collect::<String>()
-    ));
+    let room = 31usize.saturating_sub(id.chars().count() + 1);
+    let with_id =
+        clean_sheet_name(&format!("{} {id}", base.chars().take(room).collect::<String>()));
     if free(&with_id) {
         return with_id;
     }
-    let mut k = 2;
-    loop {
-        let suffix = format!(" ({k})");
-        let n = base.chars().take(31 - suffix.chars().count()).collect::<String>() + &suffix;
-        if free(&n) {
-            return n;
-        }
-        k += 1;
-    }
+    unique(&base, id, taken)
 }
 
 #[cfg(test)]

@@ -113,7 +113,7 @@ fn workbook(pack: &Pack, rollup: &Rollup, lang: Lang) -> Result<Vec<u8>, XlsxErr
     let mut names: Vec<String> = Vec::new();
     for (p, period) in pack.periods.iter().enumerate() {
         let ws = wb.add_worksheet();
-        let name = sheet_name(&period.period, &names);
+        let name = sheet_name(&period.period, "period", &names);
         ws.set_name(&name)?;
         names.push(name);
         sheet(ws, pack, rollup, lang, &f, p * n, n)?;
@@ -246,24 +246,29 @@ fn trimmed(s: &str) -> String {
     }
 }
 
-/// A sheet name from a period label: Excel forbids `[]:*?/\`, a leading or trailing `'`, and
-/// more than 31 characters; names must differ.
-fn sheet_name(label: &str, taken: &[String]) -> String {
-    let clean: String = label
+/// A name as Excel allows a sheet's: no `[]:*?/\\` or control characters (`_` instead), no
+/// leading or trailing `'` or space, at most 31 characters.
+pub fn clean_sheet_name(name: &str) -> String {
+    let clean: String = name
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c })
         .collect();
-    let clean = clean.trim_matches('\'');
-    let base: String =
-        if clean.is_empty() { "period".into() } else { clean.chars().take(31).collect() };
-    let mut name = base.clone();
+    clean.trim_matches(|c: char| c == '\'' || c.is_whitespace()).chars().take(31).collect()
+}
+
+/// A sheet name for `name` ([`clean_sheet_name`]; `fallback` where nothing is left), made
+/// unique among `taken` (case ignored, as Excel compares them) with ` (2)`, ` (3)`, ….
+pub fn sheet_name(name: &str, fallback: &str, taken: &[String]) -> String {
+    let clean = clean_sheet_name(name);
+    let base = if clean.is_empty() { fallback.to_string() } else { clean };
+    let mut out = base.clone();
     let mut k = 2;
-    while taken.iter().any(|t| t.to_lowercase() == name.to_lowercase()) {
+    while taken.iter().any(|t| t.to_lowercase() == out.to_lowercase()) {
         let suffix = format!(" ({k})");
-        name = base.chars().take(31 - suffix.chars().count()).collect::<String>() + &suffix;
+        out = base.chars().take(31 - suffix.chars().count()).collect::<String>() + &suffix;
         k += 1;
     }
-    name
+    out
 }
 
 #[cfg(test)]
@@ -283,9 +288,10 @@ mod tests {
 
     #[test]
     fn sheet_names_are_what_excel_allows() {
-        assert_eq!(sheet_name("2026-Q4", &[]), "2026-Q4");
-        assert_eq!(sheet_name("FY26/Q4", &[]), "FY26_Q4");
-        assert_eq!(sheet_name("2026-q4", &["2026-Q4".into()]), "2026-q4 (2)");
-        assert_eq!(sheet_name(&"长".repeat(40), &[]).chars().count(), 31);
+        assert_eq!(sheet_name("2026-Q4", "p", &[]), "2026-Q4");
+        assert_eq!(sheet_name("FY26/Q4", "p", &[]), "FY26_Q4");
+        assert_eq!(sheet_name("2026-q4", "p", &["2026-Q4".into()]), "2026-q4 (2)");
+        assert_eq!(sheet_name(&"长".repeat(40), "p", &[]).chars().count(), 31);
+        assert_eq!(sheet_name(" '' ", "p", &[]), "p");
     }
 }

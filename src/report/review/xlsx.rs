@@ -94,7 +94,7 @@ fn workbook(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
     let mut taken: Vec<String> = Vec::new();
     for sheet in sheets(doc) {
         let ws = wb.add_worksheet();
-        let name = sheet_name(&sheet.name, &taken);
+        let name = crate::report::xlsx::sheet_name(&sheet.name, "review", &taken);
         ws.set_name(&name)?;
         taken.push(name);
         // Tables of one shape (the agendas) become one table, their heading a first column.
@@ -211,23 +211,6 @@ fn number(cell: &str) -> Option<(f64, String)> {
         (false, d) => format!("0.{}", "0".repeat(d)),
     };
     Some((v, fmt))
-}
-
-/// Excel's rules for a sheet name (31 characters, no `[]:*?/\`), made unique.
-fn sheet_name(name: &str, taken: &[String]) -> String {
-    let clean: String =
-        name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).collect();
-    let clean = clean.trim_matches('\'').trim();
-    let base: String =
-        if clean.is_empty() { "review".into() } else { clean.chars().take(31).collect() };
-    let mut out = base.clone();
-    let mut k = 2;
-    while taken.iter().any(|t| t.to_lowercase() == out.to_lowercase()) {
-        let suffix = format!(" ({k})");
-        out = base.chars().take(31 - suffix.chars().count()).collect::<String>() + &suffix;
-        k += 1;
-    }
-    out
 }
 
 #[cfg(test)]
