@@ -44,8 +44,17 @@ impl Table {
 
     /// The first header that is one of `names` (compared without case, spaces or `_`).
     fn find(&self, names: &[&str]) -> Option<usize> {
+        // Full-width brackets (`商机金额（元）`) are the ASCII ones.
         let squash = |s: &str| -> String {
-            normalize(s).chars().filter(|c| !c.is_whitespace() && *c != '_').collect()
+            normalize(s)
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '_')
+                .map(|c| match c {
+                    '（' => '(',
+                    '）' => ')',
+                    c => c,
+                })
+                .collect()
         };
         names.iter().find_map(|n| {
             let n = squash(n);
@@ -162,8 +171,17 @@ const PERSON_ID: &[&str] =
     &["工号", "员工编号", "员工工号", "员工ID", "User ID", "Employee ID", "Employee Number", "id"];
 const NAME: &[&str] =
     &["姓名", "员工姓名", "名称", "Full Name", "Name", "Employee Name", "User Name"];
-const UNIT: &[&str] =
-    &["部门", "所属部门", "部门路径", "部门全路径", "Department", "Department Path", "Org Unit"];
+const UNIT: &[&str] = &[
+    "部门全路径",
+    "部门路径",
+    "所属部门路径",
+    "部门",
+    "所属部门",
+    "主属部门",
+    "Department",
+    "Department Path",
+    "Org Unit",
+];
 const PARENT: &[&str] = &[
     "直属上级工号",
     "上级工号",
@@ -284,8 +302,9 @@ pub fn draft(dir: &Path, opts: ReadOptions) -> Result<Draft, Problems> {
         let seen: Vec<String> = tables
             .iter()
             .map(|t| {
+                let more = if t.headers.len() > 6 { ", …" } else { "" };
                 format!(
-                    "{} ({})",
+                    "{} ({}{more})",
                     t.shown(),
                     t.headers.iter().take(6).map(|h| quoted(h)).collect::<Vec<_>>().join(", ")
                 )

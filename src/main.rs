@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitStatus::Done.into(),
         Err(Failure::Input(mut problems)) => {
             problems.finish();
-            let _ = std::io::stderr().lock().write_all(problems.render().as_bytes());
+            let _ = std::io::stderr().lock().write_all(on_stderr(&problems.render()).as_bytes());
             ExitStatus::BadInput.into()
         }
         Err(Failure::Other(e)) if is_broken_pipe(&e) => ExitStatus::Done.into(),
@@ -319,7 +319,9 @@ fn fitted(text: &str, width: Option<usize>) -> String {
     }
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
-        out.push_str(&report::terminal::wrap(line, width, 2));
+        // Continuation lines sit under the line's text (`  hint: …` under its hint).
+        let indent = line.len() - line.trim_start().len() + 2;
+        out.push_str(&report::terminal::wrap(line, width, indent));
         out.push('\n');
     }
     out

@@ -100,6 +100,7 @@ pub fn prepare(files: &PackFiles, opts: ReadOptions, pack: u16) -> Prepared {
         Ok(None) => {}
         Err(p) => held.push((FileKind::Org, p)),
     }
+    people.source = out.org.display.clone();
     // Confidence returned by the managers: every sheet of a workbook, or a folder of them.
     if let Some(f) =
         out.confidence.as_mut().filter(|f| f.shape.is_none() && super::returned::applies(f))
@@ -600,8 +601,29 @@ fn shape_rows(
             let raw = rec.get(*i).unwrap_or("").trim();
             if person(f) && !raw.is_empty() {
                 match people.resolve(raw) {
-                    Ok(id) => cells[k].push_str(id),
-                    Err(ids) => {
+                    Resolved::Node(id) => cells[k].push_str(id),
+                    Resolved::Unknown => {
+                        let near =
+                            people.nearest(raw).map(|n| format!("did you mean {}?", quoted(n)));
+                        problems.push(
+                            at_cell(
+                                role,
+                                row,
+                                h,
+                                *i,
+                                format!(
+                                    "{} is neither an id nor a name in {}",
+                                    quoted(raw),
+                                    people.source
+                                ),
+                            )
+                            .hint(near.unwrap_or_else(|| {
+                                format!("add the person to {}, or correct the cell", people.source)
+                            })),
+                        );
+                        return true;
+                    }
+                    Resolved::Shared(ids) => {
                         problems.push(
                             at_cell(
                                 role,
@@ -797,25 +819,35 @@ fn shape_org(
             for (c, label) in [(&parent, "parent_id"), (&level, "level")] {
                 if let Some((i, h)) = c {
                     columns.push((label.into(), h.clone(), u32::try_from(*i).ok()));
-                    described.push(format!("{label} ← {}", quoted(h)));
+                    let how = if label == "parent_id" { " (an id, or a unique name)" } else { "" };
+                    described.push(format!("{label} ← {}{how}", quoted(h)));
                 }
             }
+            // Pass 1: everyone's id and name; pass 2: each parent, as an id or a unique name
+            // (an HR export often has the manager's name: 汇报对象, 直属上级).
+            let mut kept = Vec::new();
             for (row, rec) in &records {
                 if let Some(why) = select.left_out(rec) {
                     left.add(why);
                     continue;
                 }
-                let (i, p, n, l) = (
-                    get(rec, &Some(id.clone())),
-                    get(rec, &parent),
-                    get(rec, &name),
-                    get(rec, &level),
-                );
+                let (i, n) = (get(rec, &Some(id.clone())), get(rec, &name));
                 people.add_id(&i, &i);
                 if !n.is_empty() {
                     people.add_name(&n, &i);
                 }
-                out.record(&[&i, &p, &n, &l], *row);
+                kept.push((*row, rec, i, n));
+            }
+            for (row, rec, i, n) in kept {
+                let (mut p, l) = (get(rec, &parent), get(rec, &level));
+                // A name several people have stays as written: the check of parents names them
+                // all ("that is the name of F002 and F003").
+                if !p.is_empty() && !people.ids.contains_key(&p) {
+                    if let Some([one]) = people.names.get(&p).map(Vec::as_slice) {
+                        p = one.clone();
+                    }
+                }
+                out.record(&[&i, &p, &n, &l], row);
                 used += 1;
             }
         }
@@ -925,6 +957,39 @@ fn shape_org(
                 }
                 kept.push((*row, rec));
             }
+            // Unit names where paths were meant (most CRMs export 部门 as the unit's own name):
+            // every unit would hang under the root, though their heads hold posts of different
+            // levels. A wrong tree must not pass without a word.
+            let flat = kept.iter().all(|(_, rec)| split(&get(rec, &Some(unit.clone()))).len() <= 1);
+            let mut posts: Vec<String> = Vec::new();
+            for (_, _, r) in heads.values() {
+                if let Some((_, rec)) = records.iter().find(|(row, _)| row == r) {
+                    let p = head_cell(rec);
+                    if !posts.contains(&p) {
+                        posts.push(p);
+                    }
+                }
+            }
+            posts.sort();
+            if flat && posts.len() > 1 {
+                let first = kept.first().map_or(table.header_row, |(r, _)| *r);
+                problems.push(
+                    at_cell(
+                        kind,
+                        first,
+                        &unit.1,
+                        unit.0,
+                        format!(
+                            "holds unit names, not paths: every unit would sit directly under {}, though their heads hold posts of different levels ({})",
+                            quoted(root),
+                            posts.iter().map(|p| quoted(p)).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .hint(format!(
+                        "export the department's full path (华东大区{separator}上海区{separator}一组; often 部门全路径 or 所属部门路径), or give each person's manager with parent = \"直属上级工号\" instead of unit"
+                    )),
+                );
+            }
             // Pass 2: the tree, in the order rows first mention each unit.
             out.record(&[root, "", root, ""], table.header_row);
             people.add_id(root, root);
@@ -984,6 +1049,18 @@ fn shape_org(
 pub struct People {
     ids: HashMap<String, String>,
     names: HashMap<String, Vec<String>>,
+    /// The org's file as the user sees it, for messages.
+    pub source: String,
+}
+
+/// What a cell naming a person resolves to.
+pub enum Resolved<'a> {
+    /// An id, or the id of the one node of that name.
+    Node(&'a str),
+    /// A name that several nodes have.
+    Shared(&'a [String]),
+    /// Neither an id nor a name in the org.
+    Unknown,
 }
 
 impl People {
@@ -1001,15 +1078,22 @@ impl People {
     /// The node a cell names: an id, else a unique name; the cell as written when it names
     /// nothing (the readers then report the unknown id); `Err` with the ids when a name is
     /// shared.
-    pub fn resolve<'a>(&'a self, cell: &'a str) -> Result<&'a str, &'a [String]> {
+    pub fn resolve<'a>(&'a self, cell: &'a str) -> Resolved<'a> {
         if let Some(node) = self.ids.get(cell) {
-            return Ok(node);
+            return Resolved::Node(node);
         }
         match self.names.get(cell).map(Vec::as_slice) {
-            Some([one]) => Ok(one),
-            Some(many) if many.len() > 1 => Err(many),
-            _ => Ok(cell),
+            Some([one]) => Resolved::Node(one),
+            Some(many) if many.len() > 1 => Resolved::Shared(many),
+            // An org that could not be read names nobody: its own problem says why.
+            _ if self.ids.is_empty() => Resolved::Node(cell),
+            _ => Resolved::Unknown,
         }
+    }
+
+    /// The id or name nearest to `cell` (a typo, a full-width character).
+    fn nearest(&self, cell: &str) -> Option<&str> {
+        crate::suggest::nearest(cell, self.ids.keys().chain(self.names.keys()).map(String::as_str))
     }
 
     /// The people of an org file in the contract's shape (id, name).

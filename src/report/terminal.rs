@@ -44,6 +44,12 @@ mod tests {
         assert_eq!(wrap("short", Some(40), 2), "short");
         assert_eq!(wrap(text, None, 2), text);
         assert_eq!(cut("北方大区·赵立新", 9), "北方大区…");
+        assert_eq!(items("差额 -100,374.44，达成率 66%"), ["差额 -100,374.44，", "达成率 66%"]);
+        for line in
+            wrap("目标 1,000,000.00，差额 -100,374.44（达成率 89.96%）", Some(24), 2).lines()
+        {
+            assert!(!line.ends_with(','), "{line}");
+        }
     }
 }
 
@@ -115,7 +121,7 @@ pub fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
         line.push_str(piece);
         *line_w += display_width(piece);
     };
-    for item in text.split_inclusive([',', '、', '，', '；', '。', '：']) {
+    for item in items(text) {
         // A list's item (a name and an amount) is kept whole; a clause of prose is not.
         if display_width(item.trim()) <= 40.min(width - indent) {
             put(item, &mut out, &mut line, &mut line_w);
@@ -132,6 +138,31 @@ pub fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
         }
     }
     out.push_str(line.trim_end());
+    out
+}
+
+/// `text` in pieces that end after `, ` (never inside a number: `1,234.56` stays whole), `、`,
+/// `，`, `；`, `。` or `：`.
+fn items(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let end = match c {
+            ',' => next.is_none_or(|n| n == ' '),
+            '、' | '，' | '；' | '。' | '：' => true,
+            _ => false,
+        };
+        if end {
+            let cut = i + c.len_utf8();
+            out.push(&text[start..cut]);
+            start = cut;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
     out
 }
 

@@ -208,7 +208,25 @@ fn review_xlsx_has_a_sheet_per_part_and_one_agenda_table() {
     let agenda = names.iter().find(|n| n.contains("Agenda")).unwrap().clone();
     let range = wb.worksheet_range(&agenda).unwrap();
     let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(cell_text(&rows[0][0]), "Manager");
     assert_eq!(cell_text(&rows[0][1]), "Report");
+    // Every percentage is a number (85.66% is 0.8566, never the text "85.66%").
+    let attainment = rows[0].iter().position(|c| cell_text(c) == "Attainment").unwrap();
+    for r in &rows[1..] {
+        assert!(matches!(r[attainment], Data::Float(_) | Data::Empty), "{:?}", r[attainment]);
+    }
+    // Frozen under the header, filter from the header: the agenda sheet's XML.
+    let file = std::fs::File::open(out.path().join("review.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let k = names.iter().position(|n| n == &agenda).unwrap() + 1;
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name(&format!("xl/worksheets/sheet{k}.xml")).unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    assert!(xml.contains("ySplit=\"1\""), "frozen under the header");
+    assert!(xml.contains("<autoFilter ref=\"A1:"), "filter from the header");
     let managers: std::collections::BTreeSet<String> =
         rows[1..].iter().map(|r| cell_text(&r[0])).collect();
     assert!(managers.len() > 1, "{managers:?}");

@@ -110,6 +110,8 @@ fn workbook(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
             widths[c] = widths[c].max(w.min(60));
         };
         let lead = usize::from(merged);
+        // The header row of the table being written (of the one merged table: its first).
+        let mut first_header = 0;
         for (k, (minor, table)) in sheet.tables.iter().enumerate() {
             if !merged {
                 if k > 0 {
@@ -120,10 +122,10 @@ fn workbook(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
                     r += 1;
                 }
             }
-            let header_row = r;
             if !merged || k == 0 {
+                first_header = r;
                 if merged {
-                    ws.write_string_with_format(r, 0, "", &bold)?;
+                    ws.write_string_with_format(r, 0, doc_manager(doc), &bold)?;
                 }
                 for (c, h) in table.header.iter().enumerate() {
                     ws.write_string_with_format(r, (c + lead) as u16, *h, &bold)?;
@@ -163,10 +165,11 @@ fn workbook(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
                 }
                 r += 1;
             }
-            if merged || sheet.tables.len() == 1 {
+            let last_table = k + 1 == sheet.tables.len();
+            if (merged && last_table) || sheet.tables.len() == 1 {
                 let last_col = (table.header.len() + lead).saturating_sub(1) as u16;
-                ws.autofilter(header_row, 0, r.saturating_sub(1).max(header_row), last_col)?;
-                ws.set_freeze_panes(header_row + 1, 0)?;
+                ws.autofilter(first_header, 0, r.saturating_sub(1).max(first_header), last_col)?;
+                ws.set_freeze_panes(first_header + 1, 0)?;
             }
         }
         for (c, w) in widths.iter().enumerate() {
@@ -179,6 +182,18 @@ fn workbook(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
         wb.add_worksheet();
     }
     wb.save_to_buffer()
+}
+
+/// The merged agenda table's first column: the manager, in the review's language.
+fn doc_manager(doc: &Doc) -> &'static str {
+    let zh = doc.blocks.iter().any(
+        |b| matches!(b, Block::Title(t) if t.contains("预测扒皮会") && !t.contains("Forecast")),
+    );
+    if zh {
+        "管理者"
+    } else {
+        "Manager"
+    }
 }
 
 /// A formatted number of the review (`1,234.56`, `+12.30`, `-3.04%`, `0.9`) as a number and its
@@ -197,9 +212,11 @@ fn number(cell: &str) -> Option<(f64, String)> {
     let decimals = plain.split_once('.').map_or(0, |(_, f)| f.len());
     let grouped = body.contains(',');
     if percent {
-        // 87.50% is 0.875 shown with its two decimals.
-        let v = exact_double(plain)?;
-        let v = exact_double(&format!("{}", v / 100.0)).filter(|x| (x * 100.0 - v).abs() < 1e-9)?;
+        // 85.66% is the decimal 0.8566, shown with its two decimals: the point moves two
+        // places in the text, never through a float division.
+        let d =
+            rust_decimal::Decimal::from_str_exact(plain).ok()? / rust_decimal::Decimal::ONE_HUNDRED;
+        let v = exact_double(&d.normalize().to_string())?;
         return Some((v, format!("0.{}%", "0".repeat(decimals.max(1)))));
     }
     let v = exact_double(plain)?;
@@ -222,6 +239,8 @@ mod tests {
         assert_eq!(number("1,234.56"), Some((1234.56, "#,##0.00".into())));
         assert_eq!(number("+12.30"), Some((12.3, "0.00".into())));
         assert_eq!(number("-3.04%"), Some((-0.0304, "0.00%".into())));
+        assert_eq!(number("85.66%"), Some((0.8566, "0.00%".into())));
+        assert_eq!(number("-5.95%"), Some((-0.0595, "0.00%".into())));
         assert_eq!(number("0.9"), Some((0.9, "0.0".into())));
         assert_eq!(number("—"), None);
         assert_eq!(number("张伟"), None);
