@@ -188,7 +188,12 @@ fn waterfall(out: &mut String, review: &Review, f: &Fmt, k: usize) {
         vec![(f.tr("Raw", "原始预测").into(), 0, w.raw, "total")];
     for s in &w.steps {
         let class = if s.change < 0 { "down" } else { "up" };
-        bars.push((format!("{} → {}", s.given_by, s.on), s.before, s.after, class));
+        bars.push((
+            format!("{} → {}", f.level(&s.given_by), f.level(&s.on)),
+            s.before,
+            s.after,
+            class,
+        ));
     }
     bars.push((f.tr("National forecast", "全国预测").into(), 0, w.forecast, "total"));
     if let Some(t) = w.target {

@@ -57,6 +57,8 @@ pub enum Block {
 #[derive(Debug, Clone)]
 pub struct Doc {
     pub blocks: Vec<Block>,
+    /// Written in Chinese (`--lang zh`): the renderers' own words follow it.
+    pub zh: bool,
 }
 
 pub struct Fmt {
@@ -66,6 +68,15 @@ pub struct Fmt {
 }
 
 impl Fmt {
+    /// A level's label as the review prints it: `depth 2` (a level without a label in the org)
+    /// is `第 2 层` in Chinese.
+    pub fn level(&self, label: &str) -> String {
+        match label.strip_prefix("depth ") {
+            Some(n) if self.zh => format!("第 {n} 层"),
+            _ => label.to_string(),
+        }
+    }
+
     /// The English or the Chinese of a label.
     pub fn tr<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
         if self.zh {
@@ -286,7 +297,7 @@ pub fn document(review: &Review, agenda_depth: Option<u32>, zh: bool) -> Doc {
     if let Some(h) = &review.history {
         history(&mut b, h, &f);
     }
-    Doc { blocks: b }
+    Doc { blocks: b, zh }
 }
 
 fn period(
@@ -348,8 +359,8 @@ fn period(
     for s in &w.steps {
         t.rows.push(row([
             &if f.zh { format!("第 {} 层", s.depth) } else { format!("Level {}", s.depth) },
-            &s.given_by,
-            &s.on,
+            &f.level(&s.given_by),
+            &f.level(&s.on),
             &f.signed(s.change),
             &s.ratio.map(signed_percent).unwrap_or_default(),
             &f.money(s.after),

@@ -61,14 +61,14 @@ pub fn render(doc: &Doc, top: usize, width: Option<usize>) -> String {
             Block::Para(t) => {
                 let _ = writeln!(out, "{}", wrap(&clean(t), 0));
             }
-            Block::Table(t) => table(&mut out, t, top, width),
+            Block::Table(t) => table(&mut out, t, top, width, doc.zh),
             Block::Chart(_) => {}
         }
     }
     out
 }
 
-fn table(out: &mut String, t: &Table, top: usize, width: Option<usize>) {
+fn table(out: &mut String, t: &Table, top: usize, width: Option<usize>, zh: bool) {
     let shown = if t.list { top.min(t.rows.len()) } else { t.rows.len() };
     let cells: Vec<Vec<String>> = t.rows[..shown]
         .iter()
@@ -86,10 +86,12 @@ fn table(out: &mut String, t: &Table, top: usize, width: Option<usize>) {
         .collect();
     let _ = writeln!(out, "{}", fit(t, &cells, width));
     if shown < t.rows.len() {
-        let more = format!(
-            "… and {} more (--top N shows more; --out writes every row)",
-            t.rows.len() - shown
-        );
+        let rest = t.rows.len() - shown;
+        let more = if zh {
+            format!("… 另有 {rest} 行（--top N 显示更多；--out 写出全部）")
+        } else {
+            format!("… and {rest} more (--top N shows more; --out writes every row)")
+        };
         let _ = writeln!(out, "{}", crate::report::terminal::wrap(&more, width, 2));
     }
 }

@@ -186,10 +186,7 @@ fn workbook(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
 
 /// The merged agenda table's first column: the manager, in the review's language.
 fn doc_manager(doc: &Doc) -> &'static str {
-    let zh = doc.blocks.iter().any(
-        |b| matches!(b, Block::Title(t) if t.contains("预测扒皮会") && !t.contains("Forecast")),
-    );
-    if zh {
+    if doc.zh {
         "管理者"
     } else {
         "Manager"
