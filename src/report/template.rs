@@ -202,7 +202,8 @@ fn sheet(ws: &mut Worksheet, t: &Template, manager: u32) -> Result<(), XlsxError
         ..ProtectionOptions::default()
     };
     ws.protect_with_options(&options);
-    ws.set_landscape();
+    // A4, the sheet's name at the top of every printed page.
+    ws.set_landscape().set_paper_size(9).set_header("&C&A");
     ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }

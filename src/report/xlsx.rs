@@ -207,7 +207,8 @@ fn sheet(
     for k in (name_col + 1)..COLUMNS.len() as u16 {
         ws.set_column_width(k, 14)?;
     }
-    ws.set_landscape();
+    // A4, the sheet's name at the top of every printed page.
+    ws.set_landscape().set_paper_size(9).set_header("&C&A");
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
     Ok(())

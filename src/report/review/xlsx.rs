@@ -175,7 +175,8 @@ fn workbook(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
         for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(c as u16, (*w + 2) as f64)?;
         }
-        ws.set_landscape();
+        // A4, the sheet's name at the top of every printed page.
+        ws.set_landscape().set_paper_size(9).set_header("&C&A");
         ws.set_print_fit_to_pages(1, 0);
     }
     if taken.is_empty() {
