@@ -22,13 +22,14 @@ pub(crate) struct Opts {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Roll up a pack and print the report; --out DIR also writes rollup.csv and rollup.json.
+    /// Roll up a pack and print the report; --out DIR also writes rollup.csv, rollup.json and
+    /// rollup.xlsx.
     Run(RunArgs),
     /// Validate a pack only: list every problem, exit 2 if there is any.
     Check(CheckArgs),
     /// The 扒皮会 review: layer waterfall, agenda per manager, flags, what moved since the last
     /// review (--previous) and whose judgment to trust (--history); --out DIR also writes
-    /// review.md and review.html.
+    /// review.md, review.html and review.xlsx.
     Review(ReviewArgs),
     /// Write confidence.xlsx for the managers: one sheet per manager listing their direct
     /// reports with raw and forecast, and an empty 信心指数 and 备注 to fill in. The filled
