@@ -85,8 +85,8 @@ for spec in "${PACKS[@]}"; do
   # name | command, exactly as hyperfine and /usr/bin/time run it: without a shell (hyperfine -N,
   # so that the short runs are not blurred by a shell's start-up), stdout to /dev/null
   commands=(
-    "forecast-rollup|$BIN run $pack --out $out/engine"
-    "forecast-rollup, 1 thread|env RAYON_NUM_THREADS=1 $BIN run $pack --out $out/engine-1thread"
+    "forecast-rollup|$BIN run $pack --out $out/engine --formats csv,json"
+    "forecast-rollup, 1 thread|env RAYON_NUM_THREADS=1 $BIN run $pack --out $out/engine-1thread --formats csv,json"
     "DuckDB peer|$PY bench/peer_duckdb.py $pack $out/duckdb.csv"
     "DuckDB peer --validate|$PY bench/peer_duckdb.py $pack $out/duckdb-validate.csv --validate"
     "Polars peer|$PY bench/peer_polars.py $pack $out/polars.csv"

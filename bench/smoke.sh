@@ -30,7 +30,7 @@ step "generate a 300-rep pack (2 periods, manager lines)"
 
 step "engine"
 mkdir "$tmp/engine"
-"$BIN" run "$pack" --out "$tmp/engine" > /dev/null
+"$BIN" run "$pack" --out "$tmp/engine" --formats csv,json > /dev/null
 
 for peer in duckdb polars; do
   step "peer $peer"
