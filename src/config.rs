@@ -166,10 +166,8 @@ impl Config {
 
     /// Input paths on disk, so that an output never overwrites one.
     pub(crate) fn input_paths(&self) -> Vec<PathBuf> {
-        let f = &self.files;
-        [Some(&f.org), Some(&f.forecasts), f.confidence.as_ref(), f.targets.as_ref()]
-            .into_iter()
-            .flatten()
+        self.files
+            .iter()
             .filter_map(|f| match &f.data {
                 InputData::Path(p) => Some(p.clone()),
                 InputData::Embedded(_) | InputData::Bytes(_) => None,

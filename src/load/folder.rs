@@ -420,13 +420,14 @@ fn apply_mapping(dir: &Path, name: &str, scan: &Scan, files: &mut PackFiles) {
         if !super::workbook::is_workbook(&file) {
             continue;
         }
+        // The workbook is opened once: its sheets, and which is first (read when pack.toml
+        // names no sheet).
+        let all_sheets = super::workbook::sheet_names(&dir.join(&file)).unwrap_or_default();
+        let first_of_book = all_sheets.first().cloned();
         let sheets = match sheet {
             Some(s) => vec![s],
-            None => super::workbook::sheet_names(&dir.join(&file)).unwrap_or_default(),
+            None => all_sheets,
         };
-        let first = sheets.first().cloned();
-        let all_sheets = super::workbook::sheet_names(&dir.join(&file)).unwrap_or_default();
-        let first_of_book = all_sheets.first().cloned().or(first);
         for s in sheets {
             let read = mine.iter().any(|m| match m {
                 Some(m) => m.trim() == s.trim(),

@@ -105,6 +105,13 @@ pub struct PackFiles {
 }
 
 impl PackFiles {
+    /// The role files there are: org, forecasts, then confidence and targets where given.
+    pub fn iter(&self) -> impl Iterator<Item = &InputFile> {
+        [Some(&self.org), Some(&self.forecasts), self.confidence.as_ref(), self.targets.as_ref()]
+            .into_iter()
+            .flatten()
+    }
+
     pub fn display(&self, kind: FileKind) -> String {
         match kind {
             FileKind::Org => self.org.display.clone(),
@@ -500,15 +507,7 @@ pub fn pack(
     problems.extend(files.found.iter().cloned());
     let reported: Vec<FileKind> =
         files.found.iter().map(|p| p.file).chain(files.held.iter().copied()).collect();
-    for f in [
-        Some(&files.org),
-        Some(&files.forecasts),
-        files.confidence.as_ref(),
-        files.targets.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for f in files.iter() {
         if let InputData::Path(p) = &f.data {
             if p.is_dir() {
                 problems.push(Problem::file(f.kind, "this is a folder, not a file").hint(format!(

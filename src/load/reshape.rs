@@ -76,15 +76,7 @@ pub fn prepare(files: &PackFiles, opts: ReadOptions, pack: u16) -> Prepared {
         ps.name_files(pack, &|_| path.to_string());
         ps
     };
-    let shaped = [
-        Some(&files.org),
-        Some(&files.forecasts),
-        files.confidence.as_ref(),
-        files.targets.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .any(|f| f.shape.is_some());
+    let shaped = files.iter().any(|f| f.shape.is_some());
     // The org first: the other files' people are resolved against it.
     let mut people = People::default();
     let org = out.org.clone();

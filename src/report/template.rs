@@ -114,11 +114,7 @@ fn sheet(ws: &mut Worksheet, t: &Template, manager: u32) -> Result<(), XlsxError
     } else {
         format!("#,##0.{}", "0".repeat(scale as usize))
     };
-    let header = Format::new()
-        .set_bold()
-        .set_border_bottom(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xD9E1F2))
-        .set_text_wrap();
+    let header = crate::report::xlsx::header_format().set_text_wrap();
     let text = Format::new().set_num_format("@");
     let money_fmt = Format::new().set_num_format(&money);
     let input = Format::new()

@@ -120,3 +120,20 @@ pub fn written(stderr: &[u8]) -> (Vec<String>, Vec<u8>) {
     }
     (wrote, rest.into_bytes())
 }
+
+/// LibreOffice (headless) opens `workbook` and saves every sheet as `BOOK-SHEET.csv` in
+/// `out`: UTF-8, comma, values not as shown. Returns `out`.
+pub fn libreoffice_csv(workbook: &Path, out: &Path) -> PathBuf {
+    let o = Command::new("/usr/bin/soffice")
+        .env("HOME", out.join("home"))
+        .args(["--headless", "--norestore", "--convert-to"])
+        // UTF-8, comma, quote, values not as shown (false), every sheet (-1).
+        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1")
+        .arg("--outdir")
+        .arg(out)
+        .arg(workbook)
+        .output()
+        .expect("soffice runs");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    out.to_path_buf()
+}

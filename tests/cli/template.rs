@@ -176,16 +176,7 @@ fn libreoffice_opens_the_template() {
     let pack = pack_without_confidence();
     let out = tmp();
     template(pack.path(), out.path(), &[]);
-    let o = std::process::Command::new("/usr/bin/soffice")
-        .env("HOME", out.path().join("home"))
-        .args(["--headless", "--norestore", "--convert-to"])
-        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1")
-        .arg("--outdir")
-        .arg(out.path().join("lo"))
-        .arg(out.path().join("confidence.xlsx"))
-        .output()
-        .expect("soffice runs");
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let csv = std::fs::read_to_string(out.path().join("lo/confidence-Supervisor One.csv")).unwrap();
+    let lo = libreoffice_csv(&out.path().join("confidence.xlsx"), &out.path().join("lo"));
+    let csv = std::fs::read_to_string(lo.join("confidence-Supervisor One.csv")).unwrap();
     assert!(csv.starts_with("subject_id,name,level,raw,forecast,last confidence,reviewer_id,period,confidence (blank = not reviewed),note\nA,Rep A (optimist),rep,100,100,,S1,2026-Q4,,\n"), "{csv}");
 }

@@ -141,19 +141,7 @@ fn libreoffice_opens_rollup_xlsx_with_rollup_csv_values() {
     let out = tmp();
     run_out("valid/period_spellings_across_files", out.path(), &[]);
     let (header, rows) = csv_rows(&out.path().join("rollup.csv"));
-    let converted = out.path().join("lo");
-    let home = out.path().join("home");
-    let o = std::process::Command::new("/usr/bin/soffice")
-        .env("HOME", &home)
-        .args(["--headless", "--norestore", "--convert-to"])
-        // UTF-8, comma, quote, values not as shown (false), every sheet (-1).
-        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1")
-        .arg("--outdir")
-        .arg(&converted)
-        .arg(out.path().join("rollup.xlsx"))
-        .output()
-        .expect("soffice runs");
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let converted = libreoffice_csv(&out.path().join("rollup.xlsx"), &out.path().join("lo"));
     let mut periods: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
     periods.dedup();
     for period in &periods {

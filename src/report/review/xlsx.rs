@@ -7,9 +7,7 @@
 
 use super::{Block, Doc, Table};
 use crate::report::xlsx::exact_double;
-use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError,
-};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use std::io::Write;
 
 /// Writes review.xlsx to `out`.
@@ -86,10 +84,7 @@ fn workbook(doc: &Doc) -> Result<Vec<u8>, XlsxError> {
     wb.set_properties(
         &DocProperties::new().set_title("forecast-rollup review").set_creation_datetime(&created),
     );
-    let bold = Format::new()
-        .set_bold()
-        .set_border_bottom(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xD9E1F2));
+    let bold = crate::report::xlsx::header_format();
     let heading = Format::new().set_bold();
     let mut taken: Vec<String> = Vec::new();
     for sheet in sheets(doc) {
