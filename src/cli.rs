@@ -20,6 +20,21 @@ pub(crate) struct Opts {
     pub command: Option<Command>,
 }
 
+impl Opts {
+    /// The language of everything the command prints: its --lang, else the locale's.
+    pub fn lang(&self) -> Lang {
+        let flag = match &self.command {
+            Some(Command::Run(r)) => r.lang,
+            Some(Command::Check(c)) => c.lang,
+            Some(Command::Review(r)) => r.lang,
+            Some(Command::Template(t)) => t.lang,
+            Some(Command::Init(i)) => i.lang,
+            Some(Command::Gen(_)) | None => None,
+        };
+        flag.unwrap_or_else(Lang::from_env)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Roll up a pack and print the report; --out DIR also writes rollup.csv, rollup.json and
@@ -96,6 +111,11 @@ pub(crate) struct InitArgs {
     /// Text encoding of CSV exports; auto reads a BOM, else UTF-8, else GB18030 (GBK).
     #[arg(long, value_enum, default_value_t = EncodingChoice::Auto)]
     pub encoding: EncodingChoice,
+
+    /// Language of what it prints (default: Chinese if LC_ALL, LC_MESSAGES or LANG starts
+    /// with zh, else English).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 /// Where the pack is and how to read it.
@@ -151,6 +171,11 @@ pub(crate) struct CheckArgs {
     /// Also check this history folder: each earlier pack in it and its actuals.csv.
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
+
+    /// Language of the problems and the account (default: Chinese if LC_ALL, LC_MESSAGES or
+    /// LANG starts with zh, else English).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 /// `review`: the pack under review, what to compare it with, and the review's thresholds.

@@ -12,6 +12,8 @@ use forecast_rollup::report::terminal::{Lang, TerminalOptions};
 use forecast_rollup::report::Format;
 use forecast_rollup::review::{Previous, ReviewOptions};
 use forecast_rollup::rollup::RollupOptions;
+use forecast_rollup::t;
+use forecast_rollup::text::{said, Text};
 use forecast_rollup::validate::CheckOptions;
 use rust_decimal::Decimal;
 use std::io::IsTerminal;
@@ -25,12 +27,19 @@ const DEMO: [(FileKind, &[u8]); 4] = [
     (FileKind::Targets, include_bytes!("../fixtures/demo/targets.csv")),
 ];
 
-pub(crate) const DEMO_BANNER: &str =
-    "Demo: the built-in pack (fixtures/demo). To roll up your own: forecast-rollup run PACK_DIR";
+/// The line that says the report is the demo's.
+pub(crate) fn demo_banner(lang: Lang) -> String {
+    t!(
+        "Demo: the built-in pack (fixtures/demo). To roll up your own: forecast-rollup run PACK_DIR",
+        "演示：内置数据包（fixtures/demo）。汇总自己的数据：forecast-rollup run 数据包文件夹"
+    )
+    .get(lang)
+    .to_string()
+}
 
 /// A flag value or a path on the command line that cannot work: an input problem of the
 /// command line (exit 2, listed like every other problem), with its fix.
-fn usage(message: String, hint: impl Into<String>) -> Failure {
+fn usage(message: Text, hint: Text) -> Failure {
     let mut ps = Problems::default();
     ps.push(Problem::file(FileKind::CommandLine, message).hint(hint));
     Failure::Input(ps)
@@ -79,7 +88,7 @@ impl Config {
             Some(Command::Run(r)) => (Mode::Run, r),
             Some(Command::Check(c)) => {
                 history = c.history;
-                (Mode::Check, RunArgs { input: c.input, ..RunArgs::default_run() })
+                (Mode::Check, RunArgs { input: c.input, lang: c.lang, ..RunArgs::default_run() })
             }
             Some(Command::Review(r)) => {
                 let (run, options, hist) = review_options(r)?;
@@ -104,26 +113,19 @@ impl Config {
             .filter(|d| *d > Decimal::ZERO)
             .ok_or_else(|| {
                 usage(
-                    format!(
+                    t!(
                         "--max-confidence {}: not a positive multiplier or percentage",
+                        "--max-confidence {}：不是正的倍数或百分比",
                         quoted(&input.max_confidence)
                     ),
-                    "give a positive multiplier (2) or percentage (200%)",
+                    t!(
+                        "give a positive multiplier (2) or percentage (200%)",
+                        "请给出正的倍数（2）或百分比（200%）"
+                    ),
                 )
             })?;
         let (files, demo) = pack_files(input)?;
-        let lang = run.lang.unwrap_or_else(|| {
-            let lang = std::env::var("LC_ALL")
-                .ok()
-                .filter(|v| !v.is_empty())
-                .or_else(|| std::env::var("LANG").ok())
-                .unwrap_or_default();
-            if lang.starts_with("zh") {
-                Lang::Zh
-            } else {
-                Lang::En
-            }
-        });
+        let lang = run.lang.unwrap_or_else(Lang::from_env);
         Ok(Config {
             mode,
             files,
@@ -221,12 +223,13 @@ fn outputs(mode: Mode, formats: &[OutFormat]) -> Result<Vec<&'static str>, Failu
             None => {
                 let listed: Vec<String> =
                     all.iter().map(|(k, _)| format!("{k:?}").to_lowercase()).collect();
+                let f = format!("{f:?}").to_lowercase();
                 return Err(usage(
-                    format!(
-                        "--formats: {} is not a file this command writes",
-                        format!("{f:?}").to_lowercase()
+                    t!(
+                        "--formats: {f} is not a file this command writes",
+                        "--formats：这个命令不写 {f} 文件"
                     ),
-                    format!("give a comma list of {}", listed.join(", ")),
+                    t!("give a comma list of {}", "请给出用逗号分隔的列表：{}", listed.join(", ")),
                 ));
             }
         }
@@ -244,8 +247,15 @@ fn review_options(r: ReviewArgs) -> Result<(RunArgs, ReviewOptions, Option<PathB
             .map(Exact::from_decimal)
             .ok_or_else(|| {
                 usage(
-                    format!("{flag} {}: not a multiplier or a percentage", quoted(value)),
-                    "give a multiplier (0.6) or a percentage (60%)",
+                    t!(
+                        "{flag} {}: not a multiplier or a percentage",
+                        "{flag} {}：不是倍数或百分比",
+                        quoted(value)
+                    ),
+                    t!(
+                        "give a multiplier (0.6) or a percentage (60%)",
+                        "请给出倍数（0.6）或百分比（60%）"
+                    ),
                 )
             })
     };
@@ -253,38 +263,59 @@ fn review_options(r: ReviewArgs) -> Result<(RunArgs, ReviewOptions, Option<PathB
     let band_high = ratio("--band-high", &r.band_high)?;
     if band_low >= band_high {
         return Err(usage(
-            format!(
+            t!(
                 "--band-low {} is not below --band-high {}: the band would be empty",
-                r.band_low, r.band_high
+                "--band-low {} 不低于 --band-high {}：区间会是空的",
+                r.band_low,
+                r.band_high
             ),
-            "give a --band-low below --band-high (the defaults are 0.6 and 1.4)",
+            t!(
+                "give a --band-low below --band-high (the defaults are 0.6 and 1.4)",
+                "请让 --band-low 低于 --band-high（默认是 0.6 和 1.4）"
+            ),
         ));
     }
     let concentration = ratio("--concentration", &r.concentration)?;
     if concentration.is_zero() || concentration > Exact::ONE {
         return Err(usage(
-            format!(
+            t!(
                 "--concentration {}: not a share above 0 and at most 1",
+                "--concentration {}：不是大于 0 且不超过 1 的比例",
                 quoted(&r.concentration)
             ),
-            "give a share above 0 and at most 1 (0.5) or 100% (50%)",
+            t!(
+                "give a share above 0 and at most 1 (0.5) or 100% (50%)",
+                "请给出大于 0 且不超过 1（0.5）或 100%（50%）的比例"
+            ),
         ));
     }
-    let previous =
-        match r.previous {
-            None => None,
-            Some(p) if p.is_dir() => Some(Previous::Pack(p)),
-            Some(p) if p.is_file() => Some(Previous::RollupJson(p)),
-            Some(p) => return Err(usage(
-                format!("--previous {}: not found", p.display()),
-                "give the last review's pack folder or the rollup.json that run --out wrote for it",
-            )),
-        };
+    let previous = match r.previous {
+        None => None,
+        Some(p) if p.is_dir() => Some(Previous::Pack(p)),
+        Some(p) if p.is_file() => Some(Previous::RollupJson(p)),
+        Some(p) => {
+            let shown = p.display();
+            return Err(usage(
+                    t!("--previous {shown}: not found", "--previous {shown}：找不到"),
+                    t!(
+                        "give the last review's pack folder or the rollup.json that run --out wrote for it",
+                        "请给出上次评审的数据包文件夹，或 run --out 为它写出的 rollup.json"
+                    ),
+                ));
+        }
+    };
     if let Some(h) = &r.history {
         if !h.is_dir() {
+            let shown = h.display();
             return Err(usage(
-                format!("--history {}: not found, or not a folder", h.display()),
-                "give a folder that holds the earlier packs (one folder each) and an actuals.csv",
+                t!(
+                    "--history {shown}: not found, or not a folder",
+                    "--history {shown}：找不到，或不是文件夹"
+                ),
+                t!(
+                    "give a folder that holds the earlier packs (one folder each) and an actuals.csv",
+                    "请给出一个文件夹，里面放以前的数据包（每个一个子文件夹）和 actuals.csv"
+                ),
             ));
         }
     }
@@ -315,17 +346,22 @@ fn not_a_pack_folder(dir: &std::path::Path) -> Failure {
     if dir.is_file() {
         let parent =
             dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let (shown, parent) = (dir.display(), parent.display());
         return usage(
-            format!("{} is a file, not a pack folder", dir.display()),
-            format!(
-                "give the folder that holds the pack's files: forecast-rollup run {} (or name one file with --org, --forecasts, --confidence, --targets)",
-                parent.display()
+            t!("{shown} is a file, not a pack folder", "{shown} 是文件，不是数据包文件夹"),
+            t!(
+                "give the folder that holds the pack's files: forecast-rollup run {parent} (or name one file with --org, --forecasts, --confidence, --targets)",
+                "请给出存放数据包文件的文件夹：forecast-rollup run {parent}（或用 --org、--forecasts、--confidence、--targets 指定单个文件）"
             ),
         );
     }
+    let shown = dir.display();
     usage(
-        format!("pack folder {} does not exist", dir.display()),
-        "give the folder that holds org.csv and forecasts.csv (and optionally confidence.csv and targets.csv)",
+        t!("pack folder {shown} does not exist", "数据包文件夹 {shown} 不存在"),
+        t!(
+            "give the folder that holds org.csv and forecasts.csv (and optionally confidence.csv and targets.csv)",
+            "请给出存放 org.csv 和 forecasts.csv（以及可选的 confidence.csv 和 targets.csv）的文件夹"
+        ),
     )
 }
 
@@ -361,7 +397,9 @@ fn pack_files(input: &InputArgs) -> Result<(PackFiles, bool), Failure> {
     let mut files = match &input.pack_dir {
         Some(dir) => {
             let scan = folder::scan(dir).map_err(|e| {
-                anyhow::Error::new(e).context(format!("cannot read the folder {}", dir.display()))
+                let shown = dir.display();
+                let why = t!("cannot read the folder {shown}", "无法读取文件夹 {shown}");
+                anyhow::Error::new(said(why).because(e))
             })?;
             folder::pack_files(dir, &scan)
         }

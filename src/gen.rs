@@ -8,7 +8,8 @@
 //! involved; about 1 line in 50 has three decimals and 1 in 100 is negative (a credit). About 1
 //! node in 10 is not reviewed; some confidences are percentages; every manager has a target.
 
-use anyhow::Context;
+use crate::t;
+use crate::text::SaidContext;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
@@ -134,8 +135,9 @@ fn node_id(level: usize, depth: usize, j: u64) -> String {
 
 /// Writes the pack described by `args` into `args.out_dir`.
 pub fn generate(args: &Shape) -> anyhow::Result<()> {
+    let shown = args.out_dir.display();
     std::fs::create_dir_all(&args.out_dir)
-        .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
+        .said(|| t!("cannot create {shown}", "无法创建 {shown}"))?;
     let eol = if args.crlf { "\r\n" } else { "\n" };
     let depth = args.depth.max(2) as usize;
     let sizes = level_sizes(args.reps.max(1), args.depth);
@@ -169,8 +171,9 @@ pub fn generate(args: &Shape) -> anyhow::Result<()> {
     // forecasts.csv: lines spread over reps at random, `lines_per_rep` per rep on average.
     let reps = &ids[depth - 1];
     let path = args.out_dir.join("forecasts.csv");
+    let shown = path.display();
     let file =
-        std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::File::create(&path).said(|| t!("cannot write {shown}", "无法写入 {shown}"))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     write!(w, "rep_id,period,amount,deal_id{eol}")?;
     let mut line = String::with_capacity(64);

@@ -7,6 +7,7 @@
 use crate::load::headers::normalize;
 use crate::load::{self, packtoml, workbook, InputData, InputFile, ReadOptions};
 use crate::problem::{quoted, FileKind, Problem, Problems};
+use crate::t;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -314,13 +315,21 @@ pub fn draft(dir: &Path, opts: ReadOptions) -> Result<Draft, Problems> {
         ps.push(
             Problem::file(
                 FileKind::Mapping,
-                format!(
+                t!(
                     "no file in {} looks like a deal export (an owner, an amount and a close date or period): {}",
+                    "{} 里没有像商机导出的文件（要有负责人、金额和成交日期或期间）：{}",
                     crate::load::folder::display(dir),
-                    if seen.is_empty() { "no CSV or workbook found".to_string() } else { seen.join("; ") }
+                    if seen.is_empty() {
+                        t!("no CSV or workbook found", "没有找到 CSV 或工作簿")
+                    } else {
+                        t!("{}", "{}", seen.join("; "))
+                    }
                 ),
             )
-            .hint("put the CRM's deal export (CSV or .xlsx) in the folder, or write pack.toml by hand (README, \"From a CRM export\")"),
+            .hint(t!(
+                "put the CRM's deal export (CSV or .xlsx) in the folder, or write pack.toml by hand (README, \"From a CRM export\")",
+                "请把 CRM 的商机导出（CSV 或 .xlsx）放进该文件夹，或手写 pack.toml（见 README“From a CRM export”）"
+            )),
         );
         ps.name_files(0, &|_| crate::load::folder::display(&dir.join("pack.toml")));
         return Err(ps);

@@ -11,6 +11,7 @@
 //! validate              checks on the loaded rows → the validated Pack
 //! load                  files → typed rows that remember their file and line
 //! model, exact, problem the validated pack, exact decimals, problems as values
+//! text                  every message in English and Chinese (`t!`)
 //! ```
 //!
 //! The binary (`src/main.rs`) parses the command line and wires these together.
@@ -30,4 +31,5 @@ pub mod report;
 pub mod review;
 pub mod rollup;
 pub mod suggest;
+pub mod text;
 pub mod validate;

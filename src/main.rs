@@ -13,7 +13,8 @@ use forecast_rollup::pipeline::{self, Checked};
 use forecast_rollup::problem::{gather, Failure, Problems};
 use forecast_rollup::report::{self, Format};
 use forecast_rollup::review::{self, Compared, Previous};
-use forecast_rollup::{gen, place};
+use forecast_rollup::text::{self, said, Lang};
+use forecast_rollup::{gen, place, t};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -34,28 +35,34 @@ impl From<ExitStatus> for ExitCode {
 
 fn main() -> ExitCode {
     let opts = cli::Opts::parse();
-    match run(opts) {
+    let lang = opts.lang();
+    match run(opts, lang) {
         Ok(()) => ExitStatus::Done.into(),
         Err(Failure::Input(mut problems)) => {
             problems.finish();
-            let _ = std::io::stderr().lock().write_all(on_stderr(&problems.render()).as_bytes());
+            let text = on_stderr(&problems.render(lang));
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
             ExitStatus::BadInput.into()
         }
         Err(Failure::Other(e)) if is_broken_pipe(&e) => ExitStatus::Done.into(),
         Err(Failure::Other(e)) => {
-            eprintln!("forecast-rollup: error: {e:#}");
+            let why = text::error_chain(&e, lang);
+            eprintln!(
+                "{}",
+                t!("forecast-rollup: error: {why}", "forecast-rollup：错误：{why}").get(lang)
+            );
             ExitStatus::Failed.into()
         }
     }
 }
 
 /// The whole run: options → the pack through the pipeline → the command's outputs.
-fn run(opts: cli::Opts) -> Result<(), Failure> {
+fn run(opts: cli::Opts, lang: Lang) -> Result<(), Failure> {
     if let Some(cli::Command::Gen(shape)) = &opts.command {
         return Ok(gen::generate(shape)?);
     }
     if let Some(cli::Command::Init(args)) = &opts.command {
-        return init(args);
+        return init(args, lang);
     }
     let config = Config::from_opts(opts)?;
     if let Some(n) = config.threads {
@@ -65,9 +72,9 @@ fn run(opts: cli::Opts) -> Result<(), Failure> {
             .map_err(anyhow::Error::from)?;
     }
     let mut clock = Timings::new(config.timings);
-    progress::start("reading and checking the pack");
+    progress::start(t!("reading and checking the pack", "正在读取和检查数据包").get(lang));
     let checked = pipeline::run(&config.files, &config.pipeline, pipeline::MAIN_PACK);
-    progress::stage("writing");
+    progress::stage(t!("writing", "正在写出").get(lang));
     let checked = checked.inspect_err(|_| progress::stop())?;
     clock.stages(&checked.timings);
     let done = match config.mode {
@@ -83,11 +90,10 @@ fn run(opts: cli::Opts) -> Result<(), Failure> {
 /// `run`: the files first (a closed stdout, `| head`, must not stop them being written), then
 /// the report on stdout.
 fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Failure> {
-    let (pack, rollup) = (&c.pack, &c.rollup);
+    let (pack, rollup, lang) = (&c.pack, &c.rollup, config.terminal.lang);
     if let Some(dir) = &config.out {
         let csv = |w: &mut dyn Write| report::csv::render(pack, rollup, config.bom, w);
         let json = |w: &mut dyn Write| report::json::render(pack, rollup, w);
-        let lang = config.terminal.lang;
         let xlsx = |w: &mut dyn Write| report::xlsx::render(pack, rollup, lang, w);
         let all: [place::Output; 3] =
             [("rollup.csv", &csv), ("rollup.json", &json), ("rollup.xlsx", &xlsx)];
@@ -96,17 +102,17 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
         let written = place::replace_set(dir, &chosen, &config.input_paths())?;
         clock.lap("write");
         progress::stop();
-        eprint!("{}", on_stderr(&report::summary::written(&written)));
+        eprint!("{}", on_stderr(&report::summary::written(&written, lang)));
     }
     progress::stop();
     if config.format == Format::Table {
-        let banner = config.demo.then_some(config::DEMO_BANNER);
-        let table = report::terminal::render(pack, rollup, config.terminal, banner);
+        let banner = config.demo.then(|| config::demo_banner(lang));
+        let table = report::terminal::render(pack, rollup, config.terminal, banner.as_deref());
         clock.lap("render");
         std::io::stdout().lock().write_all(table.as_bytes())?;
     } else {
         if config.demo {
-            eprintln!("{}", config::DEMO_BANNER);
+            eprintln!("{}", config::demo_banner(lang));
         }
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         match config.format {
@@ -117,16 +123,19 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
         clock.lap("render");
     }
     // What the data covers, after the report (stderr: stdout may be a file for finance).
-    eprint!("{}", on_stderr(&report::summary::coverage(pack, &c.files)));
+    eprint!("{}", on_stderr(&report::summary::coverage(pack, &c.files, lang)));
     clock.finish();
     Ok(())
 }
 
 /// `init`: a drafted pack.toml, written unless one is there (`--force` replaces it), and what
 /// it took for what.
-fn init(args: &cli::InitArgs) -> Result<(), Failure> {
+fn init(args: &cli::InitArgs, lang: Lang) -> Result<(), Failure> {
     if !args.dir.is_dir() {
-        return Err(anyhow::anyhow!("{} is not a folder", pipeline::display(&args.dir)).into());
+        let shown = pipeline::display(&args.dir);
+        return Err(
+            anyhow::Error::new(said(t!("{shown} is not a folder", "{shown} 不是文件夹"))).into()
+        );
     }
     let path = args.dir.join("pack.toml");
     let shown = pipeline::display(&path);
@@ -135,9 +144,15 @@ fn init(args: &cli::InitArgs) -> Result<(), Failure> {
         ps.push(
             forecast_rollup::problem::Problem::file(
                 forecast_rollup::problem::FileKind::Mapping,
-                "is already in the folder; init does not replace it",
+                t!(
+                    "is already in the folder; init does not replace it",
+                    "已经在文件夹里了；init 不会替换它"
+                ),
             )
-            .hint("check it with `forecast-rollup check`, or pass --force to draft a new one"),
+            .hint(t!(
+                "check it with `forecast-rollup check`, or pass --force to draft a new one",
+                "请用 `forecast-rollup check` 检查它，或加 --force 重新起草"
+            )),
         );
         ps.name_files(0, &|_| shown.clone());
         return Err(Failure::Input(ps));
@@ -146,8 +161,8 @@ fn init(args: &cli::InitArgs) -> Result<(), Failure> {
     let draft = forecast_rollup::init::draft(&args.dir, read).map_err(Failure::Input)?;
     let write = |w: &mut dyn Write| Ok(w.write_all(draft.toml.as_bytes())?);
     let written = place::replace_set(&args.dir, &[("pack.toml", &write)], &[])?;
-    print!("{}", report::summary::drafted(&draft, &shown, &pipeline::display(&args.dir)));
-    eprint!("{}", on_stderr(&report::summary::written(&written)));
+    print!("{}", report::summary::drafted(&draft, &shown, &pipeline::display(&args.dir), lang));
+    eprint!("{}", on_stderr(&report::summary::written(&written, lang)));
     Ok(())
 }
 
@@ -160,13 +175,14 @@ fn template(config: &Config, c: &Checked) -> Result<(), Failure> {
         ps.push(
             forecast_rollup::problem::Problem::file(
                 forecast_rollup::problem::FileKind::CommandLine,
-                format!(
+                t!(
                     "the pack has {} periods ({}): which one is the template for?",
+                    "数据包有 {} 个期间（{}）：模板是哪一个期间的？",
                     periods.len(),
                     periods.join(", ")
                 ),
             )
-            .hint("give --period P"),
+            .hint(t!("give --period P", "请用 --period P 指定")),
         );
         return Err(ps.into());
     }
@@ -190,7 +206,11 @@ fn template(config: &Config, c: &Checked) -> Result<(), Failure> {
         lang: config.terminal.lang,
     };
     let Some(dir) = &config.out else {
-        return Err(anyhow::anyhow!("template needs --out DIR").into());
+        return Err(anyhow::Error::new(said(t!(
+            "template needs --out DIR",
+            "template 需要 --out 文件夹"
+        )))
+        .into());
     };
     let sheets = std::sync::Mutex::new(Vec::new());
     let write = |w: &mut dyn Write| {
@@ -201,26 +221,26 @@ fn template(config: &Config, c: &Checked) -> Result<(), Failure> {
     let written = place::replace_set(dir, &[("confidence.xlsx", &write)], &config.input_paths())?;
     progress::stop();
     let names = sheets.into_inner().unwrap_or_default();
-    eprint!("{}", on_stderr(&report::summary::written(&written)));
-    println!("{}", report::summary::template(periods[0], &names));
+    eprint!("{}", on_stderr(&report::summary::written(&written, config.terminal.lang)));
+    println!("{}", report::summary::template(periods[0], &names, config.terminal.lang));
     Ok(())
 }
 
 /// `check`: every input row accounted for, file by file; with `--history`, the history too.
 fn check(config: &Config, c: &Checked) -> Result<(), Failure> {
     progress::stop();
-    let width = config.terminal.width;
-    print!("{}", fitted(&report::summary::check(&c.pack, &c.files), width));
-    print!("{}", fitted(&report::summary::coverage(&c.pack, &c.files), width));
+    let (width, lang) = (config.terminal.width, config.terminal.lang);
+    print!("{}", fitted(&report::summary::check(&c.pack, &c.files, lang), width));
+    print!("{}", fitted(&report::summary::coverage(&c.pack, &c.files, lang), width));
     if let Some(dir) = &config.history {
         let h = pipeline::history(dir, &config.pipeline, &c.pack)?;
-        println!(
-            "ok: history {}: {} earlier pack(s), {} actuals row(s), {} period(s) booked",
-            pipeline::display(dir),
-            h.packs.len(),
-            h.actual_rows,
-            h.booked_periods.len()
+        let (shown, packs, rows, booked) =
+            (pipeline::display(dir), h.packs.len(), h.actual_rows, h.booked_periods.len());
+        let line = t!(
+            "ok: history {shown}: {packs} earlier pack(s), {rows} actuals row(s), {booked} period(s) booked",
+            "通过：历史 {shown}：{packs} 个以前的数据包，{rows} 行实际成交，{booked} 个期间有成交"
         );
+        println!("{}", line.get(lang));
     }
     Ok(())
 }
@@ -229,7 +249,11 @@ fn check(config: &Config, c: &Checked) -> Result<(), Failure> {
 /// every pack gathered into one list), the review computed, written with `--out`, printed.
 fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
     let Some(options) = &config.review else {
-        return Err(anyhow::anyhow!("review without its options").into());
+        return Err(anyhow::Error::new(said(t!(
+            "review without its options",
+            "review 缺少它的选项"
+        )))
+        .into());
     };
     let mut problems = Problems::default();
     let previous = match &options.previous {
@@ -285,12 +309,12 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
             all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
         let written = place::replace_set(dir, &chosen, &inputs)?;
         progress::stop();
-        eprint!("{}", on_stderr(&report::summary::written(&written)));
+        eprint!("{}", on_stderr(&report::summary::written(&written, config.terminal.lang)));
     }
     progress::stop();
     let mut text = String::new();
     if config.demo {
-        text.push_str(config::DEMO_BANNER);
+        text.push_str(&config::demo_banner(config.terminal.lang));
         text.push_str("\n\n");
     }
     // The terminal shows the agendas of the top levels; the files hold them all.

@@ -5,6 +5,8 @@
 
 use crate::exact::Exact;
 use crate::problem::{quoted, Source};
+use crate::t;
+use crate::text::Text;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -189,17 +191,21 @@ pub fn is_totals_label(text: &str) -> bool {
 pub fn totals_row(src: Source, label: &str) -> crate::problem::Problem {
     crate::problem::Problem::at(
         src,
-        format!(
+        t!(
             "a totals row ({}): it adds up the rows above, which are counted already",
+            "合计行（{}）：它把上面已经计入的行又加了一遍",
             quoted(label.trim())
         ),
     )
-    .hint("delete this row; the roll-up adds the lines itself")
+    .hint(t!(
+        "delete this row; the roll-up adds the lines itself",
+        "请删除这一行；汇总会自己把各行相加"
+    ))
 }
 
 /// Whether `text` is a long number a spreadsheet rounded to 15 significant digits (it shows
 /// zeros after them), or showed in scientific notation.
-pub fn digits_lost(text: &str) -> Option<&'static str> {
+pub fn digits_lost(text: &str) -> Option<Text> {
     let t = text.trim();
     let b = t.as_bytes();
     let sci = b.first().is_some_and(u8::is_ascii_digit)
@@ -211,12 +217,16 @@ pub fn digits_lost(text: &str) -> Option<&'static str> {
                 && e.bytes().all(|c| c.is_ascii_digit())
         });
     if sci {
-        return Some("a spreadsheet showed this number-like id in scientific notation, so its digits are lost");
+        return Some(t!(
+            "a spreadsheet showed this number-like id in scientific notation, so its digits are lost",
+            "电子表格把这个数字样的 id 显示成了科学计数法，其数字已经丢失"
+        ));
     }
     if b.len() >= 16 && b.iter().all(u8::is_ascii_digit) && b[15..].iter().all(|&c| c == b'0') {
-        return Some(
+        return Some(t!(
             "a spreadsheet stored this id as a number and kept 15 digits (the rest became zeros)",
-        );
+            "电子表格把这个 id 存成了数字，只保留了 15 位（其余变成了 0）"
+        ));
     }
     None
 }
@@ -313,7 +323,7 @@ impl IdIndex {
     /// What to tell someone who wrote `text` where an id was expected, and it is no id: the
     /// damage a spreadsheet did to it, the node it names, or the id it nearly is. `None` when
     /// nothing is near.
-    pub fn hint(&self, text: &str) -> Option<String> {
+    pub fn hint(&self, text: &str) -> Option<Text> {
         let t = text.trim();
         if t.is_empty() {
             return None;
@@ -327,22 +337,28 @@ impl IdIndex {
             (ids.len() == 1).then(|| ids[0])
         };
         if let Some(v) = one(near.folded.get(&crate::suggest::fold(t))) {
-            return Some(format!("did you mean {}?", quoted(id(v))));
+            return Some(t!("did you mean {}?", "是否想写 {}？", quoted(id(v))));
         }
         if let Some(found) = near.names.get(t) {
             let ids: Vec<String> = found.iter().map(|&v| quoted(id(v))).collect();
             return Some(match ids.as_slice() {
-                [one] => format!("that is the name of {one}; write its id"),
-                many => format!(
-                    "that is the name of {}; write the id of the one meant",
-                    many.join(" and ")
-                ),
+                [one] => {
+                    t!("that is the name of {one}; write its id", "这是 {one} 的名字；请写它的 id")
+                }
+                many => {
+                    let (en, zh) = (many.join(" and "), many.join(" 和 "));
+                    t!(
+                        ("that is the name of {}; write the id of the one meant", en),
+                        ("这是 {} 的名字；请写所指那一位的 id", zh)
+                    )
+                }
             });
         }
         if t.bytes().all(|b| b.is_ascii_digit()) {
             if let Some(v) = one(near.zeros.get(t.trim_start_matches('0'))) {
-                return Some(format!(
+                return Some(t!(
                     "did you mean {}? a spreadsheet dropped its leading zeros: format the id column as Text before exporting",
+                    "是否想写 {}？电子表格去掉了开头的 0：导出前请把 id 列设为“文本”格式",
                     quoted(id(v))
                 ));
             }
@@ -352,19 +368,22 @@ impl IdIndex {
             if let Some(v) = one(near.folded.get(int))
                 .or_else(|| one(near.zeros.get(int.trim_start_matches('0'))))
             {
-                return Some(format!(
+                return Some(t!(
                     "did you mean {}? A number column added \".0\": format the id column as Text before exporting",
+                    "是否想写 {}？数值列加上了“.0”：导出前请把 id 列设为“文本”格式",
                     quoted(id(v))
                 ));
             }
         }
         if let Some(why) = digits_lost(t) {
-            return Some(format!(
-                "{why}: format the column as Text in Excel/WPS, re-enter the ids, and export again"
+            return Some(t!(
+                "{}: format the column as Text in Excel/WPS, re-enter the ids, and export again",
+                "{}：请在 Excel/WPS 中把该列设为“文本”格式，重新输入 id 后再导出",
+                why
             ));
         }
         if let Some(v) = one(near.look_alike.get(&crate::suggest::look_alike(t))) {
-            return Some(format!("did you mean {}?", quoted(id(v))));
+            return Some(t!("did you mean {}?", "是否想写 {}？", quoted(id(v))));
         }
         // One edit away: the text with a character deleted, or the text itself, meets an id
         // with a character deleted (or the id itself).
@@ -382,7 +401,7 @@ impl IdIndex {
         cands.dedup();
         cands.retain(|&v| strsim::damerau_levenshtein(&crate::suggest::fold(id(v)), &f) == 1);
         match cands.as_slice() {
-            [v] => Some(format!("did you mean {}?", quoted(id(*v)))),
+            [v] => Some(t!("did you mean {}?", "是否想写 {}？", quoted(id(*v)))),
             _ => None,
         }
     }

@@ -11,6 +11,8 @@ use crate::load::{self, actuals, InputData, InputFile, PackFiles, ReadOptions};
 use crate::model::{fold_id, Pack};
 use crate::problem::{gather, quoted, Failure, FileKind, Outcome, Problem, Problems};
 use crate::rollup::{self, Rollup, RollupOptions};
+use crate::t;
+use crate::text::said;
 
 use crate::validate::{self, CheckOptions};
 use rust_decimal::Decimal;
@@ -129,7 +131,10 @@ pub struct History {
 /// must be in `current` or in one of those packs. Every problem of every file is gathered.
 pub fn history(dir: &Path, opts: &Options, current: &Pack) -> Outcome<History> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| anyhow::Error::new(e).context(format!("cannot read {}", dir.display())))?
+        .map_err(|e| {
+            let shown = dir.display();
+            anyhow::Error::new(said(t!("cannot read {shown}", "无法读取 {shown}")).because(e))
+        })?
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir() && crate::load::folder::is_pack(&e.path()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -157,9 +162,16 @@ pub fn history(dir: &Path, opts: &Options, current: &Pack) -> Outcome<History> {
     };
     let mut problems = Problems::default();
     if packs.is_empty() && ok {
-        problems.push(Problem::file(FileKind::Actuals, "no earlier pack beside it").hint(
-            "put each earlier pack in its own folder inside the history folder (e.g. 2026-Q1/org.csv)",
-        ));
+        problems.push(
+            Problem::file(
+                FileKind::Actuals,
+                t!("no earlier pack beside it", "旁边没有以前的数据包"),
+            )
+            .hint(t!(
+                "put each earlier pack in its own folder inside the history folder (e.g. 2026-Q1/org.csv)",
+                "请把以前的每个数据包放在历史文件夹里各自的子文件夹中（例如 2026-Q1/org.csv）"
+            )),
+        );
     }
     let actuals_no = FIRST_HISTORY_PACK.saturating_add(folders as PackNo);
     let finish = |mut problems: Problems, mut all: Problems| -> Failure {
@@ -168,8 +180,11 @@ pub fn history(dir: &Path, opts: &Options, current: &Pack) -> Outcome<History> {
         Failure::Input(all)
     };
     if !file.exists() {
-        problems.push(Problem::file(FileKind::Actuals, "file not found").hint(
-            "a history folder holds actuals.csv (rep_id,period,amount: what was really booked)",
+        problems.push(Problem::file(FileKind::Actuals, t!("file not found", "找不到文件")).hint(
+            t!(
+                "a history folder holds actuals.csv (rep_id,period,amount: what was really booked)",
+                "历史文件夹里要有 actuals.csv（rep_id,period,amount：实际成交额）"
+            ),
         ));
         return Err(finish(problems, all));
     }
@@ -189,11 +204,14 @@ pub fn history(dir: &Path, opts: &Options, current: &Pack) -> Outcome<History> {
         if !known.contains_key(r.rep_id.as_str()) {
             let near = folded.get(&fold_id(&r.rep_id));
             problems.push(
-                Problem::at(r.src, format!("unknown rep_id {}", quoted(&r.rep_id)))
+                Problem::at(r.src, t!("unknown rep_id {}", "未知的 rep_id {}", quoted(&r.rep_id)))
                     .column("rep_id")
                     .hint(match near {
-                        Some(id) => format!("did you mean {}?", quoted(id)),
-                        None => "every rep_id must be an id in org.csv of an earlier pack".into(),
+                        Some(id) => t!("did you mean {}?", "是否想写 {}？", quoted(id)),
+                        None => t!(
+                            "every rep_id must be an id in org.csv of an earlier pack",
+                            "每个 rep_id 都必须是以前某个数据包 org.csv 里的 id"
+                        ),
                     }),
             );
             continue;
@@ -203,8 +221,15 @@ pub fn history(dir: &Path, opts: &Options, current: &Pack) -> Outcome<History> {
         match sum.checked_add(crate::exact::Exact::from_decimal(r.amount)) {
             Some(s) => *sum = s,
             None => problems.push(
-                Problem::at(r.src, format!("the amounts of {} need more than 38 digits", r.rep_id))
-                    .column("amount"),
+                Problem::at(
+                    r.src,
+                    t!(
+                        "the amounts of {} need more than 38 digits",
+                        "{} 的金额需要超过 38 位数字",
+                        r.rep_id
+                    ),
+                )
+                .column("amount"),
             ),
         }
     }

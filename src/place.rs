@@ -17,7 +17,8 @@
 //! power-loss durability at the cost of most of a small run's time, and every output can be
 //! made again from its inputs.
 
-use anyhow::Context;
+use crate::t;
+use crate::text::{said, SaidContext};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,22 +37,32 @@ pub fn replace_set(
     inputs: &[PathBuf],
 ) -> anyhow::Result<Vec<(PathBuf, u64)>> {
     if dir.exists() && !dir.is_dir() {
-        anyhow::bail!("output folder {} is a file, not a folder", dir.display());
+        let shown = dir.display();
+        anyhow::bail!(said(t!(
+            "output folder {shown} is a file, not a folder",
+            "输出文件夹 {shown} 是文件，不是文件夹"
+        )));
     }
     // A missing folder (and its parents) is made, as `mkdir -p` would.
+    let shown = dir.display();
     std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+        .said(|| t!("cannot create the output folder {shown}", "无法创建输出文件夹 {shown}"))?;
     let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| p.canonicalize().ok()).collect();
     for (name, _) in outputs {
         let target = dir.join(name);
         if target.canonicalize().is_ok_and(|c| inputs.contains(&c)) {
-            anyhow::bail!("refusing to write {}: it is one of the input files", target.display());
+            let target = target.display();
+            anyhow::bail!(said(t!(
+                "refusing to write {target}: it is one of the input files",
+                "拒绝写出 {target}：它是输入文件之一"
+            )));
         }
         if target.is_dir() {
-            anyhow::bail!(
-                "cannot replace {}: it is a folder; move it away and run again",
-                target.display()
-            );
+            let target = target.display();
+            anyhow::bail!(said(t!(
+                "cannot replace {target}: it is a folder; move it away and run again",
+                "无法替换 {target}：它是文件夹；请把它移走后重新运行"
+            )));
         }
     }
     recover(dir)?;
@@ -69,10 +80,11 @@ pub fn replace_set(
         .zip(&temps)
         .map(|((_, render), (_, tmp, _))| {
             let file = std::fs::File::create(tmp)
-                .with_context(|| format!("cannot write in {}", dir.display()))?;
+                .said(|| t!("cannot write in {shown}", "无法在 {shown} 中写入"))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-            render(&mut w).with_context(|| format!("cannot write {}", tmp.display()))?;
-            w.flush().with_context(|| format!("cannot write {}", tmp.display()))?;
+            let tmp_shown = tmp.display();
+            render(&mut w).said(|| t!("cannot write {tmp_shown}", "无法写入 {tmp_shown}"))?;
+            w.flush().said(|| t!("cannot write {tmp_shown}", "无法写入 {tmp_shown}"))?;
             Ok(std::fs::metadata(tmp).map(|m| m.len()).unwrap_or(0))
         })
         .collect();
@@ -85,7 +97,7 @@ pub fn replace_set(
         let staged = dir.join(format!("{COMMIT}.{pid}.tmp"));
         std::fs::write(&staged, record)
             .and_then(|()| std::fs::rename(&staged, dir.join(COMMIT)))
-            .with_context(|| format!("cannot write in {}", dir.display()))?;
+            .said(|| t!("cannot write in {shown}", "无法在 {shown} 中写入"))?;
         Ok(sizes)
     });
     let sizes = match sizes {
@@ -110,7 +122,10 @@ pub fn recover(dir: &Path) -> anyhow::Result<()> {
     let record = match std::fs::read_to_string(&path) {
         Ok(r) => r,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => {
+            let shown = path.display();
+            return Err(e).said(|| t!("cannot read {shown}", "无法读取 {shown}"));
+        }
     };
     for line in record.lines() {
         let Some((tmp, name)) = line.split_once('\t') else { continue };
@@ -120,12 +135,13 @@ pub fn recover(dir: &Path) -> anyhow::Result<()> {
         }
         let (tmp, target) = (dir.join(tmp), dir.join(name));
         if tmp.is_file() {
-            std::fs::rename(&tmp, &target).with_context(|| {
-                format!("cannot rename {} to {}", tmp.display(), target.display())
-            })?;
+            let (from, to) = (tmp.display(), target.display());
+            std::fs::rename(&tmp, &target)
+                .said(|| t!("cannot rename {from} to {to}", "无法把 {from} 改名为 {to}"))?;
         }
     }
-    std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))
+    let shown = path.display();
+    std::fs::remove_file(&path).said(|| t!("cannot remove {shown}", "无法删除 {shown}"))
 }
 
 /// Removes `.NAME.PID.tmp` files that a killed run left beside these outputs (and its staged

@@ -10,6 +10,8 @@
 //! 2 problems; nothing written
 //! ```
 
+use crate::t;
+use crate::text::{plural, Lang, Text};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -76,12 +78,13 @@ pub struct Problem {
     /// The column's position in the row (0-based), where known: a workbook's problem then
     /// names its cell (`C17`).
     pub column_index: Option<u32>,
-    pub message: String,
-    pub hint: Option<String>,
+    /// Boxed: a problem travels in `Result`s, and the two languages would make it large.
+    pub message: Box<Text>,
+    pub hint: Option<Box<Text>>,
 }
 
 impl Problem {
-    pub fn at(src: Source, message: impl Into<String>) -> Problem {
+    pub fn at(src: Source, message: Text) -> Problem {
         Problem {
             pack: 0,
             path: None,
@@ -89,12 +92,12 @@ impl Problem {
             line: Some(src.line),
             column: None,
             column_index: None,
-            message: message.into(),
+            message: Box::new(message),
             hint: None,
         }
     }
 
-    pub fn file(file: FileKind, message: impl Into<String>) -> Problem {
+    pub fn file(file: FileKind, message: Text) -> Problem {
         Problem {
             pack: 0,
             path: None,
@@ -102,7 +105,7 @@ impl Problem {
             line: None,
             column: None,
             column_index: None,
-            message: message.into(),
+            message: Box::new(message),
             hint: None,
         }
     }
@@ -119,22 +122,22 @@ impl Problem {
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Problem {
-        self.hint = Some(hint.into());
+    pub fn hint(mut self, hint: Text) -> Problem {
+        self.hint = Some(Box::new(hint));
         self
     }
 
     /// Sets the hint where there is one (a `None` keeps the hint already set).
-    pub fn maybe_hint(mut self, hint: Option<impl Into<String>>) -> Problem {
+    pub fn maybe_hint(mut self, hint: Option<Text>) -> Problem {
         if let Some(h) = hint {
-            self.hint = Some(h.into());
+            self.hint = Some(Box::new(h));
         }
         self
     }
 
     fn sort_key(&self) -> (u16, FileKind, u64, &str, &str) {
         let line = self.line.unwrap_or(0);
-        (self.pack, self.file, line, self.column.as_deref().unwrap_or(""), &self.message)
+        (self.pack, self.file, line, self.column.as_deref().unwrap_or(""), &self.message.en)
     }
 
     /// The file's path as the user sees it.
@@ -147,7 +150,7 @@ impl Problem {
 /// `std::io::Error`). The loader turns it back into a [`Problem`] before it returns, so that
 /// input problems leave the library by one route: [`Problems`].
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{}", .0.message)]
+#[error("{}", .0.message.en)]
 pub struct InputProblem(pub Problem);
 
 /// How many problems are kept per file; the rest are counted. A file with a million bad lines
@@ -194,7 +197,7 @@ impl Problems {
 
     /// Says what was held back: a check that could not run because of a problem listed (unknown
     /// ids while org.csv is broken). Printed after the problems; not counted as one.
-    pub fn note(&mut self, file: FileKind, text: impl Into<String>) {
+    pub fn note(&mut self, file: FileKind, text: Text) {
         self.notes.push(Problem::file(file, text));
     }
 
@@ -331,8 +334,10 @@ impl Problems {
         self.list.iter()
     }
 
-    /// The report for stderr, files named as [`Problems::name_files`] named them.
-    pub fn render(&self) -> String {
+    /// The report for stderr in `lang`, files named as [`Problems::name_files`] named them.
+    /// The place (`file:line:`) is the same in both languages, for editors to jump to.
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
         let mut out = String::new();
         for p in &self.list {
             let _ = write!(out, "{}", p.path());
@@ -353,24 +358,33 @@ impl Problems {
             }
             out.push_str(": ");
             if let Some(col) = &p.column {
-                let _ = write!(out, "{}: ", sanitize(col));
+                let _ = write!(out, "{}{}", sanitize(col), if zh { "：" } else { ": " });
             }
-            out.push_str(&p.message);
+            out.push_str(p.message.get(lang));
             out.push('\n');
             if let Some(h) = &p.hint {
-                let _ = writeln!(out, "  hint: {h}");
+                let _ = writeln!(out, "  {}", t!("hint: {}", "提示：{}", h.get(lang)).get(lang));
             }
         }
         for d in self.dropped.iter().filter(|d| d.count > 0) {
             let path = d.path.as_deref().unwrap_or(d.file.file_name());
-            let _ = writeln!(out, "{path}: … and {} more problems not listed", d.count);
+            let more = t!(
+                "{}: … and {} more problems not listed",
+                "{}：……另有 {} 个问题未列出",
+                path,
+                d.count
+            );
+            let _ = writeln!(out, "{}", more.get(lang));
         }
         for n in &self.notes {
-            let _ = writeln!(out, "{}: {}", n.path(), n.message);
+            let _ = writeln!(out, "{}: {}", n.path(), n.message.get(lang));
         }
         let total = self.total();
-        let noun = if total == 1 { "problem" } else { "problems" };
-        let _ = writeln!(out, "{total} {noun}; nothing written");
+        let end = t!(
+            ("{}; nothing written", plural(total, "problem", "problems")),
+            ("共 {} 个问题；未写出任何文件", total)
+        );
+        let _ = writeln!(out, "{}", end.get(lang));
         out
     }
 }
@@ -473,19 +487,32 @@ mod tests {
     fn renders_sorted_with_hints_and_a_count() {
         let mut ps = Problems::default();
         ps.push(
-            Problem::at(Source::new(FileKind::Forecasts, 9), "\"x\" is not a number")
-                .column("amount")
-                .hint("fix it"),
+            Problem::at(
+                Source::new(FileKind::Forecasts, 9),
+                t!("\"x\" is not a number", "\"x\" 不是数字"),
+            )
+            .column("amount")
+            .hint(t!("fix it", "改正它")),
         );
-        ps.push(Problem::at(Source::new(FileKind::Org, 12), "duplicate id \"S001\""));
-        ps.push(Problem::file(FileKind::Org, "no root"));
+        ps.push(Problem::at(
+            Source::new(FileKind::Org, 12),
+            t!("duplicate id \"S001\"", "id \"S001\" 重复"),
+        ));
+        ps.push(Problem::file(FileKind::Org, t!("no root", "没有根节点")));
         ps.finish();
         assert_eq!(
-            ps.render(),
+            ps.render(Lang::En),
             "org.csv: no root\n\
              org.csv:12: duplicate id \"S001\"\n\
              forecasts.csv:9: amount: \"x\" is not a number\n  hint: fix it\n\
              3 problems; nothing written\n"
+        );
+        assert_eq!(
+            ps.render(Lang::Zh),
+            "org.csv: 没有根节点\n\
+             org.csv:12: id \"S001\" 重复\n\
+             forecasts.csv:9: amount：\"x\" 不是数字\n  提示：改正它\n\
+             共 3 个问题；未写出任何文件\n"
         );
     }
 
@@ -493,12 +520,13 @@ mod tests {
     fn keeps_the_first_problems_of_a_file_and_counts_the_rest() {
         let mut ps = Problems::default();
         for line in (1..=KEEP_PER_FILE as u64 + 5).rev() {
-            ps.push(Problem::at(Source::new(FileKind::Forecasts, line), "bad"));
+            ps.push(Problem::at(Source::new(FileKind::Forecasts, line), t!("bad", "有误")));
         }
         ps.finish();
         assert_eq!(ps.iter().count(), KEEP_PER_FILE);
         assert_eq!(ps.iter().next().unwrap().line, Some(1));
-        assert!(ps.render().contains("forecasts.csv: … and 5 more problems not listed"));
+        assert!(ps.render(Lang::En).contains("forecasts.csv: … and 5 more problems not listed"));
+        assert!(ps.render(Lang::Zh).contains("forecasts.csv：……另有 5 个问题未列出"));
         assert_eq!(ps.total(), KEEP_PER_FILE as u64 + 5);
     }
 

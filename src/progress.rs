@@ -8,7 +8,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 struct State {
-    stage: Mutex<&'static str>,
+    stage: Mutex<String>,
     stop: AtomicBool,
     shown: AtomicBool,
     done: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -17,12 +17,12 @@ struct State {
 static STATE: OnceLock<State> = OnceLock::new();
 
 /// Starts the line's clock (it shows after a second) if stderr is a terminal.
-pub fn start(stage: &'static str) {
+pub fn start(stage: &str) {
     if !std::io::stderr().is_terminal() {
         return;
     }
     let state = STATE.get_or_init(|| State {
-        stage: Mutex::new(stage),
+        stage: Mutex::new(stage.to_string()),
         stop: AtomicBool::new(false),
         shown: AtomicBool::new(false),
         done: Mutex::new(None),
@@ -36,7 +36,7 @@ pub fn start(stage: &'static str) {
             if secs < 1.0 || state.stop.load(Ordering::Acquire) {
                 continue;
             }
-            let stage = *state.stage.lock().unwrap_or_else(|e| e.into_inner());
+            let stage = state.stage.lock().unwrap_or_else(|e| e.into_inner()).clone();
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r\x1b[Kforecast-rollup: {stage}… {secs:.0} s");
             let _ = err.flush();
@@ -49,10 +49,10 @@ pub fn start(stage: &'static str) {
 }
 
 /// What the run is doing now.
-pub fn stage(stage: &'static str) {
+pub fn stage(stage: &str) {
     if let Some(state) = STATE.get() {
         if let Ok(mut s) = state.stage.lock() {
-            *s = stage;
+            *s = stage.to_string();
         }
     }
 }

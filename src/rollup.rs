@@ -21,6 +21,7 @@
 use crate::exact::{Exact, Rounding};
 use crate::model::{NodeIx, Pack, PeriodInputs, Tree};
 use crate::problem::{quoted, Problem, Problems};
+use crate::t;
 use rayon::prelude::*;
 
 /// How values are printed.
@@ -101,15 +102,29 @@ pub fn compute(pack: &Pack, opts: RollupOptions) -> Result<Rollup, Problems> {
 
 fn too_big(pack: &Pack, inputs: &PeriodInputs, v: NodeIx, what: &str) -> Problem {
     let r = &pack.org[v as usize];
+    let what = match what {
+        "raw forecast" => t!("raw forecast", "原始预测"),
+        "forecast" => t!("forecast", "预测"),
+        "adjusted forecast" => t!("adjusted forecast", "调整后预测"),
+        "own lines" => t!("own lines", "本人签单"),
+        "contribution" => t!("contribution", "贡献"),
+        "target" => t!("target", "目标"),
+        other => t!("{}", "{}", other),
+    };
     Problem::at(
         r.src,
-        format!(
-            "{}'s {what} for period {} needs more than 38 digits to be exact",
+        t!(
+            "{0}'s {2} for period {1} needs more than 38 digits to be exact",
+            "{0} 在期间 {1} 的{2}需要超过 38 位数字才能精确表示",
             quoted(&r.id),
-            quoted(&inputs.period)
+            quoted(&inputs.period),
+            what
         ),
     )
-    .hint("amounts times the confidences of every level above: give confidences fewer decimals")
+    .hint(t!(
+        "amounts times the confidences of every level above: give confidences fewer decimals",
+        "金额乘以上面每一层的信心指数：请减少信心指数的小数位"
+    ))
 }
 
 fn period(

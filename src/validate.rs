@@ -9,6 +9,8 @@ use crate::exact::Exact;
 use crate::load::Loaded;
 use crate::model::{fold_id, ConfidenceNote, Given, NodeIx, OrgRow, Pack, PeriodInputs, Tree};
 use crate::problem::{quoted, FileKind, Problem, Problems};
+use crate::t;
+use crate::text::Text;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
@@ -108,13 +110,21 @@ fn check_confidence_periods(l: &Loaded) -> Vec<Problem> {
         .map(|r| {
             let near = crate::suggest::nearest(&r.period, periods.iter().map(String::as_str));
             let hint = match near {
-                Some(p) => format!("did you mean {}?", quoted(p)),
-                None => format!(
+                Some(p) => t!("did you mean {}?", "是否想写 {}？", quoted(p)),
+                None => t!(
                     "forecasts.csv has {}; leave the period empty for a confidence that holds in every period",
+                    "forecasts.csv 里的期间有 {}；对所有期间都适用的信心指数请把期间留空",
                     list(periods)
                 ),
             };
-            Problem::at(r.src, format!("{}: no forecast line has this period", quoted(&r.period)))
+            Problem::at(
+                r.src,
+                t!(
+                    "{}: no forecast line has this period",
+                    "{}：没有任何预测行属于这个期间",
+                    quoted(&r.period)
+                ),
+            )
             .column("period")
             .hint(hint)
         })
@@ -123,11 +133,11 @@ fn check_confidence_periods(l: &Loaded) -> Vec<Problem> {
 
 /// A problem of forecasts.csv's period number `i`, at the first line that has it (and says
 /// so: later lines may have it too).
-fn first_line_of(l: &Loaded, i: usize, message: String) -> Problem {
+fn first_line_of(l: &Loaded, i: usize, message: Text) -> Problem {
     match l.forecasts.first_lines.get(i).filter(|&&line| line != u64::MAX) {
         Some(&line) => Problem::at(
             crate::problem::Source::new(FileKind::Forecasts, line),
-            format!("{message} (the first line with it)"),
+            t!("{} (the first line with it)", "{}（这是含有它的第一行）", message),
         ),
         None => Problem::file(FileKind::Forecasts, message),
     }
@@ -138,10 +148,14 @@ fn first_line_of(l: &Loaded, i: usize, message: String) -> Problem {
 fn check_period_dates(l: &Loaded) -> Vec<Problem> {
     let problem = |p: Problem, month: String| {
         let hint = if month.is_empty() {
-            "write the period (2026-11, 2026-Q4); if a spreadsheet made this a date, format the column as Text".to_string()
+            t!(
+                "write the period (2026-11, 2026-Q4); if a spreadsheet made this a date, format the column as Text",
+                "请写期间（2026-11、2026-Q4）；如果是电子表格把它变成了日期，请把该列设为“文本”格式"
+            )
         } else {
-            format!(
+            t!(
                 "write the period: {} for the month, or its quarter; if a spreadsheet made this a date, format the column as Text",
+                "请写期间：月份写 {}，或写它所在的季度；如果是电子表格把它变成了日期，请把该列设为“文本”格式",
                 quoted(&month)
             )
         };
@@ -150,14 +164,18 @@ fn check_period_dates(l: &Loaded) -> Vec<Problem> {
     let mut out = Vec::new();
     for (i, p) in l.forecasts.periods.iter().enumerate() {
         if let Some(m) = crate::period::date_month(p) {
-            let msg = format!("{} in the period column is a date, not a period", quoted(p));
+            let msg = t!(
+                "{} in the period column is a date, not a period",
+                "期间列里的 {} 是日期，不是期间",
+                quoted(p)
+            );
             out.push(problem(first_line_of(l, i, msg), m));
         }
     }
     let rows = l.confidence.iter().map(|r| (&r.period, r.src));
     for (period, src) in rows.chain(l.targets.iter().map(|r| (&r.period, r.src))) {
         if let Some(m) = crate::period::date_month(period) {
-            let msg = format!("{} is a date, not a period", quoted(period));
+            let msg = t!("{} is a date, not a period", "{} 是日期，不是期间", quoted(period));
             out.push(problem(Problem::at(src, msg).column("period"), m));
         }
     }
@@ -166,13 +184,17 @@ fn check_period_dates(l: &Loaded) -> Vec<Problem> {
 
 /// The calendar period a label that is none probably meant: with the year of the forecasts
 /// (`四季度`, `Q4` → `2026-Q4`), with its century (`26Q4`), or the nearest by spelling.
-fn meant_period(label: &str, periods: &[String]) -> String {
+fn meant_period(label: &str, periods: &[String]) -> Text {
     let years: std::collections::BTreeSet<&str> =
         periods.iter().filter(|p| crate::period::kind(p).is_some()).map(|p| &p[..4]).collect();
     for y in &years {
         for attempt in [format!("{y}{label}"), format!("{y}年{label}")] {
             if let Some(c) = crate::period::canonical(&attempt).filter(|c| periods.contains(c)) {
-                return format!("did you mean {}? (the year is missing)", quoted(&c));
+                return t!(
+                    "did you mean {}? (the year is missing)",
+                    "是否想写 {}？（缺了年份）",
+                    quoted(&c)
+                );
             }
         }
     }
@@ -180,12 +202,12 @@ fn meant_period(label: &str, periods: &[String]) -> String {
     if t.len() > 2 && t.as_bytes()[..2].iter().all(u8::is_ascii_digit) {
         if let Some(c) = crate::period::canonical(&format!("20{t}")).filter(|c| periods.contains(c))
         {
-            return format!("did you mean {}?", quoted(&c));
+            return t!("did you mean {}?", "是否想写 {}？", quoted(&c));
         }
     }
     match crate::suggest::nearest(label, periods.iter().map(String::as_str)) {
-        Some(p) => format!("did you mean {}?", quoted(p)),
-        None => format!("forecasts.csv has {}", list(periods)),
+        Some(p) => t!("did you mean {}?", "是否想写 {}？", quoted(p)),
+        None => t!("forecasts.csv has {}", "forecasts.csv 里的期间有 {}", list(periods)),
     }
 }
 
@@ -206,14 +228,18 @@ fn check_period_kinds(l: &Loaded) -> Vec<Problem> {
                 out.push(
                     Problem::at(
                         t.src,
-                        format!(
+                        t!(
                             "{} is a calendar period, but forecasts.csv names its periods otherwise ({})",
+                            "{} 是自然期间，但 forecasts.csv 的期间是另一种写法（{}）",
                             quoted(&t.period),
                             list(periods)
                         ),
                     )
                     .column("period")
-                    .hint("write the periods the same way in both files"),
+                    .hint(t!(
+                        "write the periods the same way in both files",
+                        "请在两个文件里用同一种写法写期间"
+                    )),
                 );
             }
         }
@@ -226,8 +252,9 @@ fn check_period_kinds(l: &Loaded) -> Vec<Problem> {
             && periods.iter().filter(|q| fold_period(q) == fold_period(p)).count() == 1
     };
     for (i, p) in periods.iter().enumerate().filter(|(_, p)| other(p)) {
-        let msg = format!(
+        let msg = t!(
             "{} in the period column is not a period this tool reads, beside {}: it would be rolled up as a period of its own",
+            "期间列里的 {} 不是本工具能读的期间（旁边是 {}）：它会被单独汇总成一个期间",
             quoted(p),
             quoted(calendar[0])
         );
@@ -238,17 +265,38 @@ fn check_period_kinds(l: &Loaded) -> Vec<Problem> {
     kinds.sort();
     kinds.dedup_by_key(|(k, _)| *k);
     if kinds.len() > 1 {
-        let shown: Vec<String> =
-            kinds.iter().map(|(k, p)| format!("{} (a {k})", quoted(p))).collect();
+        let en: Vec<String> = kinds.iter().map(|(k, p)| format!("{} (a {k})", quoted(p))).collect();
+        let zh: Vec<String> = kinds
+            .iter()
+            .map(|(k, p)| {
+                let k = match *k {
+                    "quarter" => "季度",
+                    "month" => "月",
+                    "half" => "半年",
+                    "year" => "年",
+                    other => other,
+                };
+                format!("{}（{k}）", quoted(p))
+            })
+            .collect();
         out.push(
             Problem::file(
                 FileKind::Forecasts,
-                format!(
-                    "forecast lines give periods of different lengths: {}; a line of a shorter period inside a longer one would be counted in neither",
-                    shown.join(", ")
+                t!(
+                    (
+                        "forecast lines give periods of different lengths: {}; a line of a shorter period inside a longer one would be counted in neither",
+                        en.join(", ")
+                    ),
+                    (
+                        "预测行的期间长短不一：{}；较长期间里的较短期间行两边都不会计入",
+                        zh.join("、")
+                    )
                 ),
             )
-            .hint("give every forecast line a period of one length: quarters (2026-Q4) or months (2026-11)"),
+            .hint(t!(
+                "give every forecast line a period of one length: quarters (2026-Q4) or months (2026-11)",
+                "所有预测行请用同一种长度的期间：季度（2026-Q4）或月（2026-11）"
+            )),
         );
     }
     let rows = l.confidence.iter().filter(|r| !r.period.is_empty()).map(|r| (&r.period, r.src));
@@ -256,9 +304,16 @@ fn check_period_kinds(l: &Loaded) -> Vec<Problem> {
         let spelled = periods.iter().any(|q| fold_period(q) == fold_period(period));
         if kind(period).is_none() && date_month(period).is_none() && !spelled {
             out.push(
-                Problem::at(src, format!("{} is not a period this tool reads", quoted(period)))
-                    .column("period")
-                    .hint(meant_period(period, periods)),
+                Problem::at(
+                    src,
+                    t!(
+                        "{} is not a period this tool reads",
+                        "{} 不是本工具能读的期间",
+                        quoted(period)
+                    ),
+                )
+                .column("period")
+                .hint(meant_period(period, periods)),
             );
         }
     }
@@ -266,11 +321,11 @@ fn check_period_kinds(l: &Loaded) -> Vec<Problem> {
 }
 
 /// `"2026-Q3", "2026-Q4"`, or the first few and how many more.
-fn list(items: &[String]) -> String {
+fn list(items: &[String]) -> Text {
     let shown: Vec<String> = items.iter().take(6).map(|p| quoted(p)).collect();
     match items.len() {
-        n if n > 6 => format!("{} and {} more", shown.join(", "), n - 6),
-        _ => shown.join(", "),
+        n if n > 6 => t!("{} and {} more", "{} 等（另有 {} 个）", shown.join(", "), n - 6),
+        _ => t!("{}", "{}", shown.join(", ")),
     }
 }
 
@@ -291,8 +346,9 @@ fn check_period_spellings(l: &Loaded) -> Vec<Problem> {
         let f = fold_period(p);
         match first.get(&f) {
             Some(&q) if q != p => {
-                let msg = format!(
+                let msg = t!(
                     "periods {} and {} differ only by case, spaces or punctuation: they would be rolled up as two periods",
+                    "期间 {} 和 {} 只有大小写、空格或标点不同：它们会被汇总成两个期间",
                     quoted(q),
                     quoted(p)
                 );
@@ -300,7 +356,11 @@ fn check_period_spellings(l: &Loaded) -> Vec<Problem> {
                     Some(s) => Problem::at(s, msg),
                     None => Problem::file(FileKind::Forecasts, msg),
                 };
-                out.push(problem.hint(format!("write it {}, as it is written first", quoted(q))));
+                out.push(problem.hint(t!(
+                    "write it {}, as it is written first",
+                    "请按第一次出现的写法写成 {}",
+                    quoted(q)
+                )));
             }
             Some(_) => {}
             None => {
@@ -322,7 +382,10 @@ fn check_org_totals(l: &Loaded) -> Vec<Problem> {
 
 fn check_org_not_empty(l: &Loaded) -> Vec<Problem> {
     if l.org.is_empty() {
-        vec![Problem::file(FileKind::Org, "the file has a header but no rows")]
+        vec![Problem::file(
+            FileKind::Org,
+            t!("the file has a header but no rows", "文件只有表头，没有数据行"),
+        )]
     } else {
         vec![]
     }
@@ -336,25 +399,35 @@ fn check_ids(l: &Loaded) -> Vec<Problem> {
     let mut folded: FxHashMap<u64, &OrgRow> = FxHashMap::default();
     for r in &l.org {
         if r.id.is_empty() {
-            let whose = match (r.name.is_empty(), r.parent_id.is_empty()) {
-                (false, false) => {
-                    format!(" (the row of {} under {})", quoted(&r.name), quoted(&r.parent_id))
+            let (name, parent) = (quoted(&r.name), quoted(&r.parent_id));
+            let message = match (r.name.is_empty(), r.parent_id.is_empty()) {
+                (false, false) => t!(
+                    "empty cell (the row of {name} under {parent})",
+                    "单元格为空（{parent} 下 {name} 的那一行）"
+                ),
+                (false, true) => {
+                    t!("empty cell (the row of {name})", "单元格为空（{name} 的那一行）")
                 }
-                (false, true) => format!(" (the row of {})", quoted(&r.name)),
-                (true, false) => format!(" (a row under {})", quoted(&r.parent_id)),
-                (true, true) => String::new(),
+                (true, false) => {
+                    t!("empty cell (a row under {parent})", "单元格为空（{parent} 下的一行）")
+                }
+                (true, true) => t!("empty cell", "单元格为空"),
             };
-            out.push(
-                Problem::at(r.src, format!("empty cell{whose}"))
-                    .column("id")
-                    .hint("every person or unit needs a unique id"),
-            );
+            out.push(Problem::at(r.src, message).column("id").hint(t!(
+                "every person or unit needs a unique id",
+                "每个人或单位都需要一个唯一的 id"
+            )));
             continue;
         }
         if let Some(first) = seen.get(r.id.as_str()) {
             out.push(Problem::at(
                 r.src,
-                format!("duplicate id {} (first at line {})", quoted(&r.id), first.src.line),
+                t!(
+                    "duplicate id {} (first at line {})",
+                    "id {} 重复（首次在第 {} 行）",
+                    quoted(&r.id),
+                    first.src.line
+                ),
             ));
             continue;
         }
@@ -364,14 +437,18 @@ fn check_ids(l: &Loaded) -> Vec<Problem> {
             out.push(
                 Problem::at(
                     r.src,
-                    format!(
+                    t!(
                         "id {} differs from {} (line {}) only by case or spaces",
+                        "id {} 与 {}（第 {} 行）只有大小写或空格不同",
                         quoted(&r.id),
                         quoted(&first.id),
                         first.src.line
                     ),
                 )
-                .hint("ids that look the same get mixed up in other files: make them clearly different"),
+                .hint(t!(
+                    "ids that look the same get mixed up in other files: make them clearly different",
+                    "看起来一样的 id 在其他文件里会被混淆：请让它们明显不同"
+                )),
             );
         } else {
             folded.entry(key).or_insert(r);
@@ -393,8 +470,14 @@ fn check_roots(l: &Loaded) -> Vec<Problem> {
     match roots.as_slice() {
         [] if placeholder_root => vec![],
         [] if !l.org.is_empty() => {
-            vec![Problem::file(FileKind::Org, "no root: every row has a parent_id")
-                .hint("leave parent_id empty on the one national (全国) row")]
+            vec![Problem::file(
+                FileKind::Org,
+                t!("no root: every row has a parent_id", "没有根节点：每一行都有 parent_id"),
+            )
+            .hint(t!(
+                "leave parent_id empty on the one national (全国) row",
+                "请在唯一的全国那一行把 parent_id 留空"
+            ))]
         }
         [] | [_] => vec![],
         [first, rest @ ..] => rest
@@ -402,14 +485,18 @@ fn check_roots(l: &Loaded) -> Vec<Problem> {
             .map(|r| {
                 Problem::at(
                     r.src,
-                    format!(
+                    t!(
                         "a second root {}: {} (line {}) has no parent_id either",
+                        "第二个根节点 {}：{}（第 {} 行）也没有 parent_id",
                         quoted(&r.id),
                         quoted(&first.id),
                         first.src.line
                     ),
                 )
-                .hint("a pack has one root (national); give every other row its parent_id")
+                .hint(t!(
+                    "a pack has one root (national); give every other row its parent_id",
+                    "一个数据包只有一个根节点（全国）；其他每一行都要写 parent_id"
+                ))
             })
             .collect(),
     }
@@ -430,17 +517,27 @@ fn check_parents(l: &Loaded) -> Vec<Problem> {
             continue;
         }
         if r.parent_id == r.id {
-            out.push(Problem::at(r.src, format!("{} is its own parent", quoted(&r.id))));
+            out.push(Problem::at(
+                r.src,
+                t!("{} is its own parent", "{} 是它自己的上级", quoted(&r.id)),
+            ));
         } else if l.ids.get_str(&r.parent_id).is_none() {
             let hint = if is_placeholder(&r.parent_id) {
-                Some("if this is the root (national) row, leave parent_id empty".to_string())
+                Some(t!(
+                    "if this is the root (national) row, leave parent_id empty",
+                    "如果这是根节点（全国）那一行，请把 parent_id 留空"
+                ))
             } else {
                 l.ids.hint(&r.parent_id)
             };
             out.push(
                 Problem::at(
                     r.src,
-                    format!("parent_id {} is not an id in org.csv", quoted(&r.parent_id)),
+                    t!(
+                        "parent_id {} is not an id in org.csv",
+                        "parent_id {} 不是 org.csv 里的 id",
+                        quoted(&r.parent_id)
+                    ),
                 )
                 .maybe_hint(hint),
             );
@@ -483,13 +580,17 @@ fn check_cycles(l: &Loaded) -> Vec<Problem> {
                     out.push(
                         Problem::at(
                             l.org[first].src,
-                            format!(
+                            t!(
                                 "cycle of parents: {} (lines {})",
+                                "上级关系成环：{}（第 {} 行）",
                                 ids.join(" → "),
                                 lines.join(", ")
                             ),
                         )
-                        .hint("one of these rows has the wrong parent_id"),
+                        .hint(t!(
+                            "one of these rows has the wrong parent_id",
+                            "其中某一行的 parent_id 写错了"
+                        )),
                     );
                     break;
                 }
@@ -508,9 +609,16 @@ fn check_confidence_subjects(l: &Loaded) -> Vec<Problem> {
     for r in &l.confidence {
         let Some(s) = l.ids.get_str(&r.subject_id) else {
             out.push(
-                Problem::at(r.src, format!("{} is not an id in org.csv", quoted(&r.subject_id)))
-                    .column("subject_id")
-                    .maybe_hint(l.ids.hint(&r.subject_id)),
+                Problem::at(
+                    r.src,
+                    t!(
+                        "{} is not an id in org.csv",
+                        "{} 不是 org.csv 里的 id",
+                        quoted(&r.subject_id)
+                    ),
+                )
+                .column("subject_id")
+                .maybe_hint(l.ids.hint(&r.subject_id)),
             );
             continue;
         };
@@ -524,8 +632,9 @@ fn check_confidence_subjects(l: &Loaded) -> Vec<Problem> {
             out.push(
                 Problem::at(
                     r.src,
-                    format!(
+                    t!(
                         "{} is the root: nobody above it gives it a confidence",
+                        "{} 是根节点：它上面没有人给它信心指数",
                         quoted(&r.subject_id)
                     ),
                 )
@@ -536,23 +645,26 @@ fn check_confidence_subjects(l: &Loaded) -> Vec<Problem> {
         if !r.reviewer_id.is_empty() && r.reviewer_id != subject.parent_id {
             let known = l.ids.get_str(&r.reviewer_id).is_some();
             let msg = if known {
-                format!(
+                t!(
                     "reviewer {} is not the parent of {} (its parent is {})",
+                    "评估人 {} 不是 {} 的上级（它的上级是 {}）",
                     quoted(&r.reviewer_id),
                     quoted(&r.subject_id),
                     quoted(&subject.parent_id)
                 )
             } else {
-                format!(
+                t!(
                     "reviewer {} is not an id in org.csv (the parent of {} is {})",
+                    "评估人 {} 不是 org.csv 里的 id（{} 的上级是 {}）",
                     quoted(&r.reviewer_id),
                     quoted(&r.subject_id),
                     quoted(&subject.parent_id)
                 )
             };
-            out.push(Problem::at(r.src, msg).column("reviewer_id").hint(
+            out.push(Problem::at(r.src, msg).column("reviewer_id").hint(t!(
                 "a confidence is given by the subject's direct manager (its parent in org.csv)",
-            ));
+                "信心指数由被评估者的直属上级（org.csv 里的上级）给出"
+            )));
         }
     }
     out
@@ -565,18 +677,23 @@ fn check_confidence_repeats(l: &Loaded) -> Vec<Problem> {
         match first.get(&(r.subject_id.as_str(), r.period.as_str())) {
             Some(line) => {
                 let msg = if r.period.is_empty() {
-                    format!(
+                    t!(
                         "a second row with an empty period (every period) for {} (first at line {line})",
+                        "{} 的第二行空期间（适用所有期间）的记录（首次在第 {line} 行）",
                         quoted(&r.subject_id)
                     )
                 } else {
-                    format!(
+                    t!(
                         "a second confidence for {} in period {} (first at line {line})",
+                        "{} 在期间 {} 的第二个信心指数（首次在第 {line} 行）",
                         quoted(&r.subject_id),
                         quoted(&r.period)
                     )
                 };
-                out.push(Problem::at(r.src, msg).hint("keep one row per subject and period"));
+                out.push(Problem::at(r.src, msg).hint(t!(
+                    "keep one row per subject and period",
+                    "每个被评估者每个期间只保留一行"
+                )));
             }
             None => {
                 first.insert((&r.subject_id, &r.period), r.src.line);
@@ -591,9 +708,12 @@ fn check_target_nodes(l: &Loaded) -> Vec<Problem> {
         .iter()
         .filter(|r| l.ids.get_str(&r.node_id).is_none())
         .map(|r| {
-            Problem::at(r.src, format!("{} is not an id in org.csv", quoted(&r.node_id)))
-                .column("node_id")
-                .maybe_hint(l.ids.hint(&r.node_id))
+            Problem::at(
+                r.src,
+                t!("{} is not an id in org.csv", "{} 不是 org.csv 里的 id", quoted(&r.node_id)),
+            )
+            .column("node_id")
+            .maybe_hint(l.ids.hint(&r.node_id))
         })
         .collect()
 }
@@ -605,8 +725,9 @@ fn check_target_repeats(l: &Loaded) -> Vec<Problem> {
         match first.get(&(r.node_id.as_str(), r.period.as_str())) {
             Some(line) => out.push(Problem::at(
                 r.src,
-                format!(
+                t!(
                     "a second target for {} in period {} (first at line {line})",
+                    "{} 在期间 {} 的第二个目标（首次在第 {line} 行）",
                     quoted(&r.node_id),
                     quoted(&r.period)
                 ),
@@ -642,7 +763,10 @@ pub fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Opti
             if rows > 0 {
                 problems.note(
                     file,
-                    "ids not checked: org.csv was not read (see above); check again once that is fixed",
+                    t!(
+                        "ids not checked: org.csv was not read (see above); check again once that is fixed",
+                        "未检查 id：org.csv 没有读入（见上文）；修正后请再检查一次"
+                    ),
                 );
             }
         }
@@ -659,15 +783,16 @@ pub fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Opti
             let shown: Vec<String> = periods.iter().map(|p| quoted(p)).collect();
             let near = periods.iter().find(|p| fold_id(p) == fold_id(only));
             let hint = match near {
-                Some(p) => format!("did you mean {}?", quoted(p)),
-                None if shown.is_empty() => "the pack has no periods".to_string(),
-                None => format!("periods in the pack: {}", shown.join(", ")),
+                Some(p) => t!("did you mean {}?", "是否想写 {}？", quoted(p)),
+                None if shown.is_empty() => t!("the pack has no periods", "数据包里没有期间"),
+                None => t!("periods in the pack: {}", "数据包里的期间：{}", shown.join(", ")),
             };
             problems.push(
                 Problem::file(
                     FileKind::CommandLine,
-                    format!(
+                    t!(
                         "--period {}: no forecast line or target has this period",
+                        "--period {}：没有任何预测行或目标属于这个期间",
                         quoted(only)
                     ),
                 )
@@ -697,11 +822,18 @@ pub fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Opti
                     problems.push(
                         Problem::at(
                             r.src,
-                            format!("{} has no confidence for period {} (--strict)", quoted(&r.id), quoted(&p.period)),
+                            t!(
+                                "{} has no confidence for period {} (--strict)",
+                                "{} 在期间 {} 没有信心指数（--strict）",
+                                quoted(&r.id),
+                                quoted(&p.period)
+                            ),
                         )
-                        .hint(format!(
+                        .hint(t!(
                             "add a confidence.csv row with subject_id {} and reviewer_id {}, or drop --strict to count it at 1",
-                            r.id, r.parent_id
+                            "请在 confidence.csv 加一行，subject_id 为 {}、reviewer_id 为 {}；或去掉 --strict，按 1 计",
+                            r.id,
+                            r.parent_id
                         )),
                     );
                 }

@@ -5,6 +5,7 @@
 use super::number::{cell_message, parse_amount, NumberError};
 use super::{cell, headers, read_table, InputFile, ReadOptions, ReadResult};
 use crate::problem::{Problem, Problems, Source};
+use crate::t;
 use rust_decimal::Decimal;
 
 /// One row of actuals.csv, parsed.
@@ -30,14 +31,20 @@ pub fn load(
         let raw = cell(rec, cols, 2);
         let mut ok = true;
         if rep_id.is_empty() {
-            problems.push(Problem::at(src, "empty cell").at_column(cols.label(0), cols.get(0)));
+            problems.push(
+                Problem::at(src, t!("empty cell", "单元格为空"))
+                    .at_column(cols.label(0), cols.get(0)),
+            );
             ok = false;
         }
         if period.is_empty() {
             problems.push(
-                Problem::at(src, "empty cell")
+                Problem::at(src, t!("empty cell", "单元格为空"))
                     .at_column(cols.label(1), cols.get(1))
-                    .hint("every booked amount needs its period, e.g. 2026-Q1"),
+                    .hint(t!(
+                        "every booked amount needs its period, e.g. 2026-Q1",
+                        "每笔实际成交额都要写期间，例如 2026-Q1"
+                    )),
             );
             ok = false;
         }
@@ -45,9 +52,10 @@ pub fn load(
             Ok(v) => Some(v),
             Err(e) => {
                 let hint = match e {
-                    NumberError::Empty | NumberError::NotANumber => {
-                        Some("write what was booked as a number (0 if nothing was booked)")
-                    }
+                    NumberError::Empty | NumberError::NotANumber => Some(t!(
+                        "write what was booked as a number (0 if nothing was booked)",
+                        "请把实际成交额写成数字（没有成交写 0）"
+                    )),
                     _ => e.hint(),
                 };
                 problems.push(

@@ -4,6 +4,8 @@
 use super::number::{cell_message, parse_confidence, NumberError};
 use super::{cell, headers, read_table, InputFile, ReadOptions, ReadResult};
 use crate::problem::{quoted, Problem, Problems, Source};
+use crate::t;
+use crate::text::Text;
 use rust_decimal::Decimal;
 
 /// One row of confidence.csv, parsed.
@@ -21,38 +23,48 @@ pub struct ConfidenceRow {
 /// The multiplier a confidence above the maximum probably meant: `9` → 0.9 (90%), `12.5` →
 /// 1.25 (125%), `90` → 0.9 (90%); a tenth or a hundredth of it, whichever is a plausible
 /// multiplier (0.3 to the maximum).
-fn above_max_hint(raw: &str, confidence: Decimal, max: Decimal) -> String {
+fn above_max_hint(raw: &str, confidence: Decimal, max: Decimal) -> Text {
     let plausible = |x: Decimal| x >= Decimal::new(3, 1) && x <= max;
     let show =
         |x: Decimal| format!("{} ({}%)", x.normalize(), (x * Decimal::ONE_HUNDRED).normalize());
-    let raise = if confidence <= max * Decimal::TEN {
-        format!(" If {} is meant, raise --max-confidence", confidence.normalize())
-    } else {
-        String::new()
+    let c = confidence.normalize();
+    let far = || {
+        let pct = (max * Decimal::ONE_HUNDRED).normalize();
+        t!(
+            "a confidence is a multiplier from 0 to {max} ({pct}%); this one is far outside it",
+            "信心指数是 0 到 {max}（{pct}%）之间的倍数；这个值远在范围之外"
+        )
     };
+    let raise = || {
+        t!("if {c} is meant, raise --max-confidence", "如果本意就是 {c}，请调高 --max-confidence")
+    };
+    let can_raise = confidence <= max * Decimal::TEN;
     if raw.contains(['%', '％']) {
-        return if raise.is_empty() {
-            format!(
-                "a confidence is a multiplier from 0 to {max} ({}%); this one is far outside it",
-                (max * Decimal::ONE_HUNDRED).normalize()
-            )
-        } else {
-            format!("if {} is meant, raise --max-confidence", confidence.normalize())
-        };
+        return if can_raise { raise() } else { far() };
     }
     let tenth = confidence / Decimal::TEN;
     let hundredth = confidence / Decimal::ONE_HUNDRED;
-    if plausible(tenth) {
-        format!("did you mean {}?{raise}", show(tenth))
+    let guess = if plausible(tenth) {
+        let s = show(tenth);
+        Some(t!("did you mean {s}?", "是否想写 {s}？"))
     } else if plausible(hundredth) {
-        format!("did you mean {}? Write percentages with %.{raise}", show(hundredth))
-    } else if !raise.is_empty() {
-        format!("if {} is meant, raise --max-confidence", confidence.normalize())
+        let s = show(hundredth);
+        Some(t!("did you mean {s}? Write percentages with %.", "是否想写 {s}？百分比请带 %。"))
     } else {
-        format!(
-            "a confidence is a multiplier from 0 to {max} ({}%); this one is far outside it",
-            (max * Decimal::ONE_HUNDRED).normalize()
-        )
+        None
+    };
+    match (guess, can_raise) {
+        (Some(g), true) => g.join(
+            &t!(
+                "If {c} is meant, raise --max-confidence",
+                "如果本意就是 {c}，请调高 --max-confidence"
+            ),
+            " ",
+            "",
+        ),
+        (Some(g), false) => g,
+        (None, true) => raise(),
+        (None, false) => far(),
     }
 }
 
@@ -73,7 +85,10 @@ pub fn load(
             let src = Source::new(file.kind, line);
             let subject_id = cell(rec, cols, 0);
             if subject_id.is_empty() {
-                problems.push(Problem::at(src, "empty cell").at_column(cols.label(0), cols.get(0)));
+                problems.push(
+                    Problem::at(src, t!("empty cell", "单元格为空"))
+                        .at_column(cols.label(0), cols.get(0)),
+                );
                 return;
             }
             let raw = cell(rec, cols, 3);
@@ -85,13 +100,17 @@ pub fn load(
                 Ok(c) => c,
                 Err(e) => {
                     let hint = match e {
-                    NumberError::NotANumber | NumberError::Empty => Some(
-                        "write a multiplier (0.5, 1, 1.25) or a percentage (90%); delete the row to leave the node unreviewed".to_string(),
-                    ),
+                    NumberError::NotANumber | NumberError::Empty => Some(t!(
+                        "write a multiplier (0.5, 1, 1.25) or a percentage (90%); delete the row to leave the node unreviewed",
+                        "请写倍数（0.5、1、1.25）或百分比（90%）；删除该行则该节点为未评估"
+                    )),
                     NumberError::DecimalComma | NumberError::EuropeanGrouping => {
-                        Some("write the multiplier with a point: 0.85, or as a percentage: 85%".to_string())
+                        Some(t!(
+                            "write the multiplier with a point: 0.85, or as a percentage: 85%",
+                            "倍数请用小数点：0.85，或写成百分比：85%"
+                        ))
                     }
-                    _ => e.hint().map(str::to_string),
+                    _ => e.hint(),
                 };
                     problems.push(
                         Problem::at(src, cell_message(raw, &e))
@@ -103,9 +122,12 @@ pub fn load(
             };
             if confidence.is_sign_negative() && !confidence.is_zero() {
                 problems.push(
-                    Problem::at(src, format!("{} is negative", quoted(raw)))
+                    Problem::at(src, t!("{} is negative", "{} 是负数", quoted(raw)))
                         .at_column(label, cols.get(3))
-                        .hint(format!("a confidence is a multiplier from 0 to {max_confidence}")),
+                        .hint(t!(
+                            "a confidence is a multiplier from 0 to {max_confidence}",
+                            "信心指数是 0 到 {max_confidence} 之间的倍数"
+                        )),
                 );
                 return;
             }
@@ -115,15 +137,17 @@ pub fn load(
                 problems.push(
                     Problem::at(
                         src,
-                        format!(
+                        t!(
                             "{} is a multiplier of {}: a confidence this small is almost never meant",
+                            "{} 即倍数 {}：这么小的信心指数几乎不会是本意",
                             quoted(raw),
                             confidence.normalize()
                         ),
                     )
                     .at_column(label, cols.get(3))
-                    .hint(format!(
+                    .hint(t!(
                         "did you mean {}% ({})? A number typed into a cell formatted as % shows this way: type {}% or format the column as Number",
+                        "是否想写 {}%（{}）？在设为百分比格式的单元格里输入数字会显示成这样：请输入 {}%，或把该列设为“数值”格式",
                         (meant * Decimal::ONE_HUNDRED).normalize(),
                         meant.normalize(),
                         (meant * Decimal::ONE_HUNDRED).normalize()
@@ -136,7 +160,11 @@ pub fn load(
                 problems.push(
                     Problem::at(
                         src,
-                        format!("{} is above the maximum of {max_confidence}", quoted(raw)),
+                        t!(
+                            "{} is above the maximum of {max_confidence}",
+                            "{} 超过了上限 {max_confidence}",
+                            quoted(raw)
+                        ),
                     )
                     .at_column(label, cols.get(3))
                     .hint(hint),

@@ -79,6 +79,18 @@ pub struct LineTooLong {
     pub start: u64,
 }
 
+impl LineTooLong {
+    pub fn text(&self) -> crate::text::Text {
+        let (mib, start) = (MAX_LINE >> 20, self.start);
+        crate::t!(
+            "a line longer than {mib} MiB (it starts at byte {start} of the text): \
+             the file has no line ends this tool reads (old Mac Excel ends lines with CR only) or is not a CSV file",
+            "有一行超过 {mib} MiB（从文本的第 {start} 字节开始）：文件里没有本工具能识别的换行\
+             （旧版 Mac Excel 只用 CR 换行），或者它不是 CSV 文件"
+        )
+    }
+}
+
 /// Decides the encoding from the first block of a file; returns it and the BOM's length.
 pub fn sniff(head: &[u8], choice: EncodingChoice) -> (Encoding, usize) {
     const GB18030_BOM: &[u8] = &[0x84, 0x31, 0x95, 0x33];

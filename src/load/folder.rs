@@ -20,6 +20,8 @@
 
 use super::{InputData, InputFile, PackFiles};
 use crate::problem::{FileKind, Problem};
+use crate::t;
+use crate::text::Text;
 
 use std::path::Path;
 
@@ -162,10 +164,14 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
                     scan.problems.push(
                         Problem::file(
                             *kind,
-                            format!("{only} is read, and {n} looks like another copy of it: which one is meant?"),
+                            t!(
+                                "{only} is read, and {n} looks like another copy of it: which one is meant?",
+                                "读取的是 {only}，而 {n} 看起来是它的另一份副本：到底用哪一个？"
+                            ),
                         )
-                        .hint(format!(
-                            "move the copy that is not meant out of the folder ({n} is named like a second download or a Windows copy)"
+                        .hint(t!(
+                            "move the copy that is not meant out of the folder ({n} is named like a second download or a Windows copy)",
+                            "请把不要的那份副本移出文件夹（{n} 的名字像是第二次下载或 Windows 复制出来的）"
                         )),
                     );
                 }
@@ -181,15 +187,14 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
                 scan.problems.push(
                     Problem::file(
                         *kind,
-                        format!(
-                            "{} files are the {}: {}; which one is meant?",
-                            many.len(),
-                            names[0],
-                            listed.join(" and ")
+                        t!(
+                            ("{} files are the {}: {}; which one is meant?", many.len(), names[0], listed.join(" and ")),
+                            ("有 {} 个文件都是 {}：{}；到底用哪一个？", many.len(), names[0], listed.join(" 和 "))
                         ),
                     )
-                    .hint(format!(
+                    .hint(t!(
                         "keep one and move the others out of the folder ({expected} may also be named {})",
+                        "只保留一个，把其余的移出文件夹（{expected} 也可以叫 {}）",
                         names[1..].iter().map(|n| format!("{n}.csv")).collect::<Vec<_>>().join(", ")
                     )),
                 );
@@ -204,16 +209,26 @@ fn near_miss(kind: FileKind, expected: &str, name: &str) -> Problem {
     let workbook =
         [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"].iter().any(|x| lower.ends_with(x));
     let hint = if workbook {
-        format!("{name} is a workbook: open it in Excel/WPS and save it as \"CSV UTF-8\" named {expected}")
+        t!(
+            "{name} is a workbook: open it in Excel/WPS and save it as \"CSV UTF-8\" named {expected}",
+            "{name} 是工作簿：请用 Excel/WPS 打开，另存为“CSV UTF-8”，命名为 {expected}"
+        )
     } else {
-        format!(
-            "if it is the {} file, rename it to {expected}",
-            kind.file_name().trim_end_matches(".csv")
+        let role = kind.file_name().trim_end_matches(".csv");
+        t!(
+            "if it is the {role} file, rename it to {expected}",
+            "如果它就是 {role} 文件，请改名为 {expected}"
         )
     };
     let shown = crate::problem::quoted(name);
-    Problem::file(kind, format!("not in the folder, but {shown} is (and it is not read)"))
-        .hint(hint)
+    Problem::file(
+        kind,
+        t!(
+            "not in the folder, but {shown} is (and it is not read)",
+            "不在文件夹里，但有 {shown}（它没有被读取）"
+        ),
+    )
+    .hint(hint)
 }
 
 /// The pack's files from a scan of `dir`: each role's file where one was found (the expected
@@ -270,13 +285,21 @@ fn apply_mapping(dir: &Path, name: &str, scan: &Scan, files: &mut PackFiles) {
     let text = match std::fs::read(&path) {
         Ok(b) if b.len() > 1 << 20 => Err(Problem::file(
             FileKind::Mapping,
-            "more than 1 MiB: a pack.toml is a few lines; is it the right file?",
+            t!(
+                "more than 1 MiB: a pack.toml is a few lines; is it the right file?",
+                "超过 1 MiB：pack.toml 只有几行；是不是选错了文件？"
+            ),
         )),
         Ok(b) => String::from_utf8(b).map_err(|_| {
-            Problem::file(FileKind::Mapping, "not UTF-8 text")
-                .hint("save pack.toml as UTF-8 (Notepad: Save As → Encoding: UTF-8)")
+            Problem::file(FileKind::Mapping, t!("not UTF-8 text", "不是 UTF-8 文本")).hint(t!(
+                "save pack.toml as UTF-8 (Notepad: Save As → Encoding: UTF-8)",
+                "请把 pack.toml 存为 UTF-8（记事本：另存为 → 编码：UTF-8）"
+            ))
         }),
-        Err(e) => Err(Problem::file(FileKind::Mapping, format!("cannot be read: {e}"))),
+        Err(e) => {
+            let e = crate::text::of_io(&e);
+            Err(Problem::file(FileKind::Mapping, t!("cannot be read: {}", "无法读取：{}", e)))
+        }
     };
     let parsed = text
         .map_err(|p| vec![p])
@@ -300,8 +323,8 @@ fn apply_mapping(dir: &Path, name: &str, scan: &Scan, files: &mut PackFiles) {
     for section in &mapping.sections {
         let k = role_index(section.role);
         let role_name = ROLE_NAMES[k].1[0];
-        let at = |key: &str, line: u64| {
-            let mut p = Problem::file(FileKind::Mapping, "");
+        let at = |key: &str, line: u64, message: Text| {
+            let mut p = Problem::file(FileKind::Mapping, message);
             p.line = Some(line);
             p.column = Some(format!("[{}] {key}", section.name()));
             p
@@ -318,44 +341,59 @@ fn apply_mapping(dir: &Path, name: &str, scan: &Scan, files: &mut PackFiles) {
                     None => {
                         let near =
                             crate::suggest::nearest(&f.value, entries.iter().map(String::as_str));
-                        Err(Problem {
-                            message: format!(
+                        Err(at(
+                            "file",
+                            f.line,
+                            t!(
                                 "{} is not in the folder",
+                                "{} 不在文件夹里",
                                 crate::problem::quoted(&f.value)
                             ),
-                            ..at("file", f.line)
-                        }
-                        .maybe_hint(
-                            near.map(|n| format!("did you mean {}?", crate::problem::quoted(n))),
-                        ))
+                        )
+                        .maybe_hint(near.map(|n| {
+                            t!("did you mean {}?", "是否想写 {}？", crate::problem::quoted(n))
+                        })))
                     }
-                    Some(false) => Err(Problem {
-                        message: format!(
+                    Some(false) => Err(at(
+                        "file",
+                        f.line,
+                        t!(
                             "{} leads out of the pack folder (a link to a file elsewhere)",
+                            "{} 指向数据包文件夹之外（链接到别处的文件）",
                             crate::problem::quoted(&f.value)
                         ),
-                        ..at("file", f.line)
-                    }
-                    .hint("copy the file into the pack folder")),
-                    Some(true) if target.is_dir() => Err(Problem {
-                        message: format!(
+                    )
+                    .hint(t!(
+                        "copy the file into the pack folder",
+                        "请把该文件复制到数据包文件夹里"
+                    ))),
+                    Some(true) if target.is_dir() => Err(at(
+                        "file",
+                        f.line,
+                        t!(
                             "{} is a folder, not a file",
+                            "{} 是文件夹，不是文件",
                             crate::problem::quoted(&f.value)
                         ),
-                        ..at("file", f.line)
-                    }),
+                    )),
                     Some(true) => {
                         // The role's usual file is also in the folder: which one is meant?
                         match &by_name {
-                            Some((other, _)) if other != &f.value => Err(Problem {
-                                message: format!(
+                            Some((other, _)) if other != &f.value => Err(at(
+                                "file",
+                                f.line,
+                                t!(
                                     "reads {}, and {} is also in the folder: which one is meant?",
+                                    "读取的是 {}，而文件夹里还有 {}：到底用哪一个？",
                                     crate::problem::quoted(&f.value),
                                     crate::problem::quoted(other)
                                 ),
-                                ..at("file", f.line)
-                            }
-                            .hint(format!("move {other} out of the folder, or remove [{}] from pack.toml to read it", section.name()))),
+                            )
+                            .hint(t!(
+                                "move {other} out of the folder, or remove [{}] from pack.toml to read it",
+                                "请把 {other} 移出文件夹，或从 pack.toml 删除 [{}] 以读取它",
+                                section.name()
+                            ))),
                             _ => Ok((f.value.clone(), section.sheet.clone())),
                         }
                     }
@@ -364,11 +402,18 @@ fn apply_mapping(dir: &Path, name: &str, scan: &Scan, files: &mut PackFiles) {
             None => match &by_name {
                 Some((n, sheet)) => Ok((n.clone(), section.sheet.clone().or(sheet.clone()))),
                 None => {
-                    let mut p = Problem::file(FileKind::Mapping, format!("[{}] names no file, and the folder has no {role_name}.csv or {role_name}.xlsx", section.name()));
+                    let name = section.name();
+                    let mut p = Problem::file(
+                        FileKind::Mapping,
+                        t!(
+                            "[{name}] names no file, and the folder has no {role_name}.csv or {role_name}.xlsx",
+                            "[{name}] 没有指定文件，文件夹里也没有 {role_name}.csv 或 {role_name}.xlsx"
+                        ),
+                    );
                     p.column = None;
-                    Err(p.hint(format!(
-                        "add file = \"…\" under [{}]: the name of the export in the folder",
-                        section.name()
+                    Err(p.hint(t!(
+                        "add file = \"…\" under [{name}]: the name of the export in the folder",
+                        "请在 [{name}] 下加 file = \"…\"：文件夹里导出文件的名字"
                     )))
                 }
             },
@@ -401,7 +446,7 @@ fn apply_mapping(dir: &Path, name: &str, scan: &Scan, files: &mut PackFiles) {
         files.found.retain(|p| {
             !(p.file == section.role
                 && p.line.is_none()
-                && p.message.contains("not in the folder, but"))
+                && p.message.en.contains("not in the folder, but"))
         });
     }
     // The files pack.toml reads are read; a workbook's other sheets are not.

@@ -3,6 +3,7 @@
 //! extra columns are ignored (CRM exports carry dozens).
 
 use crate::problem::{quoted, FileKind, Problem, Source};
+use crate::t;
 
 /// One column a file may have.
 #[derive(Debug)]
@@ -101,25 +102,33 @@ pub fn match_headers(
     if headers.len() > MAX_COLUMNS {
         return Err(vec![Problem::at(
             src,
-            format!(
+            t!(
                 "the header has {} columns, more than the {MAX_COLUMNS} a spreadsheet can hold: this is not a table export",
+                "表头有 {} 列，超过了电子表格最多的 {MAX_COLUMNS} 列：这不是表格导出",
                 headers.len()
             ),
         )
-        .hint("check that this is the right file and that its delimiter is a comma")]);
+        .hint(t!(
+            "check that this is the right file and that its delimiter is a comma",
+            "请确认文件没有选错，且分隔符是逗号"
+        ))]);
     }
     // With `\n` as the only line end, a file whose lines end with CR alone (old Mac Excel) reads
     // as one long line whose header cells run into the data.
     if let Some(h) = headers.iter().find(|h| h.trim().contains('\r')) {
         return Err(vec![Problem::at(
             src,
-            format!(
+            t!(
                 "the header runs past a bare CR into the next line ({}): the file's lines end with CR only, \
                  as old Mac Excel writes them",
+                "表头越过单独的 CR 延续到了下一行（{}）：该文件只用 CR 换行，旧版 Mac Excel 就是这样写的",
                 quoted(h.trim())
             ),
         )
-        .hint("save the file again as \"CSV UTF-8 (comma delimited)\" (lines ending in CRLF or LF)")]);
+        .hint(t!(
+            "save the file again as \"CSV UTF-8 (comma delimited)\" (lines ending in CRLF or LF)",
+            "请把文件另存为“CSV UTF-8（逗号分隔）”（以 CRLF 或 LF 换行）"
+        ))]);
     }
     let mut index = vec![None; specs.len()];
     let mut label: Vec<String> = specs.iter().map(|s| s.name.to_string()).collect();
@@ -141,8 +150,9 @@ pub fn match_headers(
             Some(first) => problems.push(
                 Problem::at(
                     src,
-                    format!(
+                    t!(
                         "columns {} ({}) and {} ({}) both mean {}",
+                        "第 {} 列（{}）和第 {} 列（{}）都表示 {}",
                         first + 1,
                         quoted(headers[first].trim()),
                         i + 1,
@@ -150,7 +160,7 @@ pub fn match_headers(
                         specs[k].name
                     ),
                 )
-                .hint("rename or delete one of them"),
+                .hint(t!("rename or delete one of them", "请重命名或删除其中一列")),
             ),
         }
     }
@@ -162,61 +172,68 @@ pub fn match_headers(
         let found: Vec<String> = headers.iter().take(8).map(|h| quoted(h.trim())).collect();
         return Err(vec![Problem::at(
             src,
-            format!(
+            t!(
                 "the column names are question marks ({}): the file was saved in a Western code page \
                  (LibreOffice's default CSV export, Excel's \"CSV (comma delimited)\" on a non-Chinese \
                  system), which turns every Chinese character into ?",
+                "列名都是问号（{}）：文件是用西文代码页保存的（LibreOffice 默认的 CSV 导出，\
+                 或非中文系统上 Excel 的“CSV（逗号分隔）”），每个汉字都变成了 ?",
                 found.join(", ")
             ),
         )
-        .hint(
+        .hint(t!(
             "export again as \"CSV UTF-8\" (LibreOffice: Character set = Unicode (UTF-8)); the names in the \
              rows were lost the same way",
-        )]);
+            "请重新导出为“CSV UTF-8”（LibreOffice：字符集 = Unicode (UTF-8)）；各行里的名字也以同样方式丢失了"
+        ))]);
     }
     if index.iter().all(Option::is_none) && !headers.iter().all(|h| h.trim().is_empty()) {
         let found: Vec<String> = headers.iter().take(8).map(|h| quoted(h.trim())).collect();
         let required: Vec<&str> = specs.iter().filter(|s| s.required).map(|s| s.name).collect();
         return Err(vec![Problem::at(
             src,
-            format!(
+            t!(
                 "the first line is not a header: none of its cells ({}{}) names a column",
+                "第一行不是表头：它的单元格（{}{}）没有一个是列名",
                 found.join(", "),
                 if headers.len() > 8 { ", …" } else { "" }
             ),
         )
-        .hint(format!(
+        .hint(t!(
             "add a first line naming the columns: {} (or their Chinese names)",
+            "请加一行表头作为第一行：{}（或它们的中文名）",
             required.join(",")
         ))]);
     }
     for (k, spec) in specs.iter().enumerate() {
         if spec.required && index[k].is_none() {
-            let names = std::iter::once(spec.name).chain(spec.aliases.iter().copied());
+            // The template's header is not a name to suggest for a typed file.
+            let names: Vec<&str> =
+                spec.aliases.iter().copied().filter(|n| !BLANK_NOT_REVIEWED.contains(n)).collect();
+            let names = names.join(", ");
             let found: Vec<String> =
                 headers.iter().filter(|h| !h.trim().is_empty()).map(|h| quoted(h.trim())).collect();
-            let found = if found.is_empty() { "none".to_string() } else { found.join(", ") };
+            let found =
+                if found.is_empty() { t!("none", "无") } else { t!("{}", "{}", found.join(", ")) };
             let mut p = Problem::at(
                 src,
-                format!(
-                    "missing required column {} (or {}); columns found: {found}",
+                t!(
+                    "missing required column {} (or {}); columns found: {}",
+                    "缺少必需的列 {}（或 {}）；找到的列：{}",
                     spec.name,
-                    // The template's header is not a name to suggest for a typed file.
-                    names
-                        .skip(1)
-                        .filter(|n| !BLANK_NOT_REVIEWED.contains(n))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    names,
+                    found
                 ),
             );
             if let Some((h, alias)) = nearest(headers, spec) {
                 p = p.hint(if h.contains(['万', '千']) {
-                    format!(
+                    t!(
                         "column {} is in 万元 or 千元, and amounts are read in yuan: convert the column to yuan in the sheet (×10,000 for 万元), then name it {alias}",
+                        "列 {} 的单位是万元或千元，而金额按元读取：请在表中把该列换算成元（万元 ×10,000），再命名为 {alias}",
                         quoted(h.trim())
                     )
                 } else {
-                    format!("rename column {} to {alias}", quoted(h.trim()))
+                    t!("rename column {} to {alias}", "请把列 {} 改名为 {alias}", quoted(h.trim()))
                 });
             }
             problems.push(p);
@@ -287,7 +304,10 @@ mod tests {
     fn names_missing_columns_the_columns_found_and_the_nearest_alias() {
         let e = match_headers(FileKind::Forecasts, 1, &["rep id", "period", "amt"], FORECASTS)
             .unwrap_err();
-        let text: Vec<String> = e.iter().map(|p| format!("{} | {:?}", p.message, p.hint)).collect();
+        let text: Vec<String> = e
+            .iter()
+            .map(|p| format!("{} | {:?}", p.message.en, p.hint.as_ref().map(|h| &h.en)))
+            .collect();
         assert_eq!(
             text,
             vec![
@@ -300,6 +320,6 @@ mod tests {
     #[test]
     fn refuses_two_columns_with_one_meaning() {
         let e = match_headers(FileKind::Org, 1, &["编号", "工号", "上级"], ORG).unwrap_err();
-        assert_eq!(e[0].message, "columns 1 (\"编号\") and 2 (\"工号\") both mean id");
+        assert_eq!(e[0].message.en, "columns 1 (\"编号\") and 2 (\"工号\") both mean id");
     }
 }

@@ -20,6 +20,8 @@ pub mod targets;
 pub mod workbook;
 
 use crate::problem::{FileKind, InputProblem, Problem, Problems, Source};
+use crate::t;
+use crate::text::{said, Text};
 use encoding::{EncodingChoice, ReadError, TextReader};
 use headers::{ColumnSpec, Columns};
 use std::path::PathBuf;
@@ -175,9 +177,10 @@ pub fn read_text(
     let too_large = || -> anyhow::Error {
         InputProblem(Problem::file(
             file.kind,
-            format!(
+            t!(
                 "more than {} MiB of text; {} is read whole and this is far more than \
                  any organisation needs: is it the right file?",
+                "文本超过 {} MiB；{} 会被整个读入，而这远超任何组织的需要：是不是选错了文件？",
                 MAX_SMALL_FILE >> 20,
                 file.kind.file_name()
             ),
@@ -212,9 +215,10 @@ pub fn read_text(
 pub fn io_error(file: &InputFile, e: std::io::Error) -> anyhow::Error {
     // A line past the limit is the input's fault, not the machine's: a problem (exit 2).
     if let Some(long) = e.get_ref().and_then(|x| x.downcast_ref::<encoding::LineTooLong>()) {
-        return InputProblem(Problem::file(file.kind, long.to_string())).into();
+        return InputProblem(Problem::file(file.kind, long.text())).into();
     }
-    anyhow::Error::new(e).context(format!("cannot read {}", file.display))
+    let shown = &file.display;
+    anyhow::Error::new(said(t!("cannot read {shown}", "无法读取 {shown}")).because(e))
 }
 
 /// The most text org.csv, confidence.csv or targets.csv may hold: 1 GiB. They are read whole;
@@ -235,23 +239,32 @@ pub fn decode_problem(
     if e.truncated {
         return Problem::at(
             src,
-            format!(
+            t!(
                 "the file ends in the middle of a {} character: it looks cut off",
+                "文件在一个 {} 字符的中间结束：看起来被截断了",
                 e.encoding.label()
             ),
         )
-        .hint("export or copy the file again; a complete file ends with a whole line");
+        .hint(t!(
+            "export or copy the file again; a complete file ends with a whole line",
+            "请重新导出或复制该文件；完整的文件以完整的一行结束"
+        ));
     }
     if e.bytes == [0] {
         let at = before.len() - line_start + 1;
         return Problem::at(
             src,
-            format!(
+            t!(
                 "a NUL byte (0x00) at byte {at} of the line: this is not a CSV text file \
-                 (UTF-16 saved without its BOM, a binary file, or a damaged copy)"
+                 (UTF-16 saved without its BOM, a binary file, or a damaged copy)",
+                "该行第 {at} 字节是 NUL 字节（0x00）：这不是 CSV 文本文件\
+                 （不带 BOM 保存的 UTF-16、二进制文件，或损坏的副本）"
             ),
         )
-        .hint("open it in Excel/WPS and save it again as \"CSV UTF-8 (comma delimited)\"");
+        .hint(t!(
+            "open it in Excel/WPS and save it again as \"CSV UTF-8 (comma delimited)\"",
+            "请用 Excel/WPS 打开，再另存为“CSV UTF-8（逗号分隔）”"
+        ));
     }
     let hex: Vec<String> = e.bytes.iter().map(|b| format!("0x{b:02X}")).collect();
     // In a UTF-8 file the byte offset is what a hex editor shows; in other encodings the text
@@ -265,36 +278,70 @@ pub fn decode_problem(
     };
     let p = Problem::at(
         src,
-        format!("not valid {} at {at} of the line ({})", e.encoding.label(), hex.join(" ")),
+        t!(
+            "not valid {} at {at} of the line ({})",
+            "该行 {at} 处不是有效的 {}（{}）",
+            e.encoding.label(),
+            hex.join(" ")
+        ),
     );
     match e.encoding {
-        encoding::Encoding::Utf8 => p.hint(
+        encoding::Encoding::Utf8 => p.hint(t!(
             "a cell holds bytes that are not UTF-8 (damaged, or pasted from another program): retype it; \
              if the whole file was saved by Excel/WPS as GBK, pass --encoding gb18030",
-        ),
-        _ => p.hint("save the file again as \"CSV UTF-8\" and rerun"),
+            "某个单元格含有非 UTF-8 的字节（已损坏，或从其他程序粘贴而来）：请重新输入；\
+             如果整个文件是 Excel/WPS 以 GBK 保存的，请加 --encoding gb18030"
+        )),
+        _ => p.hint(t!(
+            "save the file again as \"CSV UTF-8\" and rerun",
+            "请把文件另存为“CSV UTF-8”后重新运行"
+        )),
+    }
+}
+
+/// A record the csv reader could not read, as a message. (The reader here is flexible about
+/// row lengths, so what is left is text that is not UTF-8, or the read itself failing.)
+pub fn csv_error(e: &csv::Error) -> Text {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let field = err.field() + 1;
+            t!(
+                "field {field} of this row is not valid UTF-8",
+                "这一行的第 {field} 个字段不是有效的 UTF-8"
+            )
+        }
+        csv::ErrorKind::Io(io) => {
+            let why = crate::text::of_error(&anyhow::anyhow!("{io}"));
+            t!("the file could not be read here: {}", "此处无法读取文件：{}", why)
+        }
+        _ => t!("the row could not be read: {}", "无法读取这一行：{}", e),
     }
 }
 
 /// Files that are not text at all, recognised by their first bytes.
 pub fn not_csv(kind: FileKind, head: &[u8]) -> Option<Problem> {
     let what = if head.starts_with(b"PK\x03\x04") {
-        "an Excel workbook (.xlsx) or another zip file"
+        t!("an Excel workbook (.xlsx) or another zip file", "Excel 工作簿（.xlsx）或其他 zip 文件")
     } else if head.starts_with(b"\xD0\xCF\x11\xE0") {
-        "an old Excel workbook (.xls)"
+        t!("an old Excel workbook (.xls)", "旧版 Excel 工作簿（.xls）")
     } else if head.starts_with(b"%PDF") {
-        "a PDF"
+        t!("a PDF", "PDF 文件")
     } else if head.starts_with(b"\x1F\x8B") {
-        "a gzip-compressed file"
+        t!("a gzip-compressed file", "gzip 压缩文件")
     } else if is_markup(head) {
-        "a web page or XML file (Excel's \"Web Page\" or \"XML Spreadsheet\" format)"
+        t!(
+            "a web page or XML file (Excel's \"Web Page\" or \"XML Spreadsheet\" format)",
+            "网页或 XML 文件（Excel 的“网页”或“XML 电子表格”格式）"
+        )
     } else {
         return None;
     };
-    Some(
-        Problem::file(kind, format!("this is {what}, not a CSV file"))
-            .hint("open it in Excel/WPS and use Save As → \"CSV UTF-8 (comma delimited)\""),
-    )
+    Some(Problem::file(kind, t!("this is {}, not a CSV file", "这是{}，不是 CSV 文件", what)).hint(
+        t!(
+            "open it in Excel/WPS and use Save As → \"CSV UTF-8 (comma delimited)\"",
+            "请用 Excel/WPS 打开，再“另存为”→“CSV UTF-8（逗号分隔）”"
+        ),
+    ))
 }
 
 /// HTML or XML: what Excel writes when "Save As" picks a web page or XML spreadsheet, often
@@ -354,7 +401,7 @@ pub fn read_table(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                problems.push(Problem::at(Source::new(file.kind, before.line()), e.to_string()));
+                problems.push(Problem::at(Source::new(file.kind, before.line()), csv_error(&e)));
                 return Ok(None);
             }
         }
@@ -399,11 +446,16 @@ pub fn read_table(
     match header {
         Some(_) => Ok(Some(Table { blank })),
         None => {
-            let what =
-                if text.is_empty() { "the file is empty" } else { "the file has no header row" };
-            problems.push(Problem::file(file.kind, what).hint(format!(
-                "the first line must name the columns: {}",
-                specs.iter().filter(|s| s.required).map(|s| s.name).collect::<Vec<_>>().join(",")
+            let what = if text.is_empty() {
+                t!("the file is empty", "文件是空的")
+            } else {
+                t!("the file has no header row", "文件没有表头行")
+            };
+            let names =
+                specs.iter().filter(|s| s.required).map(|s| s.name).collect::<Vec<_>>().join(",");
+            problems.push(Problem::file(file.kind, what).hint(t!(
+                "the first line must name the columns: {names}",
+                "第一行必须是列名：{names}"
             )));
             Ok(None)
         }
@@ -415,9 +467,15 @@ pub fn read_table(
 pub fn repeated_header(kind: FileKind, line: u64, first: u64) -> Problem {
     Problem::at(
         Source::new(kind, line),
-        format!("the header row is repeated here (first at line {first}): were two exports pasted together?"),
+        t!(
+            "the header row is repeated here (first at line {first}): were two exports pasted together?",
+            "表头行在这里重复出现（首次在第 {first} 行）：是否把两次导出粘贴到了一起？"
+        ),
     )
-    .hint("delete this line, and check that the rows after it are not a second copy of rows above")
+    .hint(t!(
+        "delete this line, and check that the rows after it are not a second copy of rows above",
+        "请删除这一行，并检查其后的行是不是上面各行的第二份副本"
+    ))
 }
 
 /// The line a record starts on and how many lines it touches, from the reader's positions
@@ -459,23 +517,37 @@ pub fn check_width(
         return Some(
             Problem::at(
                 Source::new(kind, line),
-                format!(
+                t!(
                     "a quoted cell that starts on this line runs over {spans_lines} lines (its closing quote \
-                     is missing or misplaced), so they were read as one row ({got} fields, the header has {want})"
+                     is missing or misplaced), so they were read as one row ({got} fields, the header has {want})",
+                    "从这一行开始的带引号单元格跨了 {spans_lines} 行（缺少右引号或位置不对），\
+                     因此它们被读成了一行（{got} 个字段，表头有 {want} 个）"
                 ),
             )
-            .hint("look for a stray \" in this row: close the quote, or double it (\"\") inside a quoted cell"),
+            .hint(t!(
+                "look for a stray \" in this row: close the quote, or double it (\"\") inside a quoted cell",
+                "请在这一行里找多余的 \"：补上右引号，或在带引号的单元格里把它写成两个（\"\"）"
+            )),
         );
     }
     (got != want).then(|| {
         Problem::at(
             Source::new(kind, line),
-            format!("the row has {got} fields but the header has {want}"),
+            t!(
+                "the row has {got} fields but the header has {want}",
+                "这一行有 {got} 个字段，但表头有 {want} 个"
+            ),
         )
         .hint(if got > want {
-            "a value probably contains an unquoted comma (like 1,234.56): quote it or remove the separator"
+            t!(
+                "a value probably contains an unquoted comma (like 1,234.56): quote it or remove the separator",
+                "某个值可能含有未加引号的逗号（如 1,234.56）：请给它加引号或去掉分隔符"
+            )
         } else {
-            "cells are missing: check the row for a lost delimiter or a line break inside a value"
+            t!(
+                "cells are missing: check the row for a lost delimiter or a line break inside a value",
+                "缺少单元格：请检查这一行是否丢了分隔符，或某个值里有换行"
+            )
         })
     })
 }
@@ -510,17 +582,26 @@ pub fn pack(
     for f in files.iter() {
         if let InputData::Path(p) = &f.data {
             if p.is_dir() {
-                problems.push(Problem::file(f.kind, "this is a folder, not a file").hint(format!(
-                    "name the CSV file itself, e.g. {}",
-                    p.join(f.kind.file_name()).display()
-                )));
+                let example = p.join(f.kind.file_name());
+                let example = example.display();
+                problems.push(
+                    Problem::file(
+                        f.kind,
+                        t!("this is a folder, not a file", "这是文件夹，不是文件"),
+                    )
+                    .hint(t!(
+                        "name the CSV file itself, e.g. {example}",
+                        "请写 CSV 文件本身，例如 {example}"
+                    )),
+                );
                 continue;
             }
         }
         if !f.exists() && !reported.contains(&f.kind) {
-            problems.push(Problem::file(f.kind, "file not found").hint(format!(
-                "a pack folder holds org.csv and forecasts.csv (confidence.csv and targets.csv are optional); {} is missing",
-                f.display
+            let shown = &f.display;
+            problems.push(Problem::file(f.kind, t!("file not found", "找不到文件")).hint(t!(
+                "a pack folder holds org.csv and forecasts.csv (confidence.csv and targets.csv are optional); {shown} is missing",
+                "数据包文件夹里要有 org.csv 和 forecasts.csv（confidence.csv 和 targets.csv 可选）；缺少 {shown}"
             )));
         }
     }
@@ -577,9 +658,16 @@ pub fn pack(
     let org_rows = org.as_ref().is_some_and(|(rows, _)| !rows.is_empty());
     if let Some((rows, _)) = &org {
         if rows.is_empty() {
-            problems.push(Problem::file(FileKind::Org, "the file has a header but no rows").hint(
-                "export the organisation again: the root (national) and every rep need a row",
-            ));
+            problems.push(
+                Problem::file(
+                    FileKind::Org,
+                    t!("the file has a header but no rows", "文件只有表头，没有数据行"),
+                )
+                .hint(t!(
+                    "export the organisation again: the root (national) and every rep need a row",
+                    "请重新导出组织架构：根节点（全国）和每位销售都要有一行"
+                )),
+            );
         }
     }
     let (org, org_blank) = org.unwrap_or_default();
@@ -604,7 +692,10 @@ pub fn pack(
     if !org_rows && forecasts.is_some() {
         problems.note(
             FileKind::Forecasts,
-            "rep ids not checked: org.csv was not read (see above); check again once that is fixed",
+            t!(
+                "rep ids not checked: org.csv was not read (see above); check again once that is fixed",
+                "未检查销售 id：org.csv 没有读入（见上文）；修正后请再检查一次"
+            ),
         );
     }
     let complete =
@@ -617,8 +708,14 @@ pub fn pack(
     forecasts.timings.others = others_time;
     if forecasts_read && forecasts.stats.read == 0 {
         problems.push(
-            Problem::file(FileKind::Forecasts, "no forecast lines: the file has only its header")
-                .hint("export the forecast lines again; a roll-up of nothing is not a forecast"),
+            Problem::file(
+                FileKind::Forecasts,
+                t!("no forecast lines: the file has only its header", "没有预测行：文件只有表头"),
+            )
+            .hint(t!(
+                "export the forecast lines again; a roll-up of nothing is not a forecast",
+                "请重新导出预测行；什么都没有的汇总不是预测"
+            )),
         );
     }
     let stats = crate::model::PackStats {

@@ -8,94 +8,162 @@
 //! grouping, percentages where money is expected, empty cells, text, and more than 28 significant
 //! digits (what a decimal holds).
 
+use crate::t;
+use crate::text::Text;
 use rust_decimal::Decimal;
 
 /// Significant digits a decimal column holds (`rust_decimal`'s 96-bit mantissa).
 pub const MAX_DIGITS: usize = 28;
 
-/// Why a cell is not a number. The `Display` text is the message; [`NumberError::hint`] the fix.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a cell is not a number. [`NumberError::text`] is the message; [`NumberError::hint`] the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NumberError {
-    #[error("is empty")]
     Empty,
-    #[error(
-        "is in scientific notation, Excel's display of a long number: its digits are already lost"
-    )]
     Scientific,
-    #[error("uses European grouping (`.` between thousands, `,` before the decimals)")]
     EuropeanGrouping,
-    #[error("uses Indian grouping (lakh/crore commas)")]
     IndianGrouping,
-    #[error("has thousands separators in the wrong places")]
     BadGrouping,
-    #[error("has more than 28 significant digits, more than a decimal holds")]
     TooManyDigits,
-    #[error("is a percentage, not an amount")]
     Percent,
-    #[error("is not a number")]
     NotANumber,
-    #[error("uses a decimal comma")]
     DecimalComma,
-    #[error("is an Excel error value, not a number")]
     ExcelError,
-    #[error("uses the unit {0}, which is not read (write the whole number: {1})")]
+    /// The unit (万, 亿) and the whole number the cell means.
     ChineseUnit(char, String),
-    #[error("has a currency other than ¥/￥")]
     OtherCurrency,
-    #[error("has spaces between digits")]
     SpaceGrouping,
-    #[error("is a column name: the header row is repeated here")]
     ColumnName,
-    #[error("starts with ', Excel's mark for a number stored as text")]
     TextMark,
-    #[error("starts with ?, where a GBK export lost the currency sign ¥")]
     LostCurrency,
 }
 
 impl NumberError {
-    /// One line on how to fix the cell.
-    pub fn hint(&self) -> Option<&'static str> {
-        Some(match self {
-            NumberError::Empty => "write 0 for a line with no amount, or delete the line",
-            NumberError::Scientific => {
-                "format the column as Number (or Text) in Excel/WPS, re-type the full value, and export again"
+    /// What is wrong with the cell, to follow its quoted text: `"abc" is not a number`.
+    pub fn text(&self) -> Text {
+        match self {
+            NumberError::Empty => t!("is empty", "为空"),
+            NumberError::Scientific => t!(
+                "is in scientific notation, Excel's display of a long number: its digits are already lost",
+                "是科学计数法，即 Excel 对长数字的显示方式：其数字已经丢失"
+            ),
+            NumberError::EuropeanGrouping => t!(
+                "uses European grouping (`.` between thousands, `,` before the decimals)",
+                "使用了欧式分组（千位之间用 `.`，小数点用 `,`）"
+            ),
+            NumberError::IndianGrouping => {
+                t!("uses Indian grouping (lakh/crore commas)", "使用了印度式分组（lakh/crore 逗号）")
             }
-            NumberError::EuropeanGrouping | NumberError::DecimalComma => {
-                "write the number with a `.` before the decimals and `,` (or nothing) between thousands: 1234.56 or 1,234.56"
+            NumberError::BadGrouping => {
+                t!("has thousands separators in the wrong places", "千位分隔符的位置不对")
             }
-            NumberError::IndianGrouping | NumberError::BadGrouping => {
-                "group digits in threes (1,234,567.89) or drop the separators (1234567.89)"
-            }
-            NumberError::TooManyDigits => "round the value in the source system to at most 28 digits",
-            NumberError::Percent => "amounts are plain numbers; percentages belong in confidence.csv",
+            NumberError::TooManyDigits => t!(
+                "has more than 28 significant digits, more than a decimal holds",
+                "有效数字超过 28 位，超出了十进制数能容纳的范围"
+            ),
+            NumberError::Percent => t!("is a percentage, not an amount", "是百分比，不是金额"),
+            NumberError::NotANumber => t!("is not a number", "不是数字"),
+            NumberError::DecimalComma => t!("uses a decimal comma", "用逗号作小数点"),
             NumberError::ExcelError => {
-                "the source sheet has a broken formula here (#N/A, #VALUE!…): fix it, then copy and paste as values before exporting"
+                t!("is an Excel error value, not a number", "是 Excel 的错误值，不是数字")
             }
-            NumberError::ChineseUnit(..) => "write plain numbers without 万/亿, e.g. 10500 instead of 1.05万",
-            NumberError::OtherCurrency => {
-                "a pack is in one currency: write the amount in yuan, as a plain number or with ¥"
-            }
-            NumberError::SpaceGrouping => "remove the spaces, or group with commas: 10500.00 or 10,500.00",
-            NumberError::TextMark => {
-                "remove the leading ' (in Excel/WPS: select the column, Data → Text to Columns → Finish)"
-            }
-            NumberError::ColumnName => {
-                "were two exports pasted together? Delete this line, and check that the rows after it are not a second copy"
-            }
-            NumberError::LostCurrency => {
-                "export again as \"CSV UTF-8\", or take the currency format off the column (Format Cells → Number) before exporting"
-            }
+            NumberError::ChineseUnit(unit, whole) => t!(
+                "uses the unit {}, which is not read (write the whole number: {})",
+                "使用了单位 {}，本工具不读取单位（请写完整数字：{}）",
+                unit,
+                whole
+            ),
+            NumberError::OtherCurrency => t!("has a currency other than ¥/￥", "使用了 ¥/￥ 以外的货币"),
+            NumberError::SpaceGrouping => t!("has spaces between digits", "数字之间有空格"),
+            NumberError::ColumnName => t!(
+                "is a column name: the header row is repeated here",
+                "是列名：表头行在这里重复出现"
+            ),
+            NumberError::TextMark => t!(
+                "starts with ', Excel's mark for a number stored as text",
+                "以 ' 开头，这是 Excel 中“以文本形式存储的数字”的标记"
+            ),
+            NumberError::LostCurrency => t!(
+                "starts with ?, where a GBK export lost the currency sign ¥",
+                "以 ? 开头：GBK 编码导出时丢失了货币符号 ¥"
+            ),
+        }
+    }
+
+    /// One line on how to fix the cell.
+    pub fn hint(&self) -> Option<Text> {
+        Some(match self {
+            NumberError::Empty => t!(
+                "write 0 for a line with no amount, or delete the line",
+                "没有金额的行请填 0，或删除该行"
+            ),
+            NumberError::Scientific => t!(
+                "format the column as Number (or Text) in Excel/WPS, re-type the full value, and export again",
+                "在 Excel/WPS 中把该列设为“数值”（或“文本”）格式，重新输入完整数值后再导出"
+            ),
+            NumberError::EuropeanGrouping | NumberError::DecimalComma => t!(
+                "write the number with a `.` before the decimals and `,` (or nothing) between thousands: 1234.56 or 1,234.56",
+                "小数点用 `.`，千位之间用 `,`（或不用分隔符）：1234.56 或 1,234.56"
+            ),
+            NumberError::IndianGrouping | NumberError::BadGrouping => t!(
+                "group digits in threes (1,234,567.89) or drop the separators (1234567.89)",
+                "每三位一组（1,234,567.89），或去掉分隔符（1234567.89）"
+            ),
+            NumberError::TooManyDigits => t!(
+                "round the value in the source system to at most 28 digits",
+                "请在源系统中把数值舍入到最多 28 位"
+            ),
+            NumberError::Percent => t!(
+                "amounts are plain numbers; percentages belong in confidence.csv",
+                "金额请写普通数字；百分比只用于 confidence.csv（信心指数）"
+            ),
+            NumberError::ExcelError => t!(
+                "the source sheet has a broken formula here (#N/A, #VALUE!…): fix it, then copy and paste as values before exporting",
+                "源表此处的公式出错（#N/A、#VALUE! 等）：请修正，再“选择性粘贴为数值”后导出"
+            ),
+            NumberError::ChineseUnit(..) => t!(
+                "write plain numbers without 万/亿, e.g. 10500 instead of 1.05万",
+                "请写不带 万/亿 的普通数字，例如写 10500 而不是 1.05万"
+            ),
+            NumberError::OtherCurrency => t!(
+                "a pack is in one currency: write the amount in yuan, as a plain number or with ¥",
+                "一个数据包只用一种货币：请以人民币元填写，写普通数字或带 ¥"
+            ),
+            NumberError::SpaceGrouping => t!(
+                "remove the spaces, or group with commas: 10500.00 or 10,500.00",
+                "去掉空格，或用逗号分组：10500.00 或 10,500.00"
+            ),
+            NumberError::TextMark => t!(
+                "remove the leading ' (in Excel/WPS: select the column, Data → Text to Columns → Finish)",
+                "去掉开头的 '（在 Excel/WPS 中：选中该列，数据 → 分列 → 完成）"
+            ),
+            NumberError::ColumnName => t!(
+                "were two exports pasted together? Delete this line, and check that the rows after it are not a second copy",
+                "是否把两次导出粘贴到了一起？请删除这一行，并检查其后的行是不是第二份副本"
+            ),
+            NumberError::LostCurrency => t!(
+                "export again as \"CSV UTF-8\", or take the currency format off the column (Format Cells → Number) before exporting",
+                "请重新导出为“CSV UTF-8”，或在导出前取消该列的货币格式（设置单元格格式 → 数值）"
+            ),
             NumberError::NotANumber => return None,
         })
     }
 }
 
+impl std::fmt::Display for NumberError {
+    /// English, for an error chain; a user's message takes [`NumberError::text`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().en)
+    }
+}
+
+impl std::error::Error for NumberError {}
+
 /// The message for a cell that is not a number: `"abc" is not a number`, or `empty cell`.
-pub fn cell_message(raw: &str, e: &NumberError) -> String {
+pub fn cell_message(raw: &str, e: &NumberError) -> Text {
     if raw.trim().is_empty() {
-        "empty cell".to_string()
+        t!("empty cell", "单元格为空")
     } else {
-        format!("{} {e}", crate::problem::quoted(raw))
+        t!("{} {}", "{} {}", crate::problem::quoted(raw), e.text())
     }
 }
 
@@ -549,7 +617,7 @@ mod tests {
 
     #[test]
     fn every_error_but_text_has_a_hint() {
-        assert!(NumberError::Scientific.hint().unwrap().contains("Excel"));
+        assert!(NumberError::Scientific.hint().unwrap().en.contains("Excel"));
         assert!(NumberError::NotANumber.hint().is_none());
     }
 }

@@ -28,6 +28,8 @@
 
 use crate::period::{Every, FiscalName};
 use crate::problem::{quoted, FileKind, Problem};
+use crate::t;
+use crate::text::Text;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -124,33 +126,44 @@ fn section_name(role: FileKind) -> &'static str {
     SECTIONS.iter().find(|(_, k)| *k == role).map_or("", |(n, _)| n)
 }
 
-/// A role's column fields: (key, required, what it is). The contract's column each fills is
-/// [`contract_column`].
-pub fn fields(role: FileKind) -> &'static [(&'static str, bool, &'static str)] {
+/// A role's column fields: (key, required). The contract's column each fills is
+/// [`contract_column`]; what it holds, [`field_meaning`].
+pub fn fields(role: FileKind) -> &'static [(&'static str, bool)] {
     match role {
-        FileKind::Org => &[
-            ("id", true, "each person's id (工号)"),
-            ("name", false, "each person's name"),
-            ("parent", false, "the parent's id"),
-            ("level", false, "a level label"),
-            ("unit", false, "the department path"),
-        ],
-        FileKind::Forecasts => &[
-            ("rep", true, "the rep: an org id or a unique name"),
-            ("amount", true, "the amount"),
-            ("deal", false, "the deal's id"),
-        ],
-        FileKind::Confidence => &[
-            ("subject", true, "the node judged: an id or a unique name"),
-            ("reviewer", false, "the reviewer: an id or a unique name"),
-            ("confidence", true, "the confidence (0.9, 110%)"),
-            ("note", false, "a note"),
-        ],
-        FileKind::Targets => &[
-            ("node", true, "the node: an id or a unique name"),
-            ("target", true, "the target amount"),
-        ],
+        FileKind::Org => {
+            &[("id", true), ("name", false), ("parent", false), ("level", false), ("unit", false)]
+        }
+        FileKind::Forecasts => &[("rep", true), ("amount", true), ("deal", false)],
+        FileKind::Confidence => {
+            &[("subject", true), ("reviewer", false), ("confidence", true), ("note", false)]
+        }
+        FileKind::Targets => &[("node", true), ("target", true)],
         _ => &[],
+    }
+}
+
+/// What a field's column holds, for a message ("which column holds …?").
+pub fn field_meaning(role: FileKind, key: &str) -> Text {
+    match (role, key) {
+        (FileKind::Org, "id") => t!("each person's id (工号)", "每个人的 id（工号）"),
+        (FileKind::Org, "name") => t!("each person's name", "每个人的姓名"),
+        (FileKind::Org, "parent") => t!("the parent's id", "上级的 id"),
+        (FileKind::Org, "level") => t!("a level label", "层级名称"),
+        (FileKind::Org, "unit") => t!("the department path", "部门路径"),
+        (_, "rep") => {
+            t!("the rep: an org id or a unique name", "销售：组织架构里的 id 或唯一的姓名")
+        }
+        (_, "amount") => t!("the amount", "金额"),
+        (_, "deal") => t!("the deal's id", "商机的 id"),
+        (_, "subject") => {
+            t!("the node judged: an id or a unique name", "被评估的节点：id 或唯一的姓名")
+        }
+        (_, "reviewer") => t!("the reviewer: an id or a unique name", "评估人：id 或唯一的姓名"),
+        (_, "confidence") => t!("the confidence (0.9, 110%)", "信心指数（0.9、110%）"),
+        (_, "note") => t!("a note", "备注"),
+        (_, "node") => t!("the node: an id or a unique name", "节点：id 或唯一的姓名"),
+        (_, "target") => t!("the target amount", "目标金额"),
+        (_, other) => t!("{other}", "{other}"),
     }
 }
 
@@ -190,12 +203,20 @@ pub fn parse(text: &str) -> Result<PackToml, Vec<Problem>> {
         Err(e) => {
             let msg = e.message().trim().to_string();
             let p = match e.span() {
-                Some(s) => problem_at(line_of(s.start), None, format!("not valid TOML: {msg}")),
-                None => Problem::file(FileKind::Mapping, format!("not valid TOML: {msg}")),
+                Some(s) => problem_at(
+                    line_of(s.start),
+                    None,
+                    t!("not valid TOML: {msg}", "不是有效的 TOML：{msg}"),
+                ),
+                None => Problem::file(
+                    FileKind::Mapping,
+                    t!("not valid TOML: {msg}", "不是有效的 TOML：{msg}"),
+                ),
             };
-            return Err(vec![p.hint(
+            return Err(vec![p.hint(t!(
                 "pack.toml is TOML: [section] lines, then key = \"value\" lines; text in double quotes",
-            )]);
+                "pack.toml 是 TOML 格式：先写 [节] 行，再写 键 = \"值\" 行；文字放在双引号里"
+            ))]);
         }
     };
     let mut problems = Vec::new();
@@ -205,13 +226,15 @@ pub fn parse(text: &str) -> Result<PackToml, Vec<Problem>> {
         let Some((_, role)) = SECTIONS.iter().find(|(n, _)| *n == name.get_ref().as_ref()) else {
             let known = SECTIONS.iter().map(|(n, _)| n.to_string()).collect::<Vec<_>>();
             problems.push(
-                problem_at(line, None, format!("unknown section [{}]", name.get_ref())).hint(
-                    near_hint(
+                problem_at(line, None, t!("unknown section [{}]", "未知的节 [{}]", name.get_ref()))
+                    .hint(near_hint(
                         name.get_ref(),
                         &known,
-                        "sections: [org], [forecasts], [confidence], [targets]",
-                    ),
-                ),
+                        t!(
+                            "sections: [org], [forecasts], [confidence], [targets]",
+                            "可用的节：[org]、[forecasts]、[confidence]、[targets]"
+                        ),
+                    )),
             );
             continue;
         };
@@ -219,7 +242,7 @@ pub fn parse(text: &str) -> Result<PackToml, Vec<Problem>> {
             problems.push(problem_at(
                 line,
                 None,
-                format!("{} must be a [{}] section", name.get_ref(), name.get_ref()),
+                t!("{0} must be a [{0}] section", "{0} 必须是 [{0}] 节", name.get_ref()),
             ));
             continue;
         };
@@ -235,7 +258,7 @@ pub fn parse(text: &str) -> Result<PackToml, Vec<Problem>> {
     }
 }
 
-fn problem_at(line: u64, key: Option<&str>, message: impl Into<String>) -> Problem {
+fn problem_at(line: u64, key: Option<&str>, message: Text) -> Problem {
     let mut p = Problem::file(FileKind::Mapping, message);
     p.line = Some(line);
     if let Some(k) = key {
@@ -244,10 +267,10 @@ fn problem_at(line: u64, key: Option<&str>, message: impl Into<String>) -> Probl
     p
 }
 
-fn near_hint(word: &str, known: &[String], otherwise: &str) -> String {
+fn near_hint(word: &str, known: &[String], otherwise: Text) -> Text {
     match crate::suggest::nearest(word, known.iter().map(String::as_str)) {
-        Some(n) => format!("did you mean {n}? ({otherwise})"),
-        None => otherwise.to_string(),
+        Some(n) => t!("did you mean {n}? ({})", "是否想写 {n}？（{}）", otherwise),
+        None => otherwise,
     }
 }
 
@@ -263,7 +286,7 @@ fn section(
     let sname = section_name(role);
     let at = |k: &str| format!("[{sname}] {k}");
     let before = problems.len();
-    let field_keys: Vec<&str> = fields(role).iter().map(|(k, _, _)| *k).collect();
+    let field_keys: Vec<&str> = fields(role).iter().map(|(k, _)| *k).collect();
     let mut allowed: Vec<&str> = COMMON.to_vec();
     allowed.extend(&field_keys);
     if role != FileKind::Org {
@@ -277,11 +300,12 @@ fn section(
         if !allowed.contains(&key) {
             let known: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
             problems.push(
-                problem_at(line_of(k.span().start), Some(&at(key)), "unknown key").hint(near_hint(
-                    key,
-                    &known,
-                    &format!("[{sname}] takes {}", allowed.join(", ")),
-                )),
+                problem_at(line_of(k.span().start), Some(&at(key)), t!("unknown key", "未知的键"))
+                    .hint(near_hint(
+                        key,
+                        &known,
+                        t!("[{sname}] takes {}", "[{sname}] 可用的键：{}", allowed.join(", ")),
+                    )),
             );
         }
     }
@@ -293,13 +317,17 @@ fn section(
                 Some(Key { value: s.trim().to_string(), line })
             }
             DeValue::String(_) => {
-                problems.push(problem_at(line, Some(&at(k)), "is empty"));
+                problems.push(problem_at(line, Some(&at(k)), t!("is empty", "为空")));
                 None
             }
             _ => {
                 problems.push(
-                    problem_at(line, Some(&at(k)), "must be text in double quotes")
-                        .hint(format!("{k} = \"…\"")),
+                    problem_at(
+                        line,
+                        Some(&at(k)),
+                        t!("must be text in double quotes", "必须是放在双引号里的文字"),
+                    )
+                    .hint(t!("{k} = \"…\"", "{k} = \"…\"")),
                 );
                 None
             }
@@ -319,7 +347,10 @@ fn section(
                 problems.push(problem_at(
                     line,
                     Some(&at(k)),
-                    format!("must be a whole number from {lo} to {hi}"),
+                    t!(
+                        "must be a whole number from {lo} to {hi}",
+                        "必须是 {lo} 到 {hi} 之间的整数"
+                    ),
                 ));
                 None
             }
@@ -329,15 +360,18 @@ fn section(
     if let Some(f) = &file {
         if let Some(why) = outside_folder(&f.value) {
             problems.push(
-                problem_at(f.line, Some(&at("file")), format!("{} {why}", quoted(&f.value)))
-                    .hint("name a file inside the pack folder, by its name (e.g. file = \"商机导出.xlsx\")"),
+                problem_at(f.line, Some(&at("file")), t!("{} {}", "{} {}", quoted(&f.value), why))
+                    .hint(t!(
+                        "name a file inside the pack folder, by its name (e.g. file = \"商机导出.xlsx\")",
+                        "请写数据包文件夹里的文件名（例如 file = \"商机导出.xlsx\"）"
+                    )),
             );
         }
     }
     let sheet = text("sheet", problems).map(|k| k.value);
     let header_row = integer("header_row", 1, 1 << 20, problems).map_or(1, |k| k.value);
     let mut columns = Vec::new();
-    for (k, required, what) in fields(role) {
+    for (k, required) in fields(role) {
         match text(k, problems) {
             Some(c) => columns.push((*k, c)),
             None if *required && get(k).is_none() => {
@@ -345,9 +379,16 @@ fn section(
                     problem_at(
                         section_line,
                         None,
-                        format!("[{sname}] has no {k}: which column holds {what}?"),
+                        t!(
+                            "[{sname}] has no {k}: which column holds {}?",
+                            "[{sname}] 没有 {k}：哪一列是{}？",
+                            field_meaning(role, k)
+                        ),
                     )
-                    .hint(format!("add {k} = \"COLUMN\" under [{sname}]")),
+                    .hint(t!(
+                        "add {k} = \"COLUMN\" under [{sname}]",
+                        "请在 [{sname}] 下加 {k} = \"列名\""
+                    )),
                 );
             }
             None => {}
@@ -363,20 +404,35 @@ fn section(
             (true, true) => {
                 let line = columns.iter().find(|(f, _)| *f == "unit").map_or(1, |(_, c)| c.line);
                 problems.push(
-                    problem_at(line, Some(&at("unit")), "[org] has both parent and unit: the tree comes from one of them")
-                        .hint("keep parent = \"…\" for a column of parents' ids, or unit = \"…\" for department paths"),
+                    problem_at(line, Some(&at("unit")), t!(
+                        "[org] has both parent and unit: the tree comes from one of them",
+                        "[org] 同时有 parent 和 unit：组织树只能来自其中一个"
+                    ))
+                    .hint(t!(
+                        "keep parent = \"…\" for a column of parents' ids, or unit = \"…\" for department paths",
+                        "上级 id 列请保留 parent = \"…\"，部门路径列请保留 unit = \"…\""
+                    )),
                 );
             }
             (false, false) => problems.push(
-                problem_at(section_line, None, "[org] has neither parent nor unit: where does the tree come from?")
-                    .hint("add parent = \"COLUMN\" (each person's manager's id) or unit = \"COLUMN\" (a department path such as 华东大区/上海区/一组)"),
+                problem_at(section_line, None, t!(
+                    "[org] has neither parent nor unit: where does the tree come from?",
+                    "[org] 既没有 parent 也没有 unit：组织树从哪里来？"
+                ))
+                .hint(t!(
+                    "add parent = \"COLUMN\" (each person's manager's id) or unit = \"COLUMN\" (a department path such as 华东大区/上海区/一组)",
+                    "请加 parent = \"列名\"（每个人上级的 id）或 unit = \"列名\"（部门路径，如 华东大区/上海区/一组）"
+                )),
             ),
             (true, false) => tree = Some(Tree::Parent),
             (false, true) => {
                 let separator = text("unit_separator", problems).map_or("/".to_string(), |k| k.value);
                 let mut heads = filters("head", t, &at, line_of, problems);
                 if heads.len() > 1 {
-                    problems.push(problem_at(heads[1].column.line, Some(&at("head")), "names more than one column: heads are told by one column (岗位)"));
+                    problems.push(problem_at(heads[1].column.line, Some(&at("head")), t!(
+                        "names more than one column: heads are told by one column (岗位)",
+                        "指定了不止一列：负责人只能由一列（岗位）来判断"
+                    )));
                 }
                 let root = text("root", problems).map_or("全国".to_string(), |k| k.value);
                 tree = Some(Tree::Unit { separator, head: heads.drain(..).next(), root });
@@ -385,8 +441,14 @@ fn section(
         if tree != Some(Tree::Parent) && has("level") {
             let line = columns.iter().find(|(f, _)| *f == "level").map_or(1, |(_, c)| c.line);
             problems.push(
-                problem_at(line, Some(&at("level")), "is read with parent only; with unit, a node's level is its head's cell in the head column")
-                    .hint("remove level, or use head = { \"岗位\" = [\"主管\", …] }"),
+                problem_at(line, Some(&at("level")), t!(
+                    "is read with parent only; with unit, a node's level is its head's cell in the head column",
+                    "只与 parent 一起读取；用 unit 时，节点的层级是其负责人在 head 列里的值"
+                ))
+                .hint(t!(
+                    "remove level, or use head = {{ \"岗位\" = [\"主管\", …] }}",
+                    "请删除 level，或改用 head = {{ \"岗位\" = [\"主管\", …] }}"
+                )),
             );
         }
         for k in ORG_KEYS {
@@ -397,7 +459,7 @@ fn section(
                 problems.push(problem_at(
                     line_of(n.span().start),
                     Some(&at(k)),
-                    "is read with unit only",
+                    t!("is read with unit only", "只与 unit 一起读取"),
                 ));
             }
         }
@@ -407,13 +469,23 @@ fn section(
         let date_keys = ["every", "fiscal_year_start", "fiscal_year_named_by", "date_format"];
         match (column, date) {
             (Some(c), Some(d)) => problems.push(
-                problem_at(d.line, Some(&at("date")), format!("and period = {} are both given: the period comes from one of them", quoted(&c.value)))
-                    .hint("keep period = \"…\" for a column of period labels (2026-Q4), or date = \"…\" for a column of close dates"),
+                problem_at(d.line, Some(&at("date")), t!(
+                    "and period = {} are both given: the period comes from one of them",
+                    "和 period = {} 同时给出：期间只能来自其中一个",
+                    quoted(&c.value)
+                ))
+                .hint(t!(
+                    "keep period = \"…\" for a column of period labels (2026-Q4), or date = \"…\" for a column of close dates",
+                    "期间标签列（2026-Q4）请保留 period = \"…\"，成交日期列请保留 date = \"…\""
+                )),
             ),
             (Some(c), None) => {
                 for k in date_keys {
                     if let Some((n, _)) = get(k) {
-                        problems.push(problem_at(line_of(n.span().start), Some(&at(k)), "is read with date only (the period column's labels are used as written)"));
+                        problems.push(problem_at(line_of(n.span().start), Some(&at(k)), t!(
+                            "is read with date only (the period column's labels are used as written)",
+                            "只与 date 一起读取（期间列的标签按原样使用）"
+                        )));
                     }
                 }
                 period = PeriodFrom::Column(c);
@@ -427,7 +499,15 @@ fn section(
                         "half" | "半年" => Some(Every::Half),
                         "year" | "年" | "年度" => Some(Every::Year),
                         _ => {
-                            problems.push(problem_at(k.line, Some(&at("every")), format!("{} is not a period length", quoted(&k.value))).hint("every = \"quarter\", \"month\", \"half\" or \"year\""));
+                            problems.push(problem_at(k.line, Some(&at("every")), t!(
+                                "{} is not a period length",
+                                "{} 不是期间长度",
+                                quoted(&k.value)
+                            ))
+                            .hint(t!(
+                                "every = \"quarter\", \"month\", \"half\" or \"year\"",
+                                "every = \"quarter\"（季度）、\"month\"（月）、\"half\"（半年）或 \"year\"（年）"
+                            )));
                             None
                         }
                     },
@@ -439,7 +519,15 @@ fn section(
                         "end" => Some(FiscalName::End),
                         "start" => Some(FiscalName::Start),
                         _ => {
-                            problems.push(problem_at(k.line, Some(&at("fiscal_year_named_by")), format!("{} is neither \"end\" nor \"start\"", quoted(&k.value))).hint("\"end\" (the default): April 2026 – March 2027 is FY2027; \"start\": FY2026"));
+                            problems.push(problem_at(k.line, Some(&at("fiscal_year_named_by")), t!(
+                                "{} is neither \"end\" nor \"start\"",
+                                "{} 既不是 \"end\" 也不是 \"start\"",
+                                quoted(&k.value)
+                            ))
+                            .hint(t!(
+                                "\"end\" (the default): April 2026 – March 2027 is FY2027; \"start\": FY2026",
+                                "\"end\"（默认）：2026 年 4 月至 2027 年 3 月为 FY2027；\"start\"：FY2026"
+                            )));
                             None
                         }
                     },
@@ -447,7 +535,15 @@ fn section(
                 let format = text("date_format", problems);
                 if let Some(f) = &format {
                     if !valid_format(&f.value) {
-                        problems.push(problem_at(f.line, Some(&at("date_format")), format!("{} is not a date format with a year, a month and a day", quoted(&f.value))).hint("use %Y (year), %m (month), %d (day), e.g. \"%m/%d/%Y\" for 11/30/2026 or \"%d.%m.%Y\" for 30.11.2026"));
+                        problems.push(problem_at(f.line, Some(&at("date_format")), t!(
+                            "{} is not a date format with a year, a month and a day",
+                            "{} 不是含年、月、日的日期格式",
+                            quoted(&f.value)
+                        ))
+                        .hint(t!(
+                            "use %Y (year), %m (month), %d (day), e.g. \"%m/%d/%Y\" for 11/30/2026 or \"%d.%m.%Y\" for 30.11.2026",
+                            "请用 %Y（年）、%m（月）、%d（日），例如 11/30/2026 用 \"%m/%d/%Y\"，30.11.2026 用 \"%d.%m.%Y\""
+                        )));
                     }
                 }
                 if let (Some(every), Some(named)) = (every, named) {
@@ -457,13 +553,19 @@ fn section(
             (None, None) => {
                 if role != FileKind::Confidence {
                     problems.push(
-                        problem_at(section_line, None, format!("[{sname}] has neither period nor date: which column says the period?"))
-                            .hint(format!("add date = \"COLUMN\" (a close date; the quarter is derived) or period = \"COLUMN\" (labels such as 2026-Q4) under [{sname}]")),
+                        problem_at(section_line, None, t!(
+                            "[{sname}] has neither period nor date: which column says the period?",
+                            "[{sname}] 既没有 period 也没有 date：哪一列是期间？"
+                        ))
+                        .hint(t!(
+                            "add date = \"COLUMN\" (a close date; the quarter is derived) or period = \"COLUMN\" (labels such as 2026-Q4) under [{sname}]",
+                            "请在 [{sname}] 下加 date = \"列名\"（成交日期，由它推出季度）或 period = \"列名\"（如 2026-Q4 的标签）"
+                        )),
                     );
                 }
                 for k in date_keys {
                     if let Some((n, _)) = get(k) {
-                        problems.push(problem_at(line_of(n.span().start), Some(&at(k)), "is read with date only"));
+                        problems.push(problem_at(line_of(n.span().start), Some(&at(k)), t!("is read with date only", "只与 date 一起读取")));
                     }
                 }
             }
@@ -495,8 +597,15 @@ fn filters(
     };
     let line = line_of(n.span().start);
     let shape = || {
-        problem_at(line, Some(&at(key)), "must be a table of columns and their values")
-            .hint(format!("{key} = {{ \"商机状态组\" = [\"进行中\", \"赢单\"] }}"))
+        problem_at(
+            line,
+            Some(&at(key)),
+            t!("must be a table of columns and their values", "必须是由列名和取值组成的表"),
+        )
+        .hint(t!(
+            "{key} = {{ \"商机状态组\" = [\"进行中\", \"赢单\"] }}",
+            "{key} = {{ \"商机状态组\" = [\"进行中\", \"赢单\"] }}"
+        ))
     };
     let DeValue::Table(inner) = v.get_ref() else {
         problems.push(shape());
@@ -529,18 +638,22 @@ fn filters(
 }
 
 /// Why a `file =` path is refused: absolute, or climbing out of the folder.
-fn outside_folder(path: &str) -> Option<&'static str> {
+fn outside_folder(path: &str) -> Option<Text> {
     let p = std::path::Path::new(path);
     if p.is_absolute()
         || path.starts_with(['/', '\\'])
         || path.get(1..3).is_some_and(|s| s == ":\\" || s == ":/")
     {
-        return Some("is an absolute path: pack.toml reads only files inside its own folder");
+        return Some(t!(
+            "is an absolute path: pack.toml reads only files inside its own folder",
+            "是绝对路径：pack.toml 只读取它自己文件夹里的文件"
+        ));
     }
     if path.split(['/', '\\']).any(|part| part == "..") {
-        return Some(
+        return Some(t!(
             "climbs out of the pack folder (..): pack.toml reads only files inside its own folder",
-        );
+            "跳出了数据包文件夹（..）：pack.toml 只读取它自己文件夹里的文件"
+        ));
     }
     None
 }
@@ -568,7 +681,7 @@ mod tests {
                         "{}: {}{}",
                         p.line.unwrap_or(0),
                         p.column.as_deref().map(|c| format!("{c}: ")).unwrap_or_default(),
-                        p.message
+                        p.message.en
                     )
                 })
                 .collect(),

@@ -20,6 +20,8 @@ use super::packtoml::{Filter, Key, PeriodFrom, Section, Tree};
 use super::{csv_reader, read_text, sniff_delimiter, InputData, InputFile, PackFiles, ReadOptions};
 use crate::period::{self, DateError, Every, FiscalName};
 use crate::problem::{quoted, FileKind, Problem, Problems};
+use crate::t;
+use crate::text::Text;
 use std::collections::HashMap;
 
 /// What pack.toml did with one role's file: `check` prints it, so that a wrong mapping is seen
@@ -30,7 +32,7 @@ pub struct Account {
     /// The source as the user sees it (`商机导出.xlsx[商机]`).
     pub source: String,
     /// One line per contract column: `rep_id ← 负责人 (an org id or a unique name)`.
-    pub columns: Vec<String>,
+    pub columns: Vec<Text>,
     /// Data rows read (blank rows not counted).
     pub rows: u64,
     /// Blank rows skipped.
@@ -227,14 +229,14 @@ fn read_source(file: &InputFile, section: &Section, opts: ReadOptions) -> Result
             match read_text(file, opts, &mut ps) {
                 Ok(Some(text)) => (file.display.clone(), text, None),
                 Ok(None) => {
-                    return Err(ps
-                        .into_first()
-                        .unwrap_or_else(|| Problem::file(file.kind, "cannot be read")))
+                    return Err(ps.into_first().unwrap_or_else(|| {
+                        Problem::file(file.kind, t!("cannot be read", "无法读取"))
+                    }))
                 }
                 Err(e) => {
                     return Err(match e.downcast::<crate::problem::InputProblem>() {
                         Ok(crate::problem::InputProblem(p)) => p,
-                        Err(e) => Problem::file(file.kind, format!("{e:#}")),
+                        Err(e) => Problem::file(file.kind, crate::text::of_error(&e)),
                     })
                 }
             }
@@ -268,7 +270,7 @@ fn read_source(file: &InputFile, section: &Section, opts: ReadOptions) -> Result
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let mut p = Problem::file(file.kind, e.to_string());
+                let mut p = Problem::file(file.kind, super::csv_error(&e));
                 p.line = Some(u64::from(row_of(at)));
                 return Err(p);
             }
@@ -283,8 +285,9 @@ fn read_source(file: &InputFile, section: &Section, opts: ReadOptions) -> Result
     let Some((header_row, headers)) = header else {
         return Err(Problem::file(
             file.kind,
-            format!(
+            t!(
                 "{display}: no header row at or after row {}: the file is empty",
+                "{display}：第 {} 行及以后没有表头行：文件是空的",
                 section.header_row
             ),
         ));
@@ -315,7 +318,7 @@ impl Table {
                 Ok(false) => return Ok(n),
                 Ok(true) => {}
                 Err(e) => {
-                    let mut p = Problem::file(self.kind, e.to_string());
+                    let mut p = Problem::file(self.kind, super::csv_error(&e));
                     p.line = Some(u64::from(self.row_of(line)));
                     return Err(p);
                 }
@@ -335,7 +338,7 @@ impl Table {
     fn account(
         &self,
         role: FileKind,
-        columns: Vec<String>,
+        columns: Vec<Text>,
         seen: Counted,
         used: u64,
         left: LeftOut,
@@ -365,8 +368,9 @@ fn find(
     }
     let mut p = Problem::file(
         FileKind::Mapping,
-        format!(
+        t!(
             "no column {} in {} (its header, row {}, has {})",
+            "{1} 里没有列 {0}（它的表头在第 {2} 行，有 {3}）",
             quoted(&column.value),
             table.display,
             table.header_row,
@@ -387,7 +391,11 @@ fn find(
     });
     let hint = match lower {
         Some((row, _)) => {
-            format!("the header is on row {row}: add header_row = {row} under [{}]", section.name())
+            let name = section.name();
+            t!(
+                "the header is on row {row}: add header_row = {row} under [{name}]",
+                "表头在第 {row} 行：请在 [{name}] 下加 header_row = {row}"
+            )
         }
         None => {
             // `商机金额(元)` for `商机金额`: a unit or a note added to the header.
@@ -398,20 +406,23 @@ fn find(
             let near =
                 crate::suggest::nearest(&column.value, table.headers.iter().map(String::as_str));
             match within.map(String::as_str).or(near) {
-                Some(n) => format!(
-                    "did you mean {}? write {key} = {} under [{}]",
-                    quoted(n.trim()),
+                Some(n) => t!(
+                    "did you mean {0}? write {key} = {0} under [{1}]",
+                    "是否想写 {0}？请在 [{1}] 下写 {key} = {0}",
                     quoted(n.trim()),
                     section.name()
                 ),
-                None => "write the column's header exactly as the file has it".into(),
+                None => t!(
+                    "write the column's header exactly as the file has it",
+                    "请按文件里的原样写出该列的表头"
+                ),
             }
         }
     };
     Err(p.hint(hint))
 }
 
-fn listed(headers: &[String]) -> String {
+fn listed(headers: &[String]) -> Text {
     let shown: Vec<String> = headers
         .iter()
         .filter(|h| !h.trim().is_empty())
@@ -420,9 +431,9 @@ fn listed(headers: &[String]) -> String {
         .collect();
     let more = headers.len().saturating_sub(12);
     if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
+        t!("{} and {more} more", "{} 等（另有 {more} 列）", shown.join(", "))
     } else {
-        shown.join(", ")
+        t!("{}", "{}", shown.join(", "))
     }
 }
 
@@ -515,7 +526,7 @@ impl Out {
 }
 
 /// A problem at a source row and cell (not yet named: the pipeline names it).
-fn at_cell(kind: FileKind, row: u32, header: &str, index: usize, message: String) -> Problem {
+fn at_cell(kind: FileKind, row: u32, header: &str, index: usize, message: Text) -> Problem {
     let mut p = Problem::file(kind, message).at_column(header, Some(index));
     p.line = Some(u64::from(row));
     p
@@ -595,22 +606,28 @@ fn shape_rows(
                 match people.resolve(raw) {
                     Resolved::Node(id) => cells[k].push_str(id),
                     Resolved::Unknown => {
-                        let near =
-                            people.nearest(raw).map(|n| format!("did you mean {}?", quoted(n)));
+                        let near = people
+                            .nearest(raw)
+                            .map(|n| t!("did you mean {}?", "是否想写 {}？", quoted(n)));
                         problems.push(
                             at_cell(
                                 role,
                                 row,
                                 h,
                                 *i,
-                                format!(
+                                t!(
                                     "{} is neither an id nor a name in {}",
+                                    "{} 既不是 {} 里的 id，也不是其中的姓名",
                                     quoted(raw),
                                     people.source
                                 ),
                             )
                             .hint(near.unwrap_or_else(|| {
-                                format!("add the person to {}, or correct the cell", people.source)
+                                t!(
+                                    "add the person to {}, or correct the cell",
+                                    "请把此人加入 {}，或改正该单元格",
+                                    people.source
+                                )
                             })),
                         );
                         return true;
@@ -622,14 +639,18 @@ fn shape_rows(
                                 row,
                                 h,
                                 *i,
-                                format!(
+                                t!(
                                     "{} is the name of {} people in the org ({})",
+                                    "组织架构里有 {1} 个人叫 {0}（{2}）",
                                     quoted(raw),
                                     ids.len(),
                                     ids.iter().map(|i| quoted(i)).collect::<Vec<_>>().join(", ")
                                 ),
                             )
-                            .hint("write the person's id (工号) in this cell instead of the name"),
+                            .hint(t!(
+                                "write the person's id (工号) in this cell instead of the name",
+                                "请在该单元格写此人的 id（工号），而不是姓名"
+                            )),
                         );
                         return true;
                     }
@@ -669,40 +690,42 @@ fn shape_rows(
         columns.push((header[k].to_string(), h.clone(), u32::try_from(*i).ok()));
         let how = match (*f, &section.period) {
             ("period", PeriodFrom::Date { every, fiscal_start, named, format, .. }) => {
-                format!(
-                    "{} {}",
-                    describe_every(*every, *fiscal_start, *named),
-                    describe_format(format.as_deref())
-                )
+                let every = describe_every(*every, *fiscal_start, *named);
+                Some(match format {
+                    Some(f) => t!("{}; dates as {f}", "{}；日期格式 {f}", every),
+                    None => every,
+                })
             }
-            (f, _) if person(f) => "an org id, or a unique name".to_string(),
-            _ => String::new(),
+            (f, _) if person(f) => {
+                Some(t!("an org id, or a unique name", "组织架构里的 id，或唯一的姓名"))
+            }
+            _ => None,
         };
-        let arrow = if *f == "period" && matches!(section.period, PeriodFrom::Date { .. }) {
-            "← the period of"
-        } else {
-            "←"
-        };
-        described.push(format!(
-            "{} {arrow} {}{}",
-            header[k],
-            quoted(h),
-            if how.is_empty() { String::new() } else { format!(" ({})", how.trim()) }
-        ));
+        let (column, shown) = (header[k], quoted(h));
+        let from_date = *f == "period" && matches!(section.period, PeriodFrom::Date { .. });
+        described.push(match (how, from_date) {
+            (Some(how), true) => t!(
+                "{column} ← the period of {shown} ({})",
+                "{column} ← {shown} 所在的期间（{}）",
+                how
+            ),
+            (Some(how), false) => t!("{column} ← {shown} ({})", "{column} ← {shown}（{}）", how),
+            (None, _) => t!("{column} ← {shown}", "{column} ← {shown}"),
+        });
     }
     let account = table.account(role, described, seen, used, left);
     Ok((text, LineMap { rows, columns, ..LineMap::default() }, account))
 }
 
-fn describe_every(every: Every, start: u32, named: FiscalName) -> String {
+fn describe_every(every: Every, start: u32, named: FiscalName) -> Text {
     let what = match every {
-        Every::Month => return "calendar months: 2026-11".into(),
-        Every::Quarter => "quarters",
-        Every::Half => "halves",
-        Every::Year => "years",
+        Every::Month => return t!("calendar months: 2026-11", "自然月：2026-11"),
+        Every::Quarter => t!("quarters", "季度"),
+        Every::Half => t!("halves", "半年"),
+        Every::Year => t!("years", "年"),
     };
     if start <= 1 {
-        return format!("calendar {what}");
+        return t!("calendar {}", "自然{}", what);
     }
     let month = [
         "",
@@ -720,17 +743,10 @@ fn describe_every(every: Every, start: u32, named: FiscalName) -> String {
         "December",
     ][start as usize];
     let by = match named {
-        FiscalName::End => "named by the year it ends in",
-        FiscalName::Start => "named by the year it starts in",
+        FiscalName::End => t!("named by the year it ends in", "以结束的年份命名"),
+        FiscalName::Start => t!("named by the year it starts in", "以开始的年份命名"),
     };
-    format!("fiscal {what}, the year from {month}, {by}")
-}
-
-fn describe_format(f: Option<&str>) -> String {
-    match f {
-        Some(f) => format!("; dates as {f}"),
-        None => String::new(),
-    }
+    t!("fiscal {}, the year from {month}, {}", "财年{0}，财年从 {start} 月开始，{1}", what, by)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -746,20 +762,44 @@ fn date_problem(
 ) -> Problem {
     let (message, hint) = match e {
         DateError::Empty => (
-            "no date: the period of this row comes from its date".to_string(),
-            format!("fill in the date, or leave such rows out with drop = {{ … }} under [{section}]"),
+            t!(
+                "no date: the period of this row comes from its date",
+                "没有日期：这一行的期间要由日期推出"
+            ),
+            t!(
+                "fill in the date, or leave such rows out with drop = {{ … }} under [{section}]",
+                "请填上日期，或在 [{section}] 下用 drop = {{ … }} 排除这样的行"
+            ),
         ),
         DateError::Ambiguous => (
-            format!("{} can be the date month/day/year or day/month/year", quoted(raw)),
-            format!("say which: add date_format = \"%m/%d/%Y\" (US exports) or \"%d/%m/%Y\" under [{section}]"),
+            t!(
+                "{} can be the date month/day/year or day/month/year",
+                "{} 既可以是 月/日/年，也可以是 日/月/年",
+                quoted(raw)
+            ),
+            t!(
+                "say which: add date_format = \"%m/%d/%Y\" (US exports) or \"%d/%m/%Y\" under [{section}]",
+                "请说明是哪种：在 [{section}] 下加 date_format = \"%m/%d/%Y\"（美式导出）或 \"%d/%m/%Y\""
+            ),
         ),
         DateError::NotInFormat => (
-            format!("{} is not a date in date_format = {}", quoted(raw), quoted(format.unwrap_or(""))),
-            "correct the cell, or date_format in pack.toml".to_string(),
+            t!(
+                "{} is not a date in date_format = {}",
+                "{} 不是 date_format = {} 格式的日期",
+                quoted(raw),
+                quoted(format.unwrap_or(""))
+            ),
+            t!(
+                "correct the cell, or date_format in pack.toml",
+                "请改正该单元格，或改正 pack.toml 里的 date_format"
+            ),
         ),
         DateError::NotADate => (
-            format!("{} is not a date", quoted(raw)),
-            "write the date as 2026-11-30 (or a date cell in a workbook)".to_string(),
+            t!("{} is not a date", "{} 不是日期", quoted(raw)),
+            t!(
+                "write the date as 2026-11-30 (or a date cell in a workbook)",
+                "请把日期写成 2026-11-30（或在工作簿里用日期单元格）"
+            ),
         ),
     };
     at_cell(role, row, h, i, message).hint(hint)
@@ -800,9 +840,11 @@ fn shape_org(
     if let Some((i, h)) = &name {
         columns.push(("name".into(), h.clone(), u32::try_from(*i).ok()));
     }
-    let mut described = vec![format!("id ← {}", quoted(&id.1))];
+    let shown = quoted(&id.1);
+    let mut described = vec![t!("id ← {shown}", "id ← {shown}")];
     if let Some((_, h)) = &name {
-        described.push(format!("name ← {}", quoted(h)));
+        let shown = quoted(h);
+        described.push(t!("name ← {shown}", "name ← {shown}"));
     }
     match section.tree.as_ref().expect("org has a tree") {
         Tree::Parent => {
@@ -811,8 +853,15 @@ fn shape_org(
             for (c, label) in [(&parent, "parent_id"), (&level, "level")] {
                 if let Some((i, h)) = c {
                     columns.push((label.into(), h.clone(), u32::try_from(*i).ok()));
-                    let how = if label == "parent_id" { " (an id, or a unique name)" } else { "" };
-                    described.push(format!("{label} ← {}{how}", quoted(h)));
+                    let shown = quoted(h);
+                    described.push(if label == "parent_id" {
+                        t!(
+                            "{label} ← {shown} (an id, or a unique name)",
+                            "{label} ← {shown}（id，或唯一的姓名）"
+                        )
+                    } else {
+                        t!("{label} ← {shown}", "{label} ← {shown}")
+                    });
                 }
             }
             // Pass 1: everyone's id and name; pass 2: each parent, as an id or a unique name
@@ -846,8 +895,9 @@ fn shape_org(
         Tree::Unit { separator, head, root } => {
             let unit = col("unit")?.expect("unit mode has a unit column");
             columns.push(("parent_id".into(), unit.1.clone(), u32::try_from(unit.0).ok()));
-            described.push(format!(
+            described.push(t!(
                 "parent_id ← the department path in {} (split at {})",
+                "parent_id ← {} 里的部门路径（按 {} 分级）",
                 quoted(&unit.1),
                 quoted(separator)
             ));
@@ -855,11 +905,11 @@ fn shape_org(
                 Some(h) => {
                     let i = find(table, section, "head", &h.column)?;
                     let values: Vec<String> = h.values.iter().map(|v| v.to_lowercase()).collect();
-                    described.push(format!(
-                        "a person whose {} is {} heads their unit (is its node); level ← {}",
+                    described.push(t!(
+                        "a person whose {0} is {1} heads their unit (is its node); level ← {0}",
+                        "{0} 为 {1} 的人是其单位的负责人（即该节点）；level ← {0}",
                         quoted(&h.column.value),
-                        h.values.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", "),
-                        quoted(&h.column.value)
+                        h.values.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", ")
                     ));
                     columns.push((
                         "level".into(),
@@ -870,7 +920,7 @@ fn shape_org(
                 }
                 None => None,
             };
-            described.push(format!("the top units' parent: {}", quoted(root)));
+            described.push(t!("the top units' parent: {}", "最上层单位的上级：{}", quoted(root)));
             let head_cell = |rec: &csv::StringRecord| -> String {
                 head_col.as_ref().and_then(|(i, _)| rec.get(*i)).unwrap_or("").trim().to_string()
             };
@@ -904,18 +954,37 @@ fn shape_org(
                                 *row,
                                 &id.1,
                                 id.0,
-                                format!(
+                                t!(
                                     "{} is here and on row {first}: two people with one id",
+                                    "{} 出现在这里和第 {first} 行：两个人用了同一个 id",
                                     quoted(&pid)
                                 ),
                             )
-                            .hint("each person's id must be unique: correct one of the rows"),
+                            .hint(t!(
+                                "each person's id must be unique: correct one of the rows",
+                                "每个人的 id 必须唯一：请改正其中一行"
+                            )),
                         );
                     }
                 }
                 let parts = split(&get(rec, &Some(unit.clone())));
                 if parts.is_empty() {
-                    problems.push(at_cell(kind, *row, &unit.1, unit.0, "no department: this person sits in no unit of the tree".into()).hint(format!("fill in the department path (e.g. 华东大区{separator}上海区{separator}一组), or leave the row out with drop = {{ … }} under [org]")));
+                    problems.push(
+                        at_cell(
+                            kind,
+                            *row,
+                            &unit.1,
+                            unit.0,
+                            t!(
+                                "no department: this person sits in no unit of the tree",
+                                "没有部门：此人不属于组织树的任何单位"
+                            ),
+                        )
+                        .hint(t!(
+                            "fill in the department path (e.g. 华东大区{separator}上海区{separator}一组), or leave the row out with drop = {{ … }} under [org]",
+                            "请填上部门路径（例如 华东大区{separator}上海区{separator}一组），或在 [org] 下用 drop = {{ … }} 排除该行"
+                        )),
+                    );
                     continue;
                 }
                 let path = parts.join(separator);
@@ -932,16 +1001,18 @@ fn shape_org(
                                 *row,
                                 &hh,
                                 hi,
-                                format!(
+                                t!(
                                     "{} heads {} and so does {} (row {first}): a unit has one head",
+                                    "{} 是 {} 的负责人，{} 也是（第 {first} 行）：一个单位只有一个负责人",
                                     quoted(&who),
                                     quoted(&path),
                                     quoted(other)
                                 ),
                             )
-                            .hint(
+                            .hint(t!(
                                 "correct the position (岗位) of one of them, or their department",
-                            ),
+                                "请改正其中一人的岗位或部门"
+                            )),
                         );
                         continue;
                     }
@@ -971,14 +1042,16 @@ fn shape_org(
                         first,
                         &unit.1,
                         unit.0,
-                        format!(
+                        t!(
                             "holds unit names, not paths: every unit would sit directly under {}, though their heads hold posts of different levels ({})",
+                            "写的是单位名而不是路径：每个单位都会直接挂在 {} 下面，而它们负责人的岗位层级并不相同（{}）",
                             quoted(root),
                             posts.iter().map(|p| quoted(p)).collect::<Vec<_>>().join(", ")
                         ),
                     )
-                    .hint(format!(
-                        "export the department's full path (华东大区{separator}上海区{separator}一组; often 部门全路径 or 所属部门路径), or give each person's manager with parent = \"直属上级工号\" instead of unit"
+                    .hint(t!(
+                        "export the department's full path (华东大区{separator}上海区{separator}一组; often 部门全路径 or 所属部门路径), or give each person's manager with parent = \"直属上级工号\" instead of unit",
+                        "请导出部门的完整路径（华东大区{separator}上海区{separator}一组；常叫 部门全路径 或 所属部门路径），或不用 unit，改用 parent = \"直属上级工号\" 给出每个人的上级"
                     )),
                 );
             }

@@ -16,6 +16,7 @@ use super::{
     cell, csv_reader, read_text, sniff_delimiter, workbook, InputData, InputFile, ReadOptions,
 };
 use crate::problem::{quoted, FileKind, Problem, Problems};
+use crate::t;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -52,16 +53,20 @@ struct Source {
 /// Reads every confidence table of a folder or a workbook (see the module notes).
 pub fn collect(file: &InputFile, opts: ReadOptions) -> Result<Collected, Problem> {
     let InputData::Path(path) = &file.data else {
-        return Err(Problem::file(file.kind, "not a folder or a workbook"));
+        return Err(Problem::file(
+            file.kind,
+            t!("not a folder or a workbook", "既不是文件夹也不是工作簿"),
+        ));
     };
     let mut sources = Vec::new();
     let mut not_read = Vec::new();
     let sheets_of = |p: &Path, shown: &str, sources: &mut Vec<Source>| -> Result<(), Problem> {
         let names = workbook::sheet_names(p)
-            .map_err(|why| Problem::file(file.kind, format!("{shown}: {why}")))?;
+            .map_err(|why| Problem::file(file.kind, t!("{shown}: {}", "{shown}：{}", why)))?;
         for sheet in names {
-            let s = workbook::read_sheet(p, Some(&sheet))
-                .map_err(|why| Problem::file(file.kind, format!("{shown}[{sheet}]: {why}")))?;
+            let s = workbook::read_sheet(p, Some(&sheet)).map_err(|why| {
+                Problem::file(file.kind, t!("{shown}[{sheet}]: {}", "{shown}[{sheet}]：{}", why))
+            })?;
             sources.push(Source {
                 shown: format!("{shown}[{sheet}]"),
                 text: s.text,
@@ -73,7 +78,11 @@ pub fn collect(file: &InputFile, opts: ReadOptions) -> Result<Collected, Problem
     if path.is_dir() {
         let mut names: Vec<String> = std::fs::read_dir(path)
             .map_err(|e| {
-                Problem::file(file.kind, format!("{}: cannot be read: {e}", file.display))
+                let (shown, e) = (&file.display, crate::text::of_io(&e));
+                Problem::file(
+                    file.kind,
+                    t!("{shown}: cannot be read: {}", "{shown}：无法读取：{}", e),
+                )
             })?
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -100,7 +109,10 @@ pub fn collect(file: &InputFile, opts: ReadOptions) -> Result<Collected, Problem
                     Ok(Some(text)) => sources.push(Source { shown, text, rows: None }),
                     _ => {
                         return Err(ps.into_first().unwrap_or_else(|| {
-                            Problem::file(file.kind, format!("{shown}: cannot be read"))
+                            Problem::file(
+                                file.kind,
+                                t!("{shown}: cannot be read", "{shown}：无法读取"),
+                            )
                         }))
                     }
                 }
@@ -181,10 +193,17 @@ fn combine(kind: FileKind, sources: &[Source], mut not_read: Vec<String>) -> Col
                     let there = place(&sources[at].shown, at_row, c.get(3));
                     let mut p = Problem::file(
                         kind,
-                        format!("{} is answered twice: here and at {there}", quoted(subject)),
+                        t!(
+                            "{} is answered twice: here and at {there}",
+                            "{} 被回答了两次：这里和 {there}",
+                            quoted(subject)
+                        ),
                     )
                     .at_column(c.label(3), c.get(3))
-                    .hint("keep one answer: clear the other cell (or remove the returned file that is out of date)");
+                    .hint(t!(
+                        "keep one answer: clear the other cell (or remove the returned file that is out of date)",
+                        "只保留一个回答：清空另一个单元格（或删除已过时的回收文件）"
+                    ));
                     p.line = Some(u64::from(row));
                     p.path = Some(s.shown.clone().into());
                     problems.push(p);
@@ -244,6 +263,9 @@ mod tests {
         assert_eq!(c.map.rows, [1, 2]);
         assert_eq!(c.not_read, ["c/b.xlsx[notes]"]);
         assert_eq!(c.problems.len(), 1);
-        assert_eq!(c.problems[0].message, "\"A\" is answered twice: here and at c/a.xlsx[周]!D2");
+        assert_eq!(
+            c.problems[0].message.en,
+            "\"A\" is answered twice: here and at c/a.xlsx[周]!D2"
+        );
     }
 }

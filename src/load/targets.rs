@@ -3,6 +3,7 @@
 use super::number::{cell_message, parse_amount, NumberError};
 use super::{cell, headers, read_table, InputFile, ReadOptions, ReadResult};
 use crate::problem::{Problem, Problems, Source};
+use crate::t;
 use rust_decimal::Decimal;
 
 /// One row of targets.csv, parsed.
@@ -33,14 +34,20 @@ pub fn load(
         }
         let mut ok = true;
         if node_id.is_empty() {
-            problems.push(Problem::at(src, "empty cell").at_column(cols.label(0), cols.get(0)));
+            problems.push(
+                Problem::at(src, t!("empty cell", "单元格为空"))
+                    .at_column(cols.label(0), cols.get(0)),
+            );
             ok = false;
         }
         if period.is_empty() {
             problems.push(
-                Problem::at(src, "empty cell")
+                Problem::at(src, t!("empty cell", "单元格为空"))
                     .at_column(cols.label(1), cols.get(1))
-                    .hint("every target needs its period, e.g. 2026-Q4"),
+                    .hint(t!(
+                        "every target needs its period, e.g. 2026-Q4",
+                        "每个目标都要写期间，例如 2026-Q4"
+                    )),
             );
             ok = false;
         }
@@ -48,9 +55,10 @@ pub fn load(
             Ok(v) => Some(v),
             Err(e) => {
                 let hint = match e {
-                    NumberError::Empty | NumberError::NotANumber => Some(
+                    NumberError::Empty | NumberError::NotANumber => Some(t!(
                         "write the target as a number, or delete the row to leave the node without a target",
-                    ),
+                        "请把目标写成数字，或删除该行，让该节点没有目标"
+                    )),
                     _ => e.hint(),
                 };
                 problems.push(

@@ -20,6 +20,8 @@
 
 use super::{InputData, InputFile};
 use crate::problem::Problem;
+use crate::t;
+use crate::text::Text;
 use calamine::{Data, DataRef, Reader};
 use std::path::Path;
 
@@ -49,38 +51,42 @@ pub struct SheetText {
 }
 
 /// The sheet names of a workbook, in order.
-pub fn sheet_names(path: &Path) -> Result<Vec<String>, String> {
+pub fn sheet_names(path: &Path) -> Result<Vec<String>, Text> {
     check_zip(path)?;
     let wb = calamine::open_workbook_auto(path).map_err(|e| why(&e.to_string()))?;
     Ok(wb.sheet_names())
 }
 
 /// What a calamine error means to the user.
-fn why(e: &str) -> String {
+fn why(e: &str) -> Text {
     let lower = e.to_lowercase();
     if lower.contains("password") || lower.contains("encrypt") {
-        "the workbook is protected by a password: open it, remove the password (File → Info → Protect Workbook) and save it again".into()
+        t!(
+            "the workbook is protected by a password: open it, remove the password (File → Info → Protect Workbook) and save it again",
+            "工作簿受密码保护：请打开它，取消密码（文件 → 信息 → 保护工作簿）后再保存"
+        )
     } else {
-        format!(
-            "the workbook cannot be read ({e}): open it in Excel/WPS and save it again as .xlsx"
+        t!(
+            "the workbook cannot be read ({e}): open it in Excel/WPS and save it again as .xlsx",
+            "无法读取该工作簿（{e}）：请用 Excel/WPS 打开，再另存为 .xlsx"
         )
     }
 }
 
 /// Refuses a zip (xlsx, xlsm, xlsb, ods) whose entries claim to unpack to more than
 /// [`MAX_UNPACKED`]: a zip bomb, or not a workbook at all.
-fn check_zip(path: &Path) -> Result<(), String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+fn check_zip(path: &Path) -> Result<(), Text> {
+    let file = std::fs::File::open(path).map_err(|e| crate::text::of_io(&e))?;
     check_zip_reader(std::io::BufReader::new(file))
 }
 
-fn check_zip_reader<R: std::io::Read + std::io::Seek>(mut r: R) -> Result<(), String> {
+fn check_zip_reader<R: std::io::Read + std::io::Seek>(mut r: R) -> Result<(), Text> {
     let mut head = [0u8; 4];
     let is_zip = r.read_exact(&mut head).is_ok() && &head == b"PK\x03\x04";
     if !is_zip {
         return Ok(());
     }
-    r.rewind().map_err(|e| e.to_string())?;
+    r.rewind().map_err(|e| crate::text::of_io(&e))?;
     let mut zip = zip::ZipArchive::new(r).map_err(|e| why(&e.to_string()))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -88,8 +94,9 @@ fn check_zip_reader<R: std::io::Read + std::io::Seek>(mut r: R) -> Result<(), St
         total = total.saturating_add(entry.size());
     }
     if total > MAX_UNPACKED {
-        return Err(format!(
+        return Err(t!(
             "the workbook unpacks to {} MiB, more than the {} MiB any pack needs (a damaged or hostile file?)",
+            "该工作簿解压后有 {} MiB，超过了任何数据包所需的 {} MiB（文件损坏或有恶意？）",
             total >> 20,
             MAX_UNPACKED >> 20
         ));
@@ -98,7 +105,7 @@ fn check_zip_reader<R: std::io::Read + std::io::Seek>(mut r: R) -> Result<(), St
 }
 
 /// Reads one sheet (`None`: the first) of the workbook at `path` as CSV text.
-pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<SheetText, String> {
+pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<SheetText, Text> {
     check_zip(path)?;
     guarded(|| {
         let wb = calamine::open_workbook_auto(path).map_err(|e| why(&e.to_string()))?;
@@ -107,7 +114,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<SheetText, String>
 }
 
 /// [`read_sheet`] on a workbook's bytes (the fuzzer's, a library user's).
-pub fn read_sheet_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, String> {
+pub fn read_sheet_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, Text> {
     check_zip_reader(std::io::Cursor::new(bytes))?;
     guarded(|| {
         let wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
@@ -119,30 +126,34 @@ pub fn read_sheet_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, 
 /// Runs the workbook reader so that a panic inside it on a malformed file (calamine trusts
 /// some numbers in the XML: a cell reference past u32 overflows) is the file's problem, not
 /// the end of the run. The panic's own message is kept off stderr.
-fn guarded<T>(read: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+fn guarded<T>(read: impl FnOnce() -> Result<T, Text>) -> Result<T, Text> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
     std::panic::set_hook(hook);
     result.unwrap_or_else(|_| {
-        Err("the workbook cannot be read (it is malformed: the reader stopped on it): open it in \
-             Excel/WPS and save it again as .xlsx"
-            .to_string())
+        Err(t!(
+            "the workbook cannot be read (it is malformed: the reader stopped on it): open it in \
+             Excel/WPS and save it again as .xlsx",
+            "无法读取该工作簿（格式有误，读取时中断）：请用 Excel/WPS 打开，再另存为 .xlsx"
+        ))
     })
 }
 
 fn sheet_text<RS: std::io::Read + std::io::Seek>(
     mut wb: calamine::Sheets<RS>,
     sheet: Option<&str>,
-) -> Result<SheetText, String> {
+) -> Result<SheetText, Text> {
     let names = wb.sheet_names();
     let name = match sheet {
         Some(s) => names.iter().find(|n| n.as_str() == s).cloned(),
         None => names.first().cloned(),
     }
     .ok_or_else(|| match sheet {
-        Some(s) => format!("the workbook has no sheet {}", crate::problem::quoted(s)),
-        None => "the workbook has no sheet".to_string(),
+        Some(s) => {
+            t!("the workbook has no sheet {}", "该工作簿没有工作表 {}", crate::problem::quoted(s))
+        }
+        None => t!("the workbook has no sheet", "该工作簿没有工作表"),
     })?;
     let mut out = Writer::default();
     match &mut wb {
@@ -164,8 +175,9 @@ fn sheet_text<RS: std::io::Read + std::io::Seek>(
             let range = other.worksheet_range(&name).map_err(|e| why(&e.to_string()))?;
             let (h, w) = range.get_size();
             if h as u64 > u64::from(MAX_ROWS) || w as u64 > u64::from(MAX_COLS) {
-                return Err(format!(
-                    "the sheet is {h} rows by {w} columns, more than a spreadsheet holds"
+                return Err(t!(
+                    "the sheet is {h} rows by {w} columns, more than a spreadsheet holds",
+                    "该工作表有 {h} 行 {w} 列，超出了电子表格的容量"
                 ));
             }
             let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -196,10 +208,11 @@ struct Writer {
 }
 
 impl Writer {
-    fn cell(&mut self, r: u32, c: u32, value: &str) -> Result<(), String> {
+    fn cell(&mut self, r: u32, c: u32, value: &str) -> Result<(), Text> {
         if r >= MAX_ROWS || c >= MAX_COLS {
-            return Err(format!(
+            return Err(t!(
                 "a cell at row {} column {} lies past the 1,048,576 rows and 16,384 columns a sheet can have",
+                "第 {} 行第 {} 列的单元格超出了工作表最多 1,048,576 行、16,384 列的范围",
                 u64::from(r) + 1,
                 u64::from(c) + 1
             ));
@@ -209,7 +222,9 @@ impl Writer {
         }
         match self.row {
             Some(cur) if cur == r => {}
-            Some(cur) if r < cur => return Err("the sheet's rows are out of order".into()),
+            Some(cur) if r < cur => {
+                return Err(t!("the sheet's rows are out of order", "工作表的行顺序错乱"))
+            }
             _ => {
                 // End the current row; blank lines for the rows in between (and before the
                 // first), so that every line has its row.
@@ -230,7 +245,7 @@ impl Writer {
             }
         }
         if c < self.col {
-            return Err("the sheet's cells are out of order".into());
+            return Err(t!("the sheet's cells are out of order", "工作表的单元格顺序错乱"));
         }
         // `self.col` fields are written in this row; a field after the first follows a comma.
         while self.col < c {
@@ -359,7 +374,10 @@ pub fn as_csv(file: &InputFile) -> Result<Option<(InputFile, Vec<u32>)>, Problem
         return Ok(None);
     }
     let sheet = read_sheet(path, file.sheet.as_deref()).map_err(|why| {
-        Problem::file(file.kind, why).hint("save the sheet as \"CSV UTF-8\" to see what it holds")
+        Problem::file(file.kind, why).hint(t!(
+            "save the sheet as \"CSV UTF-8\" to see what it holds",
+            "把该工作表另存为“CSV UTF-8”，看看里面是什么"
+        ))
     })?;
     let converted = InputFile {
         kind: file.kind,

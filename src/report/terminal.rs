@@ -17,12 +17,7 @@ use crate::rollup::{Printed, Rollup};
 use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::fmt::Write as _;
 
-/// Language of labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    En,
-    Zh,
-}
+pub use crate::text::Lang;
 
 #[cfg(test)]
 mod tests {

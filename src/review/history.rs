@@ -21,6 +21,7 @@ use crate::model::Pack;
 use crate::pipeline::History as Loaded;
 use crate::problem::{FileKind, Outcome};
 use crate::rollup::{Rollup, RollupOptions, RATIO_SCALE};
+use crate::t;
 use std::collections::{BTreeMap, HashMap};
 
 /// A rep's record.
@@ -108,7 +109,10 @@ pub fn judge(
         x.round_units(ro.scale, ro.rounding).ok_or_else(|| {
             super::too_many_digits(
                 FileKind::Actuals,
-                "a booked amount needs more than 38 digits".into(),
+                t!(
+                    "a booked amount needs more than 38 digits",
+                    "有一笔实际成交额需要超过 38 位数字"
+                ),
             )
         })
     };

@@ -18,6 +18,8 @@ use crate::model::{Deal, NodeIx, Pack};
 use crate::pipeline;
 use crate::problem::{Failure, FileKind, Outcome, Problem, Problems};
 use crate::rollup::Rollup;
+use crate::t;
+use crate::text::Text;
 use std::path::PathBuf;
 
 /// The last review to compare with.
@@ -86,11 +88,12 @@ pub fn who(pack: &Pack, v: NodeIx) -> String {
 
 /// A value of the review that needs more than 38 digits to be exact: an input problem (the
 /// amounts and confidences in `file`), never rounded.
-pub fn too_many_digits(file: FileKind, what: String) -> Failure {
+pub fn too_many_digits(file: FileKind, what: Text) -> Failure {
     let mut ps = Problems::default();
-    ps.push(Problem::file(file, what).hint(
+    ps.push(Problem::file(file, what).hint(t!(
         "amounts times the confidences of every level above: give confidences fewer decimals",
-    ));
+        "金额乘以上面每一层的信心指数：请减少信心指数的小数位"
+    )));
     Failure::Input(ps)
 }
 

@@ -42,7 +42,8 @@ use crate::model::{Deal, NodeIx, Pack};
 use crate::pipeline::Checked;
 use crate::problem::{FileKind, Outcome, Problem};
 use crate::rollup::{allocate_exact, Rollup, RollupOptions};
-use anyhow::Context;
+use crate::t;
+use crate::text::{of_error, said, SaidContext};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -230,27 +231,32 @@ impl Before {
     pub fn from_json(path: &Path, display: &str, ro: RollupOptions) -> Outcome<Before> {
         Self::read_json(path, ro).map_err(|e| {
             let mut ps = crate::problem::Problems::default();
-            ps.push(Problem::file(FileKind::Rollup, format!("{e:#}")));
+            ps.push(Problem::file(FileKind::Rollup, of_error(&e)));
             ps.name_files(crate::pipeline::PREVIOUS_PACK, &|_| display.to_string());
             ps.into()
         })
     }
 
     fn read_json(path: &Path, ro: RollupOptions) -> anyhow::Result<Before> {
-        let what =
-            || format!("--previous {}: not a rollup.json written by run --out", path.display());
+        let shown = path.display();
+        let what = || {
+            t!(
+                "--previous {shown}: not a rollup.json written by run --out",
+                "--previous {shown}：不是 run --out 写出的 rollup.json"
+            )
+        };
         let folder = path.parent().unwrap_or(Path::new("."));
         if folder.join(crate::place::COMMIT).exists() {
-            anyhow::bail!(
-                "--previous {}: the run that wrote this folder was stopped while placing its \
-                 files, so they may be from two runs; run it again with --out into {}",
-                path.display(),
-                folder.display()
-            );
+            let folder = folder.display();
+            anyhow::bail!(said(t!(
+                "--previous {shown}: the run that wrote this folder was stopped while placing its \
+                 files, so they may be from two runs; run it again with --out into {folder}",
+                "--previous {shown}：写出该文件夹的那次运行在放置文件时被中断，文件可能来自两次运行；\
+                 请用 --out 重新输出到 {folder}"
+            )));
         }
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let file = contract::read_json(&bytes).with_context(what)?;
+        let bytes = std::fs::read(path).said(|| t!("cannot read {shown}", "无法读取 {shown}"))?;
+        let file = contract::read_json(&bytes).said(what)?;
         let cell = |r: &[Option<String>], name: &str| -> String {
             contract::column(name).and_then(|k| r[k].clone()).unwrap_or_default()
         };
@@ -282,7 +288,11 @@ impl Before {
             let mut conf: HashMap<&str, (&str, Exact)> = HashMap::new();
             let mut national = None;
             for (rank, r) in rows.iter().enumerate() {
-                let bad = || anyhow::anyhow!("{}: row {} of {period}", what(), r.node_id);
+                let bad = || {
+                    let id = &r.node_id;
+                    let row = said(t!("row {id} of {period}", "{period} 的 {id} 行"));
+                    anyhow::Error::new(said(what()).because(row))
+                };
                 let c = parse_confidence(&r.confidence).map_err(|_| bad())?;
                 let node = NodeBefore {
                     name: r.name.clone(),
@@ -302,7 +312,7 @@ impl Before {
             }
             let mut items = BTreeMap::new();
             for r in &rows {
-                let own = Exact::from_decimal(parse_amount(&r.own).with_context(what)?);
+                let own = Exact::from_decimal(parse_amount(&r.own).said(what)?);
                 if own.is_zero() {
                     continue;
                 }
@@ -314,12 +324,12 @@ impl Before {
                     if parent.is_empty() {
                         break;
                     }
-                    m = m.checked_mul(c).with_context(what)?;
+                    m = m.checked_mul(c).said(what)?;
                     at = parent;
                 }
                 items.insert((r.node_id.clone(), String::new()), (own, m));
             }
-            let national = national.with_context(what)?;
+            let national = national.said(what)?;
             periods.insert(period, PeriodBefore { national, nodes, items });
         }
         Ok(Before { periods, deal_level: false })
@@ -349,7 +359,11 @@ pub fn compare(
     let tree = &pack.tree;
 
     let overflow = || {
-        let what = format!("what moved in period {} needs more than 38 digits", inputs.period);
+        let period = &inputs.period;
+        let what = t!(
+            "what moved in period {period} needs more than 38 digits",
+            "期间 {period} 的变动需要超过 38 位数字"
+        );
         super::too_many_digits(FileKind::Forecasts, what)
     };
 

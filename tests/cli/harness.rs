@@ -102,13 +102,16 @@ pub fn written(stderr: &[u8]) -> (Vec<String>, Vec<u8>) {
     let text = String::from_utf8_lossy(stderr);
     let (mut wrote, mut rest) = (Vec::new(), String::new());
     for line in text.split_inclusive('\n') {
-        match line.strip_prefix("wrote ") {
-            Some(w) => {
-                let (path, size) = w.trim_end().rsplit_once(" (").expect("wrote PATH (N bytes)");
+        // `wrote PATH (N bytes)`, or in Chinese `已写出 PATH（N 字节）`.
+        let english = line.strip_prefix("wrote ").and_then(|w| w.trim_end().rsplit_once(" ("));
+        let chinese = line.strip_prefix("已写出 ").and_then(|w| w.trim_end().rsplit_once('（'));
+        match english.or(chinese) {
+            Some((path, size)) => {
                 let on_disk = std::fs::metadata(path).expect("the file written").len();
                 let shown: u64 = size
                     .trim_end_matches(" bytes)")
                     .trim_end_matches(" byte)")
+                    .trim_end_matches(" 字节）")
                     .replace(',', "")
                     .parse()
                     .unwrap();

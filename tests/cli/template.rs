@@ -68,7 +68,7 @@ fn the_template_has_a_validated_sheet_per_manager_and_protects_the_rest() {
     let out = tmp();
     let o = template(pack.path(), out.path(), &["--lang", "zh"]);
     assert!(text(&o.stdout)
-        .contains("4 manager sheet(s) (National, East, Supervisor One, Supervisor Two)"));
+        .contains("4 张主管工作表（National, East, Supervisor One, Supervisor Two）"));
     let path = out.path().join("confidence.xlsx");
     let mut wb = calamine::open_workbook_auto(&path).unwrap();
     assert_eq!(wb.sheet_names(), ["National", "East", "Supervisor One", "Supervisor Two"]);

@@ -24,6 +24,7 @@ use super::{csv_reader, decode_problem, headers, io_error, record_lines, InputFi
 use crate::exact::Exact;
 use crate::model::{Deal, IdIndex, LineStats};
 use crate::problem::{quoted, FileKind, Problem, Problems, Source};
+use crate::t;
 use rayon::prelude::*;
 use records::{last_record_end, piece_ends};
 use repeats::{deal_repeats_checked, DealHashes};
@@ -130,13 +131,14 @@ pub fn load(
                 HeaderOutcome::NotYet if !eof => continue,
                 HeaderOutcome::NotYet => {
                     let what = if line0 == 1 && buf.is_empty() {
-                        "the file is empty"
+                        t!("the file is empty", "文件是空的")
                     } else {
-                        "the file has no header row"
+                        t!("the file has no header row", "文件没有表头行")
                     };
-                    problems.push(Problem::file(FileKind::Forecasts, what).hint(
+                    problems.push(Problem::file(FileKind::Forecasts, what).hint(t!(
                         "the first line must name the columns: rep_id,period,amount (deal_id optional)",
-                    ));
+                        "第一行必须是列名：rep_id,period,amount（deal_id 可选）"
+                    )));
                     return Ok(None);
                 }
             }
@@ -222,7 +224,7 @@ fn read_header(text: &[u8], delimiter: u8, problems: &mut Problems) -> HeaderOut
             Ok(false) => return HeaderOutcome::NotYet,
             Err(e) => {
                 let src = Source::new(FileKind::Forecasts, before.line());
-                problems.push(Problem::at(src, e.to_string()));
+                problems.push(Problem::at(src, crate::load::csv_error(&e)));
                 return HeaderOutcome::Bad;
             }
         }
@@ -309,8 +311,9 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
     for (g, i) in overflow {
         problems.push(Problem::file(
             FileKind::Forecasts,
-            format!(
+            t!(
                 "the lines of node #{i} for period {} sum past 38 digits",
+                "节点 #{i} 在期间 {} 的各行之和超过了 38 位数字",
                 quoted(&String::from_utf8_lossy(&names[g]))
             ),
         ));
@@ -416,7 +419,7 @@ mod tests {
                 .unwrap()
                 .unwrap_or_default();
             problems.finish();
-            let text = problems.render();
+            let text = problems.render(crate::text::Lang::En);
             (totals, text.lines().map(str::to_string).collect())
         })
     }

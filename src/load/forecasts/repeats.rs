@@ -9,6 +9,7 @@ use super::{DEAL, PERIOD, REP};
 use crate::load::{headers, InputFile, ReadOptions};
 use crate::model::IdIndex;
 use crate::problem::{quoted, FileKind, Problem, Problems, Source};
+use crate::t;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::Hasher;
@@ -187,16 +188,18 @@ pub(super) fn deal_repeats_checked(
             std::collections::hash_map::Entry::Occupied(o) => {
                 let (first_line, first_deal) = o.get();
                 let spelled = (first_deal.as_slice() != deal).then(|| {
-                    format!(
+                    t!(
                         "line {first_line} writes it {}: the same id in another case, width or with an invisible character, or a number column's .0",
+                        "第 {first_line} 行写作 {}：同一个 id，只是大小写、全角半角、不可见字符或数值列的 .0 不同",
                         crate::problem::quoted(&String::from_utf8_lossy(first_deal))
                     )
                 });
                 problems.push(
                     Problem::at(
                         Source::new(FileKind::Forecasts, line),
-                        format!(
+                        t!(
                             "{} repeats for rep {} in period {} (first at line {}): the deal would be counted twice",
+                            "商机 {} 在销售 {} 的期间 {} 中重复出现（首次在第 {} 行）：这笔商机会被计算两次",
                             quoted(&String::from_utf8_lossy(deal)),
                             quoted(&String::from_utf8_lossy(rep)),
                             quoted(&String::from_utf8_lossy(period)),
@@ -206,9 +209,12 @@ pub(super) fn deal_repeats_checked(
                     .at_column(c.label(DEAL), c.get(DEAL))
                     .maybe_hint(spelled)
                     .maybe_hint(crate::model::digits_lost(&String::from_utf8_lossy(deal)).map(|why| {
-                        format!(
-                            "{why}: two different deals may now read the same; format the deal_id column as Text \
-                             in Excel/WPS and export the ids again from the CRM"
+                        t!(
+                            "{}: two different deals may now read the same; format the deal_id column as Text \
+                             in Excel/WPS and export the ids again from the CRM",
+                            "{}：两笔不同的商机现在可能读成同一个；请在 Excel/WPS 中把 deal_id 列设为“文本”格式，\
+                             再从 CRM 重新导出 id",
+                            why
                         )
                     })),
                 );
@@ -216,7 +222,10 @@ pub(super) fn deal_repeats_checked(
         }
     })?;
     if !read {
-        problems.push(Problem::file(FileKind::Forecasts, "the file changed while it was read"));
+        problems.push(Problem::file(
+            FileKind::Forecasts,
+            t!("the file changed while it was read", "文件在读取过程中被改动了"),
+        ));
         return Ok(false);
     }
     Ok(true)

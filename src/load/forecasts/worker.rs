@@ -13,6 +13,7 @@ use crate::model::{
 };
 use crate::period::canonical;
 use crate::problem::{quoted, FileKind, Problem, Source, KEEP_PER_FILE};
+use crate::t;
 use rustc_hash::FxHashMap;
 
 /// One node's running sum in one period and how many lines it holds.
@@ -273,7 +274,7 @@ impl Worker {
                 Ok(false) => break,
                 Err(e) => {
                     let src = Source::new(FileKind::Forecasts, before.line());
-                    self.problem(Problem::at(src, e.to_string()));
+                    self.problem(Problem::at(src, crate::load::csv_error(&e)));
                     break;
                 }
             }
@@ -361,13 +362,17 @@ impl Worker {
             self.problem(
                 Problem::at(
                     src,
-                    format!(
+                    t!(
                         "{} is in scientific notation: a spreadsheet stored the id as a number and its digits are lost",
+                        "{} 是科学计数法：电子表格把该 id 存成了数字，其数字已经丢失",
                         quoted(&String::from_utf8_lossy(deal))
                     ),
                 )
                 .at_column(ctx.cols.label(DEAL), ctx.cols.get(DEAL))
-                .hint("format the deal_id column as Text in Excel/WPS, re-enter or re-export the ids, and export again"),
+                .hint(t!(
+                    "format the deal_id column as Text in Excel/WPS, re-enter or re-export the ids, and export again",
+                    "请在 Excel/WPS 中把 deal_id 列设为“文本”格式，重新输入或重新导出 id 后再导出"
+                )),
             );
             return;
         }
@@ -381,13 +386,22 @@ impl Worker {
             None => {
                 let text = String::from_utf8_lossy(rep);
                 let p = if rep.is_empty() {
-                    Problem::at(src, "empty cell")
-                        .hint("every forecast line needs the id of its rep")
+                    Problem::at(src, t!("empty cell", "单元格为空")).hint(t!(
+                        "every forecast line needs the id of its rep",
+                        "每个预测行都要写销售的 id"
+                    ))
                 } else {
                     // The hint looks for near ids: only for problems that will be listed.
                     let listed = self.problems.len() < KEEP_PER_FILE;
-                    Problem::at(src, format!("{} is not an id in org.csv", quoted(&text)))
-                        .maybe_hint(if listed { ctx.ids.hint(&text) } else { None })
+                    Problem::at(
+                        src,
+                        t!("{} is not an id in org.csv", "{} 不是 org.csv 里的 id", quoted(&text)),
+                    )
+                    .maybe_hint(if listed {
+                        ctx.ids.hint(&text)
+                    } else {
+                        None
+                    })
                 };
                 self.problem(p.at_column(ctx.cols.label(REP), ctx.cols.get(REP)));
                 ok = false;
@@ -396,9 +410,12 @@ impl Worker {
         };
         if period.is_empty() {
             self.problem(
-                Problem::at(src, "empty cell")
+                Problem::at(src, t!("empty cell", "单元格为空"))
                     .at_column(ctx.cols.label(PERIOD), ctx.cols.get(PERIOD))
-                    .hint("every forecast line needs its period, e.g. 2026-Q4"),
+                    .hint(t!(
+                        "every forecast line needs its period, e.g. 2026-Q4",
+                        "每个预测行都要写期间，例如 2026-Q4"
+                    )),
             );
             ok = false;
         }
@@ -408,7 +425,10 @@ impl Worker {
                 // Cells are slices of checked UTF-8 text cut at ASCII delimiters.
                 let amount_text = String::from_utf8_lossy(amount);
                 let hint = match e {
-                    NumberError::NotANumber => Some("write the amount as a number, e.g. 12345.67"),
+                    NumberError::NotANumber => Some(t!(
+                        "write the amount as a number, e.g. 12345.67",
+                        "请把金额写成数字，例如 12345.67"
+                    )),
                     _ => e.hint(),
                 };
                 self.problem(
@@ -448,8 +468,14 @@ impl Worker {
             self.stats.used += 1;
         } else {
             self.problem(
-                Problem::at(src, "the sum of this rep's lines for the period passes 38 digits")
-                    .at_column(ctx.cols.label(AMOUNT), ctx.cols.get(AMOUNT)),
+                Problem::at(
+                    src,
+                    t!(
+                        "the sum of this rep's lines for the period passes 38 digits",
+                        "该销售本期各行之和超过了 38 位数字"
+                    ),
+                )
+                .at_column(ctx.cols.label(AMOUNT), ctx.cols.get(AMOUNT)),
             );
         }
     }
