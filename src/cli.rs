@@ -38,6 +38,12 @@ pub(crate) enum Command {
     /// Draft a pack.toml for a folder of CRM and HR exports: recognises the columns of the
     /// common exports and prints which column it took for what. Check it, then run `check`.
     Init(InitArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish on stdout.
+    Completions {
+        /// The shell the script is for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Write a generated pack of any size (for benchmarks and scale tests).
     #[command(hide = true)]
     Gen(forecast_rollup::gen::Shape),

@@ -4,6 +4,7 @@
 //! else (I/O, a bug). A closed stdout (`| head`) is a quiet 0.
 
 mod cli;
+mod completions;
 mod config;
 mod progress;
 
@@ -56,6 +57,9 @@ fn run(opts: cli::Opts) -> Result<(), Failure> {
     }
     if let Some(cli::Command::Init(args)) = &opts.command {
         return init(args);
+    }
+    if let Some(cli::Command::Completions { shell }) = opts.command {
+        return completions(shell);
     }
     let config = Config::from_opts(opts)?;
     if let Some(n) = config.threads {
@@ -148,6 +152,13 @@ fn init(args: &cli::InitArgs) -> Result<(), Failure> {
     let written = place::replace_set(&args.dir, &[("pack.toml", &write)], &[])?;
     print!("{}", report::summary::drafted(&draft, &shown, &pipeline::display(&args.dir)));
     eprint!("{}", on_stderr(&report::summary::written(&written)));
+    Ok(())
+}
+
+/// `completions`: the shell's completion script on stdout, built whole first (clap_complete's
+/// writer panics on a write error; a closed stdout must stay a quiet exit 0).
+fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
+    std::io::stdout().lock().write_all(&completions::script(shell))?;
     Ok(())
 }
 

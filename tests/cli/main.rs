@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on the fixture packs, compared whole with expected files.
 
+mod completions;
 mod crm;
 mod extreme;
 mod harness;
