@@ -6,6 +6,7 @@
 mod cli;
 mod completions;
 mod config;
+mod help;
 mod progress;
 
 use clap::Parser;
