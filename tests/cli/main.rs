@@ -4,6 +4,7 @@ mod completions;
 mod crm;
 mod extreme;
 mod harness;
+mod help;
 mod hostile;
 mod invalid;
 mod layers;
