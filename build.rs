@@ -7,6 +7,7 @@
 //! - `no_python3`: no `python3` that runs (the exact reference checker in bench/).
 //! - `no_tmux`: no `tmux`, the pseudo-terminal of a given width for the terminal tests.
 //! - `no_soffice`: no LibreOffice (`/usr/bin/soffice`), which opens the written workbooks.
+//! - `no_bash`: no `bash` that runs (the generated completion script is loaded into one).
 //!
 //! The engine itself uses neither.
 
@@ -21,6 +22,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(no_python3)");
     println!("cargo::rustc-check-cfg=cfg(no_soffice)");
     println!("cargo::rustc-check-cfg=cfg(no_tmux)");
+    println!("cargo::rustc-check-cfg=cfg(no_bash)");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=CI");
     println!("cargo::rerun-if-env-changed=PATH");
@@ -42,6 +44,10 @@ fn main() {
     }
     if !Path::new(SOFFICE).is_file() {
         println!("cargo::rustc-cfg=no_soffice");
+    }
+    let bash = Command::new("bash").arg("--version").output();
+    if !bash.is_ok_and(|o| o.status.success()) {
+        println!("cargo::rustc-cfg=no_bash");
     }
     let python = Command::new("python3").arg("--version").output();
     if !python.is_ok_and(|o| o.status.success()) {

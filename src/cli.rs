@@ -14,7 +14,13 @@ use std::path::PathBuf;
 ///
 /// With no command it runs the built-in demo pack.
 #[derive(Debug, Parser)]
-#[command(name = "forecast-rollup", version, max_term_width = 100)]
+#[command(
+    name = "forecast-rollup",
+    version,
+    max_term_width = 100,
+    after_help = crate::help::MORE,
+    after_long_help = crate::help::TOP
+)]
 pub(crate) struct Opts {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -39,20 +45,32 @@ impl Opts {
 pub(crate) enum Command {
     /// Roll up a pack and print the report; --out DIR also writes rollup.csv, rollup.json and
     /// rollup.xlsx.
+    #[command(after_help = crate::help::MORE, after_long_help = crate::help::RUN)]
     Run(RunArgs),
     /// Validate a pack only: list every problem, exit 2 if there is any.
+    #[command(after_help = crate::help::MORE, after_long_help = crate::help::CHECK)]
     Check(CheckArgs),
     /// The 扒皮会 review: layer waterfall, agenda per manager, flags, what moved since the last
     /// review (--previous) and whose judgment to trust (--history); --out DIR also writes
     /// review.md, review.html and review.xlsx.
+    #[command(after_help = crate::help::MORE, after_long_help = crate::help::REVIEW)]
     Review(ReviewArgs),
     /// Write confidence.xlsx for the managers: one sheet per manager listing their direct
     /// reports with raw and forecast, and an empty 信心指数 and 备注 to fill in. The filled
     /// workbook (or a confidence/ folder of the returned ones) is read as the pack's confidence.
+    #[command(after_help = crate::help::MORE, after_long_help = crate::help::TEMPLATE)]
     Template(TemplateArgs),
     /// Draft a pack.toml for a folder of CRM and HR exports: recognises the columns of the
     /// common exports and prints which column it took for what. Check it, then run `check`.
+    #[command(after_help = crate::help::MORE, after_long_help = crate::help::INIT)]
     Init(InitArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish on stdout.
+    #[command(after_help = crate::help::MORE, after_long_help = crate::help::COMPLETIONS)]
+    Completions {
+        /// The shell the script is for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Write a generated pack of any size (for benchmarks and scale tests).
     #[command(hide = true)]
     Gen(forecast_rollup::gen::Shape),

@@ -103,8 +103,8 @@ impl Config {
                     RunArgs { input: t.input, out: t.out, lang: t.lang, ..RunArgs::default_run() };
                 (Mode::Template, run)
             }
-            Some(Command::Gen(_) | Command::Init(_)) => {
-                return Err(anyhow::anyhow!("gen and init take no pack").into())
+            Some(Command::Gen(_) | Command::Init(_) | Command::Completions { .. }) => {
+                return Err(anyhow::anyhow!("gen, init and completions take no pack").into())
             }
         };
         let input = &run.input;

@@ -4,7 +4,9 @@
 //! else (I/O, a bug). A closed stdout (`| head`) is a quiet 0.
 
 mod cli;
+mod completions;
 mod config;
+mod help;
 mod progress;
 
 use clap::Parser;
@@ -63,6 +65,9 @@ fn run(opts: cli::Opts, lang: Lang) -> Result<(), Failure> {
     }
     if let Some(cli::Command::Init(args)) = &opts.command {
         return init(args, lang);
+    }
+    if let Some(cli::Command::Completions { shell }) = opts.command {
+        return completions(shell);
     }
     let config = Config::from_opts(opts)?;
     if let Some(n) = config.threads {
@@ -163,6 +168,13 @@ fn init(args: &cli::InitArgs, lang: Lang) -> Result<(), Failure> {
     let written = place::replace_set(&args.dir, &[("pack.toml", &write)], &[])?;
     print!("{}", report::summary::drafted(&draft, &shown, &pipeline::display(&args.dir), lang));
     eprint!("{}", on_stderr(&report::summary::written(&written, lang)));
+    Ok(())
+}
+
+/// `completions`: the shell's completion script on stdout, built whole first (clap_complete's
+/// writer panics on a write error; a closed stdout must stay a quiet exit 0).
+fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
+    std::io::stdout().lock().write_all(&completions::script(shell))?;
     Ok(())
 }
 

@@ -1,8 +1,10 @@
 //! Integration tests: the real binary on the fixture packs, compared whole with expected files.
 
+mod completions;
 mod crm;
 mod extreme;
 mod harness;
+mod help;
 mod hostile;
 mod invalid;
 mod layers;
