@@ -35,7 +35,7 @@ impl Opts {
             Some(Command::Review(r)) => r.lang,
             Some(Command::Template(t)) => t.lang,
             Some(Command::Init(i)) => i.lang,
-            Some(Command::Gen(_)) | None => None,
+            Some(Command::Gen(_) | Command::Completions { .. }) | None => None,
         };
         flag.unwrap_or_else(Lang::from_env)
     }
