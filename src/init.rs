@@ -8,6 +8,7 @@ use crate::load::headers::normalize;
 use crate::load::{self, packtoml, workbook, InputData, InputFile, ReadOptions};
 use crate::problem::{quoted, FileKind, Problem, Problems};
 use crate::t;
+use crate::text::{Lang, Text};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -235,7 +236,7 @@ const TARGET: &[&str] =
 
 /// Reads every CSV and workbook sheet in `dir` and drafts a pack.toml; problems when no file
 /// looks like a deal list or forecasts.
-pub fn draft(dir: &Path, opts: ReadOptions) -> Result<Draft, Problems> {
+pub fn draft(dir: &Path, opts: ReadOptions, lang: Lang) -> Result<Draft, Problems> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
@@ -295,7 +296,7 @@ pub fn draft(dir: &Path, opts: ReadOptions) -> Result<Draft, Problems> {
             .max_by_key(|&(s, i)| (s, std::cmp::Reverse(i)));
         let Some((_, i)) = best else { continue };
         used[i] = true;
-        let (text, taken) = section(role, &tables[i]);
+        let (text, taken) = section(role, &tables[i], lang);
         sections.push_str(&text);
         draft.taken.push((role, tables[i].shown(), taken));
     }
@@ -336,13 +337,16 @@ pub fn draft(dir: &Path, opts: ReadOptions) -> Result<Draft, Problems> {
     }
     let roles: Vec<&str> =
         draft.taken.iter().map(|(r, ..)| r.file_name().trim_end_matches(".csv")).collect();
-    let _ = writeln!(
-        draft.toml,
+    let head = t!(
         "# pack.toml drafted by `forecast-rollup init` from the files in this folder ({}).\n\
          # Check every line, then run `forecast-rollup check` on the folder: it prints the mapping\n\
          # it used and the rows it left out. The README's \"From a CRM export\" lists every key.\n",
+        "# 本 pack.toml 由 `forecast-rollup init` 根据本文件夹里的文件起草（{}）。\n\
+         # 请逐行检查，然后对该文件夹运行 `forecast-rollup check`：它会列出所用的映射\n\
+         # 和被排除的行。README 的“From a CRM export”一节列出了每个键。\n",
         roles.join(", ")
     );
+    let _ = writeln!(draft.toml, "{}", head.get(lang));
     draft.toml.push_str(&sections);
     for (i, t) in tables.iter().enumerate() {
         if !used[i] {
@@ -417,7 +421,8 @@ fn score(role: FileKind, t: &Table) -> Option<u32> {
 }
 
 /// The section for `role` from table `t`, and what it took.
-fn section(role: FileKind, t: &Table) -> (String, Vec<(String, String)>) {
+fn section(role: FileKind, t: &Table, lang: Lang) -> (String, Vec<(String, String)>) {
+    let say = |t: Text| t.get(lang).to_string();
     let name = role.file_name().trim_end_matches(".csv");
     let mut s = format!("[{name}]\n");
     let mut taken = Vec::new();
@@ -426,11 +431,13 @@ fn section(role: FileKind, t: &Table) -> (String, Vec<(String, String)>) {
         if !t.first_sheet {
             let _ = writeln!(s, "sheet = {}", toml_str(sheet));
         } else {
-            let _ = writeln!(s, "# sheet = {}   (the first sheet is read)", toml_str(sheet));
+            let note = say(t!("(the first sheet is read)", "（读取第一张工作表）"));
+            let _ = writeln!(s, "# sheet = {}   {note}", toml_str(sheet));
         }
     }
     if t.header_row > 1 {
-        let _ = writeln!(s, "header_row = {}        # the rows above are a title", t.header_row);
+        let note = say(t!("the rows above are a title", "上面几行是标题"));
+        let _ = writeln!(s, "header_row = {}        # {note}", t.header_row);
     }
     let mut key = |s: &mut String, k: &str, col: usize, comment: &str| {
         let h = &t.headers[col];
@@ -445,15 +452,31 @@ fn section(role: FileKind, t: &Table) -> (String, Vec<(String, String)>) {
     match role {
         FileKind::Forecasts => {
             if let Some(c) = t.find(REP) {
-                key(&mut s, "rep", c, "an org id (工号), or else a unique name");
+                key(
+                    &mut s,
+                    "rep",
+                    c,
+                    &say(t!(
+                        "an org id (工号), or else a unique name",
+                        "组织架构里的 id（工号），否则为唯一的姓名"
+                    )),
+                );
             }
             if let Some(c) = t.find(AMOUNT) {
                 key(&mut s, "amount", c, "");
             }
             if let Some(c) = t.find(DEAL) {
-                key(&mut s, "deal", c, "a deal counted twice for one rep and period is an error");
+                key(
+                    &mut s,
+                    "deal",
+                    c,
+                    &say(t!(
+                        "a deal counted twice for one rep and period is an error",
+                        "同一销售同一期间里重复出现的商机是错误"
+                    )),
+                );
             }
-            period_keys(&mut s, t, &mut key);
+            period_keys(&mut s, t, &mut key, lang);
             if let Some(c) = t.find(STATUS) {
                 let mut lost: Vec<String> = Vec::new();
                 for v in t.values(c) {
@@ -474,16 +497,25 @@ fn section(role: FileKind, t: &Table) -> (String, Vec<(String, String)>) {
                         seen.push(v);
                     }
                 }
-                let _ = writeln!(s, "# {h} in the file: {}", seen.join(", "));
+                let listed = seen.join(", ");
+                let _ = writeln!(
+                    s,
+                    "{}",
+                    say(t!("# {h} in the file: {listed}", "# 文件里的 {h}：{listed}"))
+                );
                 if lost.is_empty() {
-                    let _ = writeln!(s, "# drop = {{ {} = [\"…\"] }}   # rows whose {h} is one of these are not forecast", toml_str(h));
+                    let note = say(t!(
+                        "rows whose {h} is one of these are not forecast",
+                        "{h} 为其中之一的行不计入预测"
+                    ));
+                    let _ = writeln!(s, "# drop = {{ {} = [\"…\"] }}   # {note}", toml_str(h));
                 } else {
-                    let _ = writeln!(
-                        s,
-                        "drop = {{ {} = [{}] }}   # lost and invalid deals are not forecast",
-                        toml_str(h),
-                        list(&lost)
-                    );
+                    let note = say(t!(
+                        "lost and invalid deals are not forecast",
+                        "输单和无效的商机不计入预测"
+                    ));
+                    let _ =
+                        writeln!(s, "drop = {{ {} = [{}] }}   # {note}", toml_str(h), list(&lost));
                     taken.push(("drop".into(), format!("{h} = {}", lost.join(", "))));
                 }
             }
@@ -499,7 +531,15 @@ fn section(role: FileKind, t: &Table) -> (String, Vec<(String, String)>) {
             let post = t.find(POST);
             match (t.find(UNIT), t.find(PARENT)) {
                 (Some(u), _) => {
-                    key(&mut s, "unit", u, "a department path: every prefix is a node of the tree");
+                    key(
+                        &mut s,
+                        "unit",
+                        u,
+                        &say(t!(
+                            "a department path: every prefix is a node of the tree",
+                            "部门路径：每一级前缀都是组织树的一个节点"
+                        )),
+                    );
                     let sep = guess_separator(t.values(u));
                     if sep != "/" {
                         let _ = writeln!(s, "unit_separator = {}", toml_str(&sep));
@@ -518,20 +558,39 @@ fn section(role: FileKind, t: &Table) -> (String, Vec<(String, String)>) {
                             let h = &t.headers[p];
                             let list =
                                 heads.iter().map(|v| toml_str(v)).collect::<Vec<_>>().join(", ");
-                            let _ = writeln!(s, "head = {{ {} = [{list}] }}   # whoever holds one of these posts heads the unit they sit in", toml_str(h));
+                            let note = say(t!(
+                                "whoever holds one of these posts heads the unit they sit in",
+                                "担任其中任一岗位的人是其所在单位的负责人"
+                            ));
+                            let _ =
+                                writeln!(s, "head = {{ {} = [{list}] }}   # {note}", toml_str(h));
                             taken.push(("head".into(), format!("{h} = {}", heads.join(", "))));
                         }
                         None => {
-                            let _ = writeln!(s, "# head = {{ \"岗位\" = [\"主管\", \"区域经理\"] }}   # who heads the unit they sit in");
+                            let note =
+                                say(t!("who heads the unit they sit in", "谁是其所在单位的负责人"));
+                            let _ = writeln!(
+                                s,
+                                "# head = {{ \"岗位\" = [\"主管\", \"区域经理\"] }}   # {note}"
+                            );
                         }
                     }
-                    let _ = writeln!(
-                        s,
-                        "root = \"全国\"        # the id and name of the node above the top units"
-                    );
+                    let note = say(t!(
+                        "the id and name of the node above the top units",
+                        "最上层单位之上那个节点的 id 和名称"
+                    ));
+                    let _ = writeln!(s, "root = \"全国\"        # {note}");
                 }
                 (None, Some(p)) => {
-                    key(&mut s, "parent", p, "each person's manager's id; empty for the top");
+                    key(
+                        &mut s,
+                        "parent",
+                        p,
+                        &say(t!(
+                            "each person's manager's id; empty for the top",
+                            "每个人上级的 id；最顶层留空"
+                        )),
+                    );
                     if let Some(c) = post {
                         key(&mut s, "level", c, "");
                     }
@@ -541,30 +600,55 @@ fn section(role: FileKind, t: &Table) -> (String, Vec<(String, String)>) {
         }
         FileKind::Targets => {
             if let Some(c) = t.find(NODE) {
-                key(&mut s, "node", c, "an org id, a department path, or a unique name");
+                key(
+                    &mut s,
+                    "node",
+                    c,
+                    &say(t!(
+                        "an org id, a department path, or a unique name",
+                        "组织架构里的 id、部门路径或唯一的姓名"
+                    )),
+                );
             }
             if let Some(c) = t.find(TARGET) {
                 key(&mut s, "target", c, "");
             }
-            period_keys(&mut s, t, &mut key);
+            period_keys(&mut s, t, &mut key, lang);
         }
         _ => {
             if let Some(c) = t.find(SUBJECT) {
-                key(&mut s, "subject", c, "an org id, or else a unique name");
+                key(
+                    &mut s,
+                    "subject",
+                    c,
+                    &say(t!(
+                        "an org id, or else a unique name",
+                        "组织架构里的 id，否则为唯一的姓名"
+                    )),
+                );
             }
             if let Some(c) = t.find(REVIEWER) {
-                key(&mut s, "reviewer", c, "must be the subject's manager");
+                key(
+                    &mut s,
+                    "reviewer",
+                    c,
+                    &say(t!("must be the subject's manager", "必须是被评估者的上级")),
+                );
             }
             if let Some(c) = t.find(CONFIDENCE) {
-                key(&mut s, "confidence", c, "0.9, 1.1 or 110%");
+                key(&mut s, "confidence", c, &say(t!("0.9, 1.1 or 110%", "0.9、1.1 或 110%")));
             }
             if let Some(c) = t.find(NOTE) {
                 key(&mut s, "note", c, "");
             }
             if t.find(PERIOD).is_some() || t.find(CLOSE_DATE).is_some() {
-                period_keys(&mut s, t, &mut key);
+                period_keys(&mut s, t, &mut key, lang);
             } else {
-                let _ = writeln!(s, "# no period column: each row applies to every period");
+                let note = say(t!(
+                    "# no period column: each row applies to every period",
+                    "# 没有期间列：每一行适用于所有期间"
+                ));
+                let _ = writeln!(s, "{note}");
             }
         }
     }
@@ -574,33 +658,56 @@ fn section(role: FileKind, t: &Table) -> (String, Vec<(String, String)>) {
 
 /// `period = …`, or `date = …` with the date format the sample needs and the fiscal year left
 /// for the user.
-fn period_keys(s: &mut String, t: &Table, key: &mut dyn FnMut(&mut String, &str, usize, &str)) {
+fn period_keys(
+    s: &mut String,
+    t: &Table,
+    key: &mut dyn FnMut(&mut String, &str, usize, &str),
+    lang: Lang,
+) {
+    let say = |t: Text| t.get(lang).to_string();
     if let Some(c) = t.find(PERIOD) {
-        key(s, "period", c, "period labels such as 2026-Q4");
+        key(s, "period", c, &say(t!("period labels such as 2026-Q4", "期间标签，例如 2026-Q4")));
         return;
     }
     let Some(c) = t.find(CLOSE_DATE) else { return };
-    key(s, "date", c, "the period is the quarter this date falls in");
-    let _ = writeln!(s, "every = \"quarter\"      # or \"month\", \"half\", \"year\"");
-    let _ = writeln!(
+    key(
         s,
-        "# fiscal_year_start = 4  # if the fiscal year starts in April (FY2027-Q1 = Apr–Jun 2026)"
+        "date",
+        c,
+        &say(t!("the period is the quarter this date falls in", "期间是该日期所在的季度")),
     );
-    match date_format(t.values(c)) {
-        DateOrder::Plain => {}
-        DateOrder::MonthFirst => {
-            let _ = writeln!(s, "date_format = \"%m/%d/%Y\"  # month first, as the sample's dates show (11/30/2026)");
-        }
-        DateOrder::DayFirst => {
-            let _ = writeln!(
-                s,
-                "date_format = \"%d/%m/%Y\"  # day first, as the sample's dates show (30/11/2026)"
-            );
-        }
-        DateOrder::Unknown => {
-            let _ = writeln!(s, "date_format = \"%m/%d/%Y\"  # CHECK: the sample's dates (3/4/2026) read both ways; US exports put the month first");
-        }
-    }
+    let note = say(t!("or \"month\", \"half\", \"year\"", "或 \"month\"、\"half\"、\"year\""));
+    let _ = writeln!(s, "every = \"quarter\"      # {note}");
+    let note = say(t!(
+        "if the fiscal year starts in April (FY2027-Q1 = Apr–Jun 2026)",
+        "如果财年从 4 月开始（FY2027-Q1 = 2026 年 4–6 月）"
+    ));
+    let _ = writeln!(s, "# fiscal_year_start = 4  # {note}");
+    let note = match date_format(t.values(c)) {
+        DateOrder::Plain => return,
+        DateOrder::MonthFirst => (
+            "%m/%d/%Y",
+            t!(
+                "month first, as the sample's dates show (11/30/2026)",
+                "月份在前，样本里的日期就是这样（11/30/2026）"
+            ),
+        ),
+        DateOrder::DayFirst => (
+            "%d/%m/%Y",
+            t!(
+                "day first, as the sample's dates show (30/11/2026)",
+                "日在前，样本里的日期就是这样（30/11/2026）"
+            ),
+        ),
+        DateOrder::Unknown => (
+            "%m/%d/%Y",
+            t!(
+            "CHECK: the sample's dates (3/4/2026) read both ways; US exports put the month first",
+            "请核对：样本里的日期（3/4/2026）两种读法都行；美式导出把月份放在前面"
+        ),
+        ),
+    };
+    let _ = writeln!(s, "date_format = \"{}\"  # {}", note.0, say(note.1));
 }
 
 enum DateOrder {

@@ -163,7 +163,7 @@ fn init(args: &cli::InitArgs, lang: Lang) -> Result<(), Failure> {
         return Err(Failure::Input(ps));
     }
     let read = forecast_rollup::load::ReadOptions { encoding: args.encoding };
-    let draft = forecast_rollup::init::draft(&args.dir, read).map_err(Failure::Input)?;
+    let draft = forecast_rollup::init::draft(&args.dir, read, lang).map_err(Failure::Input)?;
     let write = |w: &mut dyn Write| Ok(w.write_all(draft.toml.as_bytes())?);
     let written = place::replace_set(&args.dir, &[("pack.toml", &write)], &[])?;
     print!("{}", report::summary::drafted(&draft, &shown, &pipeline::display(&args.dir), lang));

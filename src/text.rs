@@ -42,8 +42,8 @@ impl Lang {
     }
 }
 
-/// One message in English and Chinese.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// One message in English and Chinese. (`Text::default()` is no message: empty in both.)
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Text {
     pub en: String,
     pub zh: String,

@@ -18,7 +18,7 @@ pub fn check(pack: &Pack, files: &PackFiles, lang: Lang) -> String {
         if n > 0 {
             t!(", {n} blank skipped", "，跳过 {n} 个空行")
         } else {
-            t!("", "")
+            Text::default()
         }
     };
     let (nodes, periods) = (s.org_rows, pack.periods.len());

@@ -195,3 +195,34 @@ fn init_without_a_deal_export_says_what_it_saw() {
     );
     assert!(!dir.path().join("pack.toml").exists());
 }
+
+/// In Chinese, `check`'s account and `init`'s draft (its comments and what it took) are
+/// compared whole; the Chinese draft reads the exports as the English one does.
+#[test]
+fn check_and_init_speak_chinese() {
+    for case in crm_packs() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let o = run_in(&case, &["check", ".", "--lang", "zh"]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o.stderr));
+        assert_file(&case.join("expected/check.zh.txt"), &o.stdout);
+        let dir = tmp();
+        let pack = dir.path().join(&name);
+        copy_files(&case, &pack);
+        std::fs::remove_file(pack.join("pack.toml")).unwrap();
+        let o = run_in(dir.path(), &["init", &name, "--lang", "zh"]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o.stderr));
+        let drafted = std::fs::read(pack.join("pack.toml")).unwrap();
+        assert_file(&case.join("expected/init.zh.toml"), &drafted);
+        assert_file(&case.join("expected/init.zh.txt"), &o.stdout);
+        assert!(text(&o.stderr).starts_with(&format!("已写出 {name}/pack.toml（")), "{name}");
+        let english = std::fs::read(case.join("expected/init.toml")).unwrap();
+        let keys = |b: &[u8]| -> Vec<String> {
+            text(b)
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .map(|l| l.split("  #").next().unwrap().trim_end().to_string())
+                .collect()
+        };
+        assert_eq!(keys(&drafted), keys(&english), "{name}: the same keys in both languages");
+    }
+}

@@ -8,6 +8,7 @@ mod help;
 mod hostile;
 mod invalid;
 mod layers;
+mod messages;
 mod outputs;
 mod packs;
 mod properties;
