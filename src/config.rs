@@ -3,6 +3,7 @@
 //! one flag.
 
 use crate::cli::{ColorChoice, Command, InputArgs, Opts, OutFormat, ReviewArgs, RunArgs};
+use forecast_rollup::audit::{value_name, Settings};
 use forecast_rollup::exact::Exact;
 use forecast_rollup::load::number::parse_confidence;
 use forecast_rollup::load::{folder, InputData, InputFile, PackFiles, ReadOptions};
@@ -76,6 +77,10 @@ pub(crate) struct Config {
     pub history: Option<PathBuf>,
     /// `template --previous PACK_DIR`.
     pub template_previous: Option<PathBuf>,
+    /// The pack folder, when one was given (the audit record names files inside it).
+    pub pack_dir: Option<PathBuf>,
+    /// What the audit record states of the options.
+    pub settings: Settings,
 }
 
 impl Config {
@@ -163,6 +168,17 @@ impl Config {
             review,
             history,
             template_previous,
+            pack_dir: input.pack_dir.clone(),
+            settings: Settings {
+                scale: run.scale,
+                rounding: value_name(run.rounding),
+                max_confidence: input.max_confidence.clone(),
+                strict: input.strict,
+                period: input.period.as_deref().map(forecast_rollup::period::normalize),
+                encoding: value_name(input.encoding),
+                bom: run.bom,
+                lang: value_name(lang),
+            },
         })
     }
 

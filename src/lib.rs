@@ -16,6 +16,7 @@
 //!
 //! The binary (`src/main.rs`) parses the command line and wires these together.
 
+pub mod audit;
 pub mod contract;
 pub mod exact;
 pub mod format;

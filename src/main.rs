@@ -16,7 +16,7 @@ use forecast_rollup::problem::{gather, Failure, Problems};
 use forecast_rollup::report::{self, Format};
 use forecast_rollup::review::{self, Compared, Previous};
 use forecast_rollup::text::{self, said, Lang};
-use forecast_rollup::{gen, place, t};
+use forecast_rollup::{audit, gen, place, t};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -96,10 +96,22 @@ fn run(opts: cli::Opts, lang: Lang) -> Result<(), Failure> {
 /// the report on stdout.
 fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Failure> {
     let (pack, rollup, lang) = (&c.pack, &c.rollup, config.terminal.lang);
+    // Every output that can carry one says where its numbers came from.
+    let audit = (config.out.is_some() || config.format == Format::Json)
+        .then(|| {
+            audit::record(
+                &config.files,
+                config.pack_dir.as_deref(),
+                &pack.stats,
+                config.settings.clone(),
+            )
+        })
+        .transpose()?;
+    let audit = audit.as_ref();
     if let Some(dir) = &config.out {
         let csv = |w: &mut dyn Write| report::csv::render(pack, rollup, config.bom, w);
-        let json = |w: &mut dyn Write| report::json::render(pack, rollup, w);
-        let xlsx = |w: &mut dyn Write| report::xlsx::render(pack, rollup, lang, w);
+        let json = |w: &mut dyn Write| report::json::render(pack, rollup, audit, w);
+        let xlsx = |w: &mut dyn Write| report::xlsx::render(pack, rollup, lang, audit, w);
         let all: [place::Output; 3] =
             [("rollup.csv", &csv), ("rollup.json", &json), ("rollup.xlsx", &xlsx)];
         let chosen: Vec<place::Output> =
@@ -122,7 +134,7 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         match config.format {
             Format::Csv => report::csv::render(pack, rollup, config.bom, &mut out)?,
-            _ => report::json::render(pack, rollup, &mut out)?,
+            _ => report::json::render(pack, rollup, audit, &mut out)?,
         }
         out.flush()?;
         clock.lap("render");

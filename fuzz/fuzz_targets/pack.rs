@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut out = Vec::new();
     report::csv::render(&c.pack, &c.rollup, false, &mut out).unwrap();
-    report::json::render(&c.pack, &c.rollup, &mut out).unwrap();
+    report::json::render(&c.pack, &c.rollup, None, &mut out).unwrap();
     let terminal = report::terminal::TerminalOptions {
         lang: report::terminal::Lang::Zh,
         depth: None,

@@ -1,9 +1,11 @@
 //! rollup.json: the same rows as rollup.csv (text not formula-guarded), plus the settings that
-//! produced them. Keys are the names of [`COLUMNS`](crate::contract::COLUMNS). Money and
+//! produced them and the audit record (`audit`: the tool's version, its options, every input
+//! file's name, size, SHA-256 and rows read and used). Keys are the names of [`COLUMNS`](crate::contract::COLUMNS). Money and
 //! ratios are JSON strings holding the exact printed decimal, so no JSON parser turns them into
 //! binary floating point; an empty cell is `null`. One row per line keeps diffs readable.
 
 use super::write_rows;
+use crate::audit::Audit;
 use crate::contract::{row, row_count, Cell, RollupRow, COLUMNS};
 use crate::exact::{format_units, UNITS_BUF};
 use crate::model::Pack;
@@ -21,16 +23,25 @@ struct Header<'a> {
     rounding: &'a str,
     /// The periods, in row order.
     periods: Vec<&'a str>,
+    /// Where the numbers came from: the tool, its options and every input file's SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit: Option<&'a Audit>,
 }
 
 /// Writes rollup.json to `out`. Rows are written cell by cell, as [`RollupRow`] serializes them
 /// (a property test holds the two to byte equality); strings go through serde_json's escaping.
-pub fn render(pack: &Pack, rollup: &Rollup, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(
+    pack: &Pack,
+    rollup: &Rollup,
+    audit: Option<&Audit>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let header = Header {
         scale: rollup.opts.scale,
         ratio_scale: RATIO_SCALE,
         rounding: rollup.opts.rounding.as_str(),
         periods: pack.periods.iter().map(|p| p.period.as_str()).collect(),
+        audit,
     };
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let head = serde_json::to_vec(&header)?;

@@ -1,6 +1,7 @@
 //! Renderers are pure functions of the roll-up returning bytes; placing files (write beside,
 //! then rename) happens once, in [`write_outputs`].
 
+pub mod audit;
 pub mod csv;
 pub mod json;
 pub mod review;

@@ -11,6 +11,7 @@
 //! not come back the same is written as text, never rounded. The workbook's creation date is
 //! fixed, so the same inputs give the same bytes.
 
+use crate::audit::Audit;
 use crate::contract::{row, Cell, COLUMNS};
 use crate::exact::{format_units, UNITS_BUF};
 use crate::model::Pack;
@@ -55,13 +56,20 @@ pub fn header(lang: Lang, k: usize) -> &'static str {
 }
 
 /// Writes rollup.xlsx to `out`.
-pub fn render(pack: &Pack, rollup: &Rollup, lang: Lang, out: &mut dyn Write) -> anyhow::Result<()> {
-    let bytes = workbook(pack, rollup, lang).map_err(|e| anyhow::anyhow!("rollup.xlsx: {e}"))?;
+pub fn render(
+    pack: &Pack,
+    rollup: &Rollup,
+    lang: Lang,
+    audit: Option<&Audit>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let bytes =
+        workbook(pack, rollup, lang, audit).map_err(|e| anyhow::anyhow!("rollup.xlsx: {e}"))?;
     out.write_all(&bytes)?;
     Ok(())
 }
 
-struct Formats {
+pub struct Formats {
     header: Format,
     text: Format,
     money: Format,
@@ -74,7 +82,7 @@ struct Formats {
     names_below: Vec<Format>,
 }
 
-fn formats(scale: u32) -> Formats {
+pub fn formats(scale: u32) -> Formats {
     let money = if scale == 0 {
         "#,##0".to_string()
     } else {
@@ -99,7 +107,12 @@ fn formats(scale: u32) -> Formats {
     }
 }
 
-fn workbook(pack: &Pack, rollup: &Rollup, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+fn workbook(
+    pack: &Pack,
+    rollup: &Rollup,
+    lang: Lang,
+    audit: Option<&Audit>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
@@ -121,7 +134,45 @@ fn workbook(pack: &Pack, rollup: &Rollup, lang: Lang) -> Result<Vec<u8>, XlsxErr
             ws.write_string_with_format(0, k as u16, header(lang, k), &f.header)?;
         }
     }
+    if let Some(a) = audit {
+        let ws = wb.add_worksheet();
+        let title = match lang {
+            Lang::En => "Sources",
+            Lang::Zh => "来源",
+        };
+        ws.set_name(sheet_name(title, "sources", &names))?;
+        sources_sheet(ws, a, lang, &f)?;
+    }
     wb.save_to_buffer()
+}
+
+/// The audit record: the settings, then one row per input file with its SHA-256.
+pub fn sources_sheet(
+    ws: &mut Worksheet,
+    a: &Audit,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let mut r = 0u32;
+    for (label, value) in super::audit::settings(a, lang) {
+        ws.write_string_with_format(r, 0, &label, &f.header)?;
+        ws.write_string_with_format(r, 1, &value, &f.text)?;
+        r += 1;
+    }
+    r += 1;
+    for (k, h) in super::audit::input_header(lang).iter().enumerate() {
+        ws.write_string_with_format(r, k as u16, *h, &f.header)?;
+    }
+    for row in super::audit::input_rows(a) {
+        r += 1;
+        for (k, v) in row.iter().enumerate() {
+            ws.write_string_with_format(r, k as u16, v, &f.text)?;
+        }
+    }
+    for (k, w) in [36.0, 28.0, 14.0, 14.0, 66.0, 12.0, 12.0].iter().enumerate() {
+        ws.set_column_width(k as u16, *w)?;
+    }
+    Ok(())
 }
 
 /// One period's rows `first..first + n` (display order) on `ws`.

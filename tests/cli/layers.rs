@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("load", 3),
     ("validate", 4),
     ("rollup", 5),
+    ("audit", 6),
     ("contract", 6),
     ("pipeline", 6),
     ("init", 6),

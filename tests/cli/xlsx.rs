@@ -58,7 +58,30 @@ fn rollup_xlsx_holds_rollup_csv_cell_for_cell_one_sheet_per_period() {
         let mut wb = calamine::open_workbook_auto(out.path().join("rollup.xlsx")).unwrap();
         let mut periods: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
         periods.dedup();
-        assert_eq!(wb.sheet_names(), periods, "{pack}: one sheet per period, named after it");
+        let mut sheets = periods.clone();
+        sheets.push("Sources".into());
+        assert_eq!(wb.sheet_names(), sheets, "{pack}: one sheet per period, named after it");
+        // The last sheet is the audit record rollup.json carries: every input's SHA-256.
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.path().join("rollup.json")).unwrap())
+                .unwrap();
+        let sources: Vec<Vec<String>> = wb
+            .worksheet_range("Sources")
+            .unwrap()
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect();
+        let inputs = json["audit"]["inputs"].as_array().unwrap();
+        assert!(!inputs.is_empty(), "{pack}: inputs recorded");
+        for i in inputs {
+            let (file, sha) = (i["file"].as_str().unwrap(), i["sha256"].as_str().unwrap());
+            assert_eq!(sha.len(), 64, "{pack}: {file}");
+            assert!(
+                sources.iter().any(|r| r.get(1).map(String::as_str) == Some(file)
+                    && r.get(4).map(String::as_str) == Some(sha)),
+                "{pack}: {file} {sha} on the Sources sheet"
+            );
+        }
         for period in &periods {
             let range = wb.worksheet_range(period).unwrap();
             let got: Vec<Vec<String>> =
