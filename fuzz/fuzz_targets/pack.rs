@@ -57,7 +57,8 @@ fuzz_target!(|data: &[u8]| {
         Err(Failure::Input(mut problems)) => {
             assert!(!problems.is_empty(), "a pack refused without a problem");
             problems.finish();
-            let _ = problems.render();
+            let _ = problems.render(forecast_rollup::text::Lang::En);
+            let _ = problems.render(forecast_rollup::text::Lang::Zh);
             return;
         }
         Err(Failure::Other(e)) => panic!("in-memory files cannot fail to read: {e:#}"),
