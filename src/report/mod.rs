@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod parquet;
 pub mod review;
 pub mod summary;
 pub mod template;
