@@ -4,6 +4,7 @@ mod crm;
 mod extreme;
 mod harness;
 mod hostile;
+mod imports;
 mod invalid;
 mod layers;
 mod outputs;
