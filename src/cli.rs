@@ -43,8 +43,8 @@ impl Opts {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Roll up a pack and print the report; --out DIR also writes rollup.csv, rollup.json and
-    /// rollup.xlsx.
+    /// Roll up a pack and print the report; --out DIR also writes rollup.csv, rollup.json,
+    /// rollup.xlsx and rollup.parquet.
     #[command(after_help = crate::help::MORE, after_long_help = crate::help::RUN)]
     Run(RunArgs),
     /// Validate a pack only: list every problem, exit 2 if there is any.
@@ -91,6 +91,7 @@ pub(crate) enum OutFormat {
     Csv,
     Json,
     Xlsx,
+    Parquet,
     Md,
     Html,
 }
@@ -265,12 +266,12 @@ pub(crate) struct RunArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Also write rollup.csv, rollup.json and rollup.xlsx into this folder (created if missing;
-    /// every file whole, or none).
+    /// Also write rollup.csv, rollup.json, rollup.xlsx and rollup.parquet into this folder
+    /// (created if missing; every file whole, or none).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Which files --out writes: a comma list of csv, json, xlsx (default: all).
+    /// Which files --out writes: a comma list of csv, json, xlsx, parquet (default: all).
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_enum)]
     pub formats: Vec<OutFormat>,
 

@@ -226,6 +226,7 @@ fn outputs(mode: Mode, formats: &[OutFormat]) -> Result<Vec<&'static str>, Failu
             (OutFormat::Csv, "rollup.csv"),
             (OutFormat::Json, "rollup.json"),
             (OutFormat::Xlsx, "rollup.xlsx"),
+            (OutFormat::Parquet, "rollup.parquet"),
         ],
     };
     if formats.is_empty() {

@@ -99,6 +99,21 @@ impl Exact {
         Exact { m, s }
     }
 
+    /// The decimals of the shortest exact form (`1.250` has 2).
+    pub fn decimals(self) -> u32 {
+        self.normalized().s
+    }
+
+    /// The value in units of `10^-scale` when that is exact and fits an `i128`; `None` when it
+    /// has more decimals than `scale` (nothing is rounded) or is too large.
+    pub fn exact_units(self, scale: u32) -> Option<i128> {
+        let n = if self.s > scale { self.normalized() } else { self };
+        if n.s > scale {
+            return None;
+        }
+        n.mantissa_at(scale)
+    }
+
     /// The mantissa at a larger scale, if it fits.
     fn mantissa_at(self, scale: u32) -> Option<i128> {
         debug_assert!(scale >= self.s);

@@ -112,8 +112,13 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
         let csv = |w: &mut dyn Write| report::csv::render(pack, rollup, config.bom, w);
         let json = |w: &mut dyn Write| report::json::render(pack, rollup, audit, w);
         let xlsx = |w: &mut dyn Write| report::xlsx::render(pack, rollup, lang, audit, w);
-        let all: [place::Output; 3] =
-            [("rollup.csv", &csv), ("rollup.json", &json), ("rollup.xlsx", &xlsx)];
+        let parquet = |w: &mut dyn Write| report::parquet::render(pack, rollup, w);
+        let all: [place::Output; 4] = [
+            ("rollup.csv", &csv),
+            ("rollup.json", &json),
+            ("rollup.xlsx", &xlsx),
+            ("rollup.parquet", &parquet),
+        ];
         let chosen: Vec<place::Output> =
             all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
         let written = place::replace_set(dir, &chosen, &config.input_paths())?;

@@ -83,7 +83,14 @@ pub fn replace_set(
                 .said(|| t!("cannot write in {shown}", "无法在 {shown} 中写入"))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
             let tmp_shown = tmp.display();
-            render(&mut w).said(|| t!("cannot write {tmp_shown}", "无法写入 {tmp_shown}"))?;
+            // An I/O error is the disk's, said with the file; anything else (a value a format
+            // cannot hold) is the renderer's own message.
+            render(&mut w).map_err(|e| match e.downcast::<std::io::Error>() {
+                Ok(io) => anyhow::Error::new(
+                    said(t!("cannot write {tmp_shown}", "无法写入 {tmp_shown}")).because(io),
+                ),
+                Err(other) => other,
+            })?;
             w.flush().said(|| t!("cannot write {tmp_shown}", "无法写入 {tmp_shown}"))?;
             Ok(std::fs::metadata(tmp).map(|m| m.len()).unwrap_or(0))
         })

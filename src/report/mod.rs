@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod csv;
 pub mod json;
+pub mod parquet;
 pub mod review;
 pub mod summary;
 pub mod template;

@@ -6,6 +6,7 @@ mod extreme;
 mod harness;
 mod help;
 mod hostile;
+mod imports;
 mod invalid;
 mod layers;
 mod messages;

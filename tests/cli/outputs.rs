@@ -51,7 +51,7 @@ fn a_missing_output_folder_is_made_with_its_parents() {
     let missing = base.path().join("nope/deeper");
     let o = run_in(&fixture("handcalc"), &["run", ".", "--out", missing.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert_eq!(listing(&missing), ["rollup.csv", "rollup.json", "rollup.xlsx"]);
+    assert_eq!(listing(&missing), ["rollup.csv", "rollup.json", "rollup.parquet", "rollup.xlsx"]);
     // A file where the folder should be is refused (exit 1: the machine, not the input).
     let file = base.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
@@ -143,6 +143,7 @@ fn out_in_the_pack_folder_keeps_the_inputs_and_replaces_outputs_whole() {
             "org.csv",
             "rollup.csv",
             "rollup.json",
+            "rollup.parquet",
             "rollup.xlsx",
             "targets.csv"
         ]
@@ -214,5 +215,5 @@ fn a_killed_runs_temporary_file_is_cleaned_up_and_a_live_ones_is_not() {
     assert!(live.exists());
     let mut names = listing(out.path());
     names.retain(|n| !n.starts_with('.'));
-    assert_eq!(names, ["rollup.csv", "rollup.json", "rollup.xlsx"]);
+    assert_eq!(names, ["rollup.csv", "rollup.json", "rollup.parquet", "rollup.xlsx"]);
 }

@@ -16,7 +16,7 @@ fn check_pack(name: &str, extra: &[&str]) {
     let expected = dir.join("expected");
     assert_file(&expected.join("stdout.txt"), &o.stdout);
     let (wrote, rest) = written(&o.stderr);
-    assert_eq!(wrote, ["rollup.csv", "rollup.json", "rollup.xlsx"]);
+    assert_eq!(wrote, ["rollup.csv", "rollup.json", "rollup.xlsx", "rollup.parquet"]);
     assert_file(&expected.join("coverage.txt"), &rest);
     assert_file(
         &expected.join("rollup.csv"),
@@ -26,7 +26,7 @@ fn check_pack(name: &str, extra: &[&str]) {
         &expected.join("rollup.json"),
         &std::fs::read(out.path().join("rollup.json")).unwrap(),
     );
-    assert_eq!(listing(out.path()), ["rollup.csv", "rollup.json", "rollup.xlsx"]);
+    assert_eq!(listing(out.path()), ["rollup.csv", "rollup.json", "rollup.parquet", "rollup.xlsx"]);
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn a_forecasts_file_cut_into_pieces_per_thread_gives_the_same_bytes_and_the_same
     assert_eq!(base.0, Some(0), "{}", base.2);
     assert_eq!(
         base.3.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
-        ["rollup.csv", "rollup.json", "rollup.xlsx"]
+        ["rollup.csv", "rollup.json", "rollup.parquet", "rollup.xlsx"]
     );
     let shuffled = shuffled(pack.path(), 2026);
     for threads in [1, 2, 3, 8] {

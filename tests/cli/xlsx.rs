@@ -279,6 +279,6 @@ fn out_makes_the_folder_lists_what_it_wrote_and_formats_limit_it() {
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(
         text(&bad.stderr),
-        "command line: --formats: md is not a file this command writes\n  hint: give a comma list of csv, json, xlsx\n1 problem; nothing written\n"
+        "command line: --formats: md is not a file this command writes\n  hint: give a comma list of csv, json, xlsx, parquet\n1 problem; nothing written\n"
     );
 }
