@@ -109,10 +109,11 @@ enum Source {
 
 /// The record of a run on `files` (the pack's files as the user named them, before any
 /// conversion), whose pack folder is `dir` (`None`: files named one by one, or the demo).
+/// Without `stats` (the pack could not be read) the rows are not stated.
 pub fn record(
     files: &PackFiles,
     dir: Option<&Path>,
-    stats: &PackStats,
+    stats: Option<&PackStats>,
     settings: Settings,
 ) -> anyhow::Result<Audit> {
     let mut todo: Vec<(InputRecord, Source)> = Vec::new();
@@ -130,7 +131,13 @@ pub fn record(
     }
     for f in files.iter() {
         let role = f.kind.file_name().trim_end_matches(".csv");
-        let (read, used) = rows(files, stats, f.kind);
+        let (read, used) = match stats {
+            Some(s) => {
+                let (r, u) = rows(files, s, f.kind);
+                (Some(r), Some(u))
+            }
+            None => (None, None),
+        };
         let sheet = f.sheet.clone().or_else(|| {
             files.shapes.iter().find(|a| a.role == f.kind).and_then(|a| {
                 a.source.strip_suffix(']').and_then(|s| s.split_once('[')).map(|(_, s)| s.into())
@@ -160,12 +167,12 @@ pub fn record(
             }
             InputData::Path(p) => {
                 let mut r = blank(role, &name(p, &f.display), sheet);
-                (r.rows_read, r.rows_used) = (Some(read), Some(used));
+                (r.rows_read, r.rows_used) = (read, used);
                 todo.push((r, Source::Path(p.clone())));
             }
             InputData::Embedded(b) => {
                 let mut r = blank(role, &f.display, None);
-                (r.rows_read, r.rows_used) = (Some(read), Some(used));
+                (r.rows_read, r.rows_used) = (read, used);
                 todo.push((r, Source::Bytes(b)));
             }
             // Bytes are a conversion's output, never what a user named.

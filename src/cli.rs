@@ -35,6 +35,7 @@ impl Opts {
             Some(Command::Review(r)) => r.lang,
             Some(Command::Template(t)) => t.lang,
             Some(Command::Init(i)) => i.lang,
+            Some(Command::Verify(v)) => v.lang,
             Some(Command::Gen(_) | Command::Completions { .. }) | None => None,
         };
         flag.unwrap_or_else(Lang::from_env)
@@ -64,6 +65,11 @@ pub(crate) enum Command {
     /// common exports and prints which column it took for what. Check it, then run `check`.
     #[command(after_help = crate::help::MORE, after_long_help = crate::help::INIT)]
     Init(InitArgs),
+    /// Check that the rollup files in OUT_DIR are exactly what PACK_DIR gives: the pack is read
+    /// again with the options recorded in OUT_DIR's rollup.json, and every input that changed
+    /// and the first row and cell of every file that differs are named.
+    #[command(after_help = crate::help::MORE, after_long_help = crate::help::VERIFY)]
+    Verify(VerifyArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish on stdout.
     #[command(after_help = crate::help::MORE, after_long_help = crate::help::COMPLETIONS)]
     Completions {
@@ -130,6 +136,21 @@ pub(crate) struct InitArgs {
     /// Text encoding of CSV exports; auto reads a BOM, else UTF-8, else GB18030 (GBK).
     #[arg(long, value_enum, default_value_t = EncodingChoice::Auto)]
     pub encoding: EncodingChoice,
+
+    /// Language of what it prints (default: Chinese if LC_ALL, LC_MESSAGES or LANG starts
+    /// with zh, else English).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+/// `verify`'s arguments.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The pack folder the outputs were made from.
+    pub pack_dir: PathBuf,
+
+    /// The folder `run --out` wrote (its rollup.json holds the audit record).
+    pub out_dir: PathBuf,
 
     /// Language of what it prints (default: Chinese if LC_ALL, LC_MESSAGES or LANG starts
     /// with zh, else English).

@@ -108,9 +108,12 @@ impl Config {
                     RunArgs { input: t.input, out: t.out, lang: t.lang, ..RunArgs::default_run() };
                 (Mode::Template, run)
             }
-            Some(Command::Gen(_) | Command::Init(_) | Command::Completions { .. }) => {
-                return Err(anyhow::anyhow!("gen, init and completions take no pack").into())
-            }
+            Some(
+                Command::Gen(_)
+                | Command::Init(_)
+                | Command::Verify(_)
+                | Command::Completions { .. },
+            ) => return Err(anyhow::anyhow!("gen, init and completions take no pack").into()),
         };
         let input = &run.input;
         let max_confidence = parse_confidence(&input.max_confidence)
@@ -207,6 +210,10 @@ impl RunArgs {
 }
 
 /// The width of the terminal stdout writes to; `None` for a file or a pipe.
+pub(crate) fn stdout_width() -> Option<usize> {
+    terminal_width()
+}
+
 fn terminal_width() -> Option<usize> {
     if !std::io::stdout().is_terminal() {
         return None;

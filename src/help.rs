@@ -220,6 +220,26 @@ pub(crate) const INIT: &str = concat!(
     numbers!()
 );
 
+/// `forecast-rollup verify --help`.
+pub(crate) const VERIFY: &str = concat!(
+    examples!(),
+    "
+  Roll a pack up into out/, then check that out/ is exactly what the pack gives:
+    forecast-rollup run fixtures/handcalc --out out
+    forecast-rollup verify fixtures/handcalc out
+
+  Against another pack, every input that differs is named, with the first cell of each file:
+    forecast-rollup verify fixtures/deep_utf8 out    # exits 2
+",
+    "
+Exit codes:
+  0  every rollup file in OUT_DIR is exactly what PACK_DIR gives with the recorded options
+  2  one is not, or an input changed since: each difference is listed on stdout
+  1  anything else, with one message on stderr: OUT_DIR has no rollup.json, a file that cannot
+     be read, a bug
+"
+);
+
 /// `forecast-rollup completions --help`.
 pub(crate) const COMPLETIONS: &str = concat!(
     "\
@@ -258,7 +278,7 @@ mod tests {
 
     #[test]
     fn every_line_fits_in_100_columns() {
-        for text in [MORE, TOP, RUN, CHECK, REVIEW, TEMPLATE, INIT, COMPLETIONS] {
+        for text in [MORE, TOP, RUN, CHECK, REVIEW, TEMPLATE, INIT, VERIFY, COMPLETIONS] {
             for line in text.lines() {
                 assert!(width(line) <= 100, "{} columns: {line}", width(line));
             }

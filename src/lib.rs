@@ -4,6 +4,7 @@
 //! The modules are layered; each imports only from the layers below it:
 //!
 //! ```text
+//! verify                recompute a run's rollup files from its pack and audit record
 //! report, review        render / compute the 扒皮会 review (report renders review's numbers)
 //! pipeline, init         a pack folder + options → a validated, rolled-up pack, or its problems;
 //!                       a folder of CRM exports → a drafted pack.toml
@@ -34,3 +35,4 @@ pub mod rollup;
 pub mod suggest;
 pub mod text;
 pub mod validate;
+pub mod verify;

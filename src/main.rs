@@ -39,7 +39,7 @@ fn main() -> ExitCode {
     let opts = cli::Opts::parse();
     let lang = opts.lang();
     match run(opts, lang) {
-        Ok(()) => ExitStatus::Done.into(),
+        Ok(status) => status.into(),
         Err(Failure::Input(mut problems)) => {
             problems.finish();
             let text = on_stderr(&problems.render(lang));
@@ -59,13 +59,22 @@ fn main() -> ExitCode {
 }
 
 /// The whole run: options → the pack through the pipeline → the command's outputs.
-fn run(opts: cli::Opts, lang: Lang) -> Result<(), Failure> {
+fn run(opts: cli::Opts, lang: Lang) -> Result<ExitStatus, Failure> {
     if let Some(cli::Command::Gen(shape)) = &opts.command {
-        return Ok(gen::generate(shape)?);
+        gen::generate(shape)?;
+        return Ok(ExitStatus::Done);
     }
     if let Some(cli::Command::Init(args)) = &opts.command {
-        return init(args, lang);
+        return init(args, lang).map(|()| ExitStatus::Done);
     }
+    if let Some(cli::Command::Verify(args)) = &opts.command {
+        return verify(args, lang);
+    }
+    run_pack(opts, lang).map(|()| ExitStatus::Done)
+}
+
+/// A command on a pack: the pack through the pipeline, then the command's outputs.
+fn run_pack(opts: cli::Opts, lang: Lang) -> Result<(), Failure> {
     if let Some(cli::Command::Completions { shell }) = opts.command {
         return completions(shell);
     }
@@ -102,7 +111,7 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
             audit::record(
                 &config.files,
                 config.pack_dir.as_deref(),
-                &pack.stats,
+                Some(&pack.stats),
                 config.settings.clone(),
             )
         })
@@ -193,6 +202,46 @@ fn init(args: &cli::InitArgs, lang: Lang) -> Result<(), Failure> {
 fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
     std::io::stdout().lock().write_all(&completions::script(shell))?;
     Ok(())
+}
+
+/// `verify`: the rollup files of OUT_DIR recomputed from the pack; exit 0 when every one is
+/// the same byte for byte, 2 when one differs or an input changed.
+fn verify(args: &cli::VerifyArgs, lang: Lang) -> Result<ExitStatus, Failure> {
+    let v = forecast_rollup::verify::verify(&args.pack_dir, &args.out_dir)?;
+    let mut out = String::new();
+    for n in &v.notes {
+        out.push_str(&format!("{}\n", n.get(lang)));
+    }
+    let shown = pipeline::display(&args.pack_dir);
+    if v.matches() {
+        for f in &v.equal {
+            let line = t!("same: {f}", "一致：{f}");
+            out.push_str(&format!("{}\n", line.get(lang)));
+        }
+        let n = v.equal.len();
+        let done = t!(
+            "verified: {n} file(s) are exactly what {shown} gives with the recorded options",
+            "核对通过：{n} 个文件与 {shown} 按记录的选项给出的结果完全一致"
+        );
+        out.push_str(&format!("{}\n", done.get(lang)));
+        print!("{}", fitted(&out, config::stdout_width()));
+        return Ok(ExitStatus::Done);
+    }
+    for d in &v.differences {
+        out.push_str(&format!("{}\n", d.get(lang)));
+    }
+    for f in &v.equal {
+        let line = t!("same: {f}", "一致：{f}");
+        out.push_str(&format!("{}\n", line.get(lang)));
+    }
+    let n = v.differences.len();
+    let end = t!(
+        "not verified: {n} difference(s) between these outputs and what {shown} gives",
+        "核对未通过：这些输出与 {shown} 给出的结果有 {n} 处不同"
+    );
+    out.push_str(&format!("{}\n", end.get(lang)));
+    print!("{}", fitted(&out, config::stdout_width()));
+    Ok(ExitStatus::BadInput)
 }
 
 /// `template`: confidence.xlsx for one period (the only one, or `--period`), with the
@@ -314,7 +363,13 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
             other => other,
         })?;
     let zh = config.terminal.lang == report::terminal::Lang::Zh;
-    let doc = report::review::document(&review, None, zh);
+    let mut doc = report::review::document(&review, None, zh);
+    if config.out.is_some() {
+        let stats = &c.pack.stats;
+        let settings = config.settings.clone();
+        let a = audit::record(&config.files, config.pack_dir.as_deref(), Some(stats), settings)?;
+        report::review::add_sources(&mut doc, &a);
+    }
     if let Some(dir) = &config.out {
         let md = |w: &mut dyn Write| -> anyhow::Result<()> {
             w.write_all(report::review::md::render(&doc).as_bytes())?;

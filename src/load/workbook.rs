@@ -57,6 +57,16 @@ pub fn sheet_names(path: &Path) -> Result<Vec<String>, Text> {
     Ok(wb.sheet_names())
 }
 
+/// The sheet names of a workbook held in memory, in order.
+pub fn sheet_names_bytes(bytes: &[u8]) -> Result<Vec<String>, Text> {
+    check_zip_reader(std::io::Cursor::new(bytes))?;
+    guarded(|| {
+        let wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e| why(&e.to_string()))?;
+        Ok(wb.sheet_names())
+    })
+}
+
 /// What a calamine error means to the user.
 fn why(e: &str) -> Text {
     let lower = e.to_lowercase();

@@ -26,6 +26,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("init", 6),
     ("review", 7),
     ("report", 8),
+    ("verify", 9),
 ];
 
 fn layer(module: &str) -> Option<u32> {

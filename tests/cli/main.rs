@@ -20,5 +20,6 @@ mod review;
 mod template;
 mod terminal;
 mod valid;
+mod verify;
 mod workbooks;
 mod xlsx;

@@ -13,6 +13,7 @@ use crate::format::{grouped, percent, share_limit, signed, signed_percent};
 use crate::review::flags::{Detail, Flag};
 use crate::review::moved::{Moved, Status};
 use crate::review::{PeriodReview, Review};
+use crate::text::Lang;
 
 /// A chart of the HTML page; the text formats leave it out (the table beside it has the same
 /// numbers).
@@ -867,4 +868,38 @@ fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
         ]);
     }
     b.push(Block::Table(t));
+}
+
+/// The audit record at the end of the review's files: where the numbers came from (the tool,
+/// its options, every input file's SHA-256 and rows).
+pub fn add_sources(doc: &mut Doc, a: &crate::audit::Audit) {
+    let lang = if doc.zh { Lang::Zh } else { Lang::En };
+    let f = Fmt { scale: 0, zh: doc.zh };
+    doc.blocks.push(Block::Section(
+        f.tr("Sources: where these numbers came from", "来源：这些数字从何而来").into(),
+    ));
+    doc.blocks.push(Block::Part(f.tr("Audit record", "审计记录").into()));
+    doc.blocks.push(Block::Para(
+        f.tr(
+            "Each input file's SHA-256 says whether the pack is still the one these numbers came from: forecast-rollup verify recomputes rollup files from a pack and compares them.",
+            "每个输入文件的 SHA-256 可用来确认数据包仍是产生这些数字的那一个：forecast-rollup verify 会从数据包重新计算 rollup 文件并逐一比对。",
+        )
+        .into(),
+    ));
+    let settings = crate::report::audit::settings(a, lang);
+    doc.blocks.push(Block::Table(Table {
+        header: vec![f.tr("Setting", "设置"), f.tr("Value", "值")],
+        right: vec![false, false],
+        rows: settings.into_iter().map(|(k, v)| vec![k, v]).collect(),
+        list: false,
+        indent: vec![],
+    }));
+    let header = crate::report::audit::input_header(lang);
+    doc.blocks.push(Block::Table(Table {
+        header: header.to_vec(),
+        right: vec![false, false, false, true, false, true, true],
+        rows: crate::report::audit::input_rows(a).into_iter().map(|r| r.to_vec()).collect(),
+        list: false,
+        indent: vec![],
+    }));
 }
