@@ -208,40 +208,28 @@ fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
 /// the same byte for byte, 2 when one differs or an input changed.
 fn verify(args: &cli::VerifyArgs, lang: Lang) -> Result<ExitStatus, Failure> {
     let v = forecast_rollup::verify::verify(&args.pack_dir, &args.out_dir)?;
-    let mut out = String::new();
-    for n in &v.notes {
-        out.push_str(&format!("{}\n", n.get(lang)));
-    }
     let shown = pipeline::display(&args.pack_dir);
-    if v.matches() {
-        for f in &v.equal {
-            let line = t!("same: {f}", "一致：{f}");
-            out.push_str(&format!("{}\n", line.get(lang)));
-        }
-        let n = v.equal.len();
-        let done = t!(
-            "verified: {n} file(s) are exactly what {shown} gives with the recorded options",
-            "核对通过：{n} 个文件与 {shown} 按记录的选项给出的结果完全一致"
-        );
-        out.push_str(&format!("{}\n", done.get(lang)));
-        print!("{}", fitted(&out, config::stdout_width()));
-        return Ok(ExitStatus::Done);
-    }
-    for d in &v.differences {
-        out.push_str(&format!("{}\n", d.get(lang)));
-    }
-    for f in &v.equal {
-        let line = t!("same: {f}", "一致：{f}");
-        out.push_str(&format!("{}\n", line.get(lang)));
-    }
-    let n = v.differences.len();
-    let end = t!(
-        "not verified: {n} difference(s) between these outputs and what {shown} gives",
-        "核对未通过：这些输出与 {shown} 给出的结果有 {n} 处不同"
-    );
-    out.push_str(&format!("{}\n", end.get(lang)));
+    let (n, m) = (v.differences.len(), v.equal.len());
+    let same = v.equal.iter().map(|f| t!("same: {f}", "一致：{f}"));
+    let verdict = if v.matches() {
+        t!(
+            "verified: {m} file(s) are exactly what {shown} gives with the recorded options",
+            "核对通过：{m} 个文件与 {shown} 按记录的选项给出的结果完全一致"
+        )
+    } else {
+        t!(
+            "not verified: {n} difference(s) between these outputs and what {shown} gives",
+            "核对未通过：这些输出与 {shown} 给出的结果有 {n} 处不同"
+        )
+    };
+    let lines: Vec<_> = (v.notes.iter().cloned())
+        .chain(v.differences.iter().cloned())
+        .chain(same)
+        .chain([verdict])
+        .collect();
+    let out: String = lines.iter().map(|l| format!("{}\n", l.get(lang))).collect();
     print!("{}", fitted(&out, config::stdout_width()));
-    Ok(ExitStatus::BadInput)
+    Ok(if v.matches() { ExitStatus::Done } else { ExitStatus::BadInput })
 }
 
 /// `template`: confidence.xlsx for one period (the only one, or `--period`), with the

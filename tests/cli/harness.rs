@@ -171,3 +171,33 @@ pub fn without_audit(name: &str, bytes: &[u8]) -> Vec<u8> {
     }
     bytes.to_vec()
 }
+
+/// The packs of a fixture corpus (`invalid`, `valid`): its folders, sorted.
+pub fn corpus(name: &str) -> Vec<PathBuf> {
+    let mut cases: Vec<_> = std::fs::read_dir(fixture(name))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// The extra arguments a corpus pack is run with (its `args` file, one a line).
+pub fn args_of(case: &Path) -> Vec<String> {
+    std::fs::read_to_string(case.join("args"))
+        .map(|s| s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Every `.rs` file under `dir`.
+pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}

@@ -3,22 +3,10 @@
 //! write nothing, and `check` and `run` must say exactly the same.
 
 use crate::harness::*;
-use std::path::Path;
-
-fn args_of(case: &Path) -> Vec<String> {
-    std::fs::read_to_string(case.join("args"))
-        .map(|s| s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
-        .unwrap_or_default()
-}
 
 #[test]
 fn every_invalid_pack_lists_its_problems_exits_2_and_writes_nothing() {
-    let mut cases: Vec<_> = std::fs::read_dir(fixture("invalid"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = corpus("invalid");
     assert!(cases.len() >= 30, "the corpus has {} cases", cases.len());
     let mut failures = Vec::new();
     for case in &cases {

@@ -2,9 +2,8 @@
 //! so the module graph has no cycle. The table is the one the README's architecture section
 //! draws; a new module must be placed in it.
 
-use crate::harness::root;
+use crate::harness::{root, rust_files};
 use std::collections::BTreeSet;
-use std::path::Path;
 
 /// Top-level modules of `src/lib.rs` and their layer: a module may use only lower layers.
 const LAYERS: &[(&str, u32)] = &[
@@ -50,17 +49,6 @@ fn imports(text: &str) -> BTreeSet<String> {
         }
     }
     found
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
 }
 
 #[test]

@@ -10,7 +10,7 @@
 //!   same places and the same count as in English.
 
 use crate::harness::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// One message: its file, and its two sentences as written in the source.
 #[derive(Debug)]
@@ -18,17 +18,6 @@ struct Message {
     file: String,
     en: String,
     zh: String,
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
 }
 
 /// A Rust string literal starting at `s[i]` (the opening quote): its text (escapes read) and
@@ -267,18 +256,10 @@ fn message_part(line: &str) -> String {
 
 #[test]
 fn every_invalid_pack_speaks_chinese_with_lang_zh() {
-    let mut cases: Vec<_> = std::fs::read_dir(fixture("invalid"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
     let mut failures = Vec::new();
-    for case in &cases {
+    for case in &corpus("invalid") {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let extra: Vec<String> = std::fs::read_to_string(case.join("args"))
-            .map(|s| s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
-            .unwrap_or_default();
+        let extra = args_of(case);
         let run = |lang: &str| {
             let mut args = vec!["check", ".", "--lang", lang];
             args.extend(extra.iter().map(String::as_str));

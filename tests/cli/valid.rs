@@ -6,12 +6,7 @@ use crate::harness::*;
 
 #[test]
 fn every_odd_but_valid_pack_rolls_up_to_its_expected_csv() {
-    let mut cases: Vec<_> = std::fs::read_dir(fixture("valid"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = corpus("valid");
     assert!(cases.len() >= 8, "the valid corpus has {} cases", cases.len());
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
