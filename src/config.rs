@@ -147,6 +147,9 @@ impl Config {
                 },
                 rollup: RollupOptions { scale: run.scale, rounding: run.rounding },
                 deals: mode == Mode::Review,
+                // The audit record of rollup.json, rollup.xlsx, `--format json` and the
+                // review's files needs forecasts.csv's SHA-256: taken while it is read.
+                hash: run.out.is_some() || run.format == Format::Json,
             },
             format: run.format,
             terminal: TerminalOptions {

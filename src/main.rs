@@ -106,7 +106,8 @@ fn run_pack(opts: cli::Opts, lang: Lang) -> Result<(), Failure> {
 fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Failure> {
     let (pack, rollup, lang) = (&c.pack, &c.rollup, config.terminal.lang);
     // Every output that can carry one says where its numbers came from.
-    let audit = (config.out.is_some() || config.format == Format::Json)
+    let carries = |n: &str| config.out.is_some() && config.outputs.contains(&n);
+    let audit = (carries("rollup.json") || carries("rollup.xlsx") || config.format == Format::Json)
         .then(|| {
             audit::record(
                 &config.files,
@@ -116,6 +117,9 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
             )
         })
         .transpose()?;
+    if audit.is_some() {
+        clock.lap("audit (SHA-256)");
+    }
     let audit = audit.as_ref();
     if let Some(dir) = &config.out {
         let csv = |w: &mut dyn Write| report::csv::render(pack, rollup, config.bom, w);

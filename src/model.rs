@@ -523,6 +523,8 @@ pub struct PackStats {
     pub org_rows: u64,
     pub org_blank: u64,
     pub forecasts: LineStats,
+    /// forecasts.csv's size and SHA-256, taken as it was read (when asked for).
+    pub forecasts_digest: Option<(u64, [u8; 32])>,
     pub confidence_rows: u64,
     pub confidence_blank: u64,
     pub target_rows: u64,

@@ -31,6 +31,8 @@ pub struct Options {
     /// Keep each deal's sum (the review's bridge and concentration flags need them); taken
     /// from the same streaming pass over forecasts.csv.
     pub deals: bool,
+    /// Take forecasts.csv's SHA-256 in the same pass (the audit record needs it).
+    pub hash: bool,
 }
 
 /// Which pack of a run a problem belongs to; sorts the merged list pack by pack.
@@ -75,6 +77,7 @@ pub fn run(files: &PackFiles, opts: &Options, no: PackNo) -> Outcome<Checked> {
         max_confidence: opts.max_confidence,
         only_period,
         deals: opts.deals,
+        hash: opts.hash,
     };
     let loaded = load::pack(files, read, &mut problems)?;
     times.read = t.elapsed();

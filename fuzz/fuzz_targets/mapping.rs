@@ -66,6 +66,7 @@ fuzz_target!(|data: &[u8]| {
         check: validate::CheckOptions { strict: false, only_period: None },
         rollup: rollup::RollupOptions { scale: 2, rounding: exact::Rounding::HalfUp },
         deals: true,
+        hash: false,
     };
     match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
         Ok(_) => {}

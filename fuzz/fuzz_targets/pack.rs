@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
         check: validate::CheckOptions { strict, only_period: None },
         rollup: rollup::RollupOptions { scale, rounding },
         deals: data.len() % 5 == 0,
+        hash: false,
     };
     let c = match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
         Ok(c) => c,

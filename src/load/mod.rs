@@ -14,6 +14,7 @@ pub mod headers;
 pub mod number;
 pub mod org;
 pub mod packtoml;
+pub mod prefetch;
 pub mod reshape;
 pub mod returned;
 pub mod targets;
@@ -568,6 +569,8 @@ pub struct ReadPack<'a> {
     pub only_period: Option<&'a str>,
     /// Keep each deal's sum as well as each rep's.
     pub deals: bool,
+    /// Take forecasts.csv's SHA-256 as it is read (for the audit record).
+    pub hash: bool,
 }
 
 pub fn pack(
@@ -676,15 +679,14 @@ pub fn pack(
     // Without org.csv's ids, forecasts.csv is still read for its own problems; its rep ids
     // are not checked (that would list every line), and the list says so.
     let forecasts = if present(&files.forecasts) {
-        let f = forecasts::load(
-            &files.forecasts,
+        let read = forecasts::How {
             opts,
-            &ids,
             only_period,
-            how.deals,
-            org_rows,
-            problems,
-        );
+            keep_deals: how.deals,
+            check_ids: org_rows,
+            hash: how.hash,
+        };
+        let f = forecasts::load(&files.forecasts, read, &ids, problems);
         settle(f, problems)?
     } else {
         None
@@ -722,6 +724,7 @@ pub fn pack(
         org_rows: org.len() as u64,
         org_blank,
         forecasts: forecasts.stats,
+        forecasts_digest: forecasts.digest,
         confidence_rows: confidence.len() as u64,
         confidence_blank,
         target_rows: targets.len() as u64,

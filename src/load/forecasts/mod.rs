@@ -47,6 +47,8 @@ pub struct ForecastTotals {
     /// Each deal's sum, when asked for (`review`); sorted by period, node and deal_id.
     pub deals: Vec<Deal>,
     pub stats: LineStats,
+    /// The file's size and SHA-256, when asked for and the file was read to its end.
+    pub digest: Option<crate::load::prefetch::Digested>,
     pub timings: LoadTimings,
 }
 
@@ -71,18 +73,38 @@ const PERIOD: usize = 1;
 const AMOUNT: usize = 2;
 const DEAL: usize = 3;
 
+/// How forecasts.csv is read.
+#[derive(Debug, Clone, Copy)]
+pub struct How<'a> {
+    pub opts: ReadOptions,
+    /// `--period`: sum only this period's lines (every line is still checked).
+    pub only_period: Option<&'a str>,
+    /// Keep each deal's sum as well as each rep's.
+    pub keep_deals: bool,
+    /// Check each rep_id against org.csv (not when org.csv could not be read).
+    pub check_ids: bool,
+    /// Take the file's SHA-256 as it is read.
+    pub hash: bool,
+}
+
 /// Reads forecasts.csv into totals per rep and period, adding every problem found.
 pub fn load(
     file: &InputFile,
-    opts: ReadOptions,
+    how: How,
     ids: &IdIndex,
-    only_period: Option<&str>,
-    keep_deals: bool,
-    check_ids: bool,
     problems: &mut Problems,
 ) -> anyhow::Result<Option<ForecastTotals>> {
+    let How { opts, only_period, keep_deals, check_ids, hash } = how;
     let mut timings = LoadTimings::default();
-    let src = file.open().map_err(|e| io_error(file, e))?;
+    // A file on disk is read ahead by a thread of its own (and hashed there when asked).
+    let (src, digest): (Box<dyn std::io::Read + Send + '_>, _) = match &file.data {
+        crate::load::InputData::Path(p) => {
+            let f = std::fs::File::open(p).map_err(|e| io_error(file, e))?;
+            let (r, d) = crate::load::prefetch::Prefetch::new(f, hash);
+            (Box::new(r), Some(d))
+        }
+        _ => (file.open().map_err(|e| io_error(file, e))?, None),
+    };
     let mut reader = TextReader::new(src, opts.encoding).map_err(|e| io_error(file, e))?;
     if let Some(p) = super::not_csv(FileKind::Forecasts, reader.head()) {
         problems.push(p);
@@ -197,6 +219,7 @@ pub fn load(
     let ok = deal_repeats_checked(file, opts, ids, deals, problems)?;
     timings.merge = t.elapsed();
     totals.timings = timings;
+    totals.digest = digest.and_then(|d| d.wait());
     Ok(ok.then_some(totals))
 }
 
@@ -326,6 +349,7 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
         counts,
         deals,
         stats,
+        digest: None,
         timings: LoadTimings::default(),
     }
 }
@@ -415,9 +439,9 @@ mod tests {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| {
             let mut problems = Problems::default();
-            let totals = load(&file, opts, &ids, None, false, true, &mut problems)
-                .unwrap()
-                .unwrap_or_default();
+            let how =
+                How { opts, only_period: None, keep_deals: false, check_ids: true, hash: false };
+            let totals = load(&file, how, &ids, &mut problems).unwrap().unwrap_or_default();
             problems.finish();
             let text = problems.render(crate::text::Lang::En);
             (totals, text.lines().map(str::to_string).collect())
