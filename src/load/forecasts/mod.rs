@@ -270,18 +270,26 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
     let mut counts = vec![vec![0u32; nodes]; names.len()];
     let mut stats = LineStats::default();
     let mut overflow: Vec<(usize, usize)> = Vec::new();
-    let mut deals: std::collections::BTreeMap<(u32, u32, String), Exact> = Default::default();
+    let mut deals: std::collections::BTreeMap<(u32, u32, String), (Exact, u32)> =
+        Default::default();
     for w in &workers {
-        for (&(node, k, d), &amount) in &w.deal_sums {
+        for (&(node, k, d), &(amount, n)) in &w.deal_sums {
             let g = index[&w.names[k as usize][..]] as u32;
             let id = String::from_utf8_lossy(&w.deal_ids[d as usize]).into_owned();
-            let sum = deals.entry((g, node, id)).or_default();
+            let (sum, lines) = deals.entry((g, node, id)).or_default();
             *sum = sum.checked_add(amount).unwrap_or(*sum);
+            *lines += n;
         }
     }
     let deals = deals
         .into_iter()
-        .map(|((period, node, deal_id), amount)| Deal { node, period, deal_id, amount })
+        .map(|((period, node, deal_id), (amount, lines))| Deal {
+            node,
+            period,
+            deal_id,
+            amount,
+            lines,
+        })
         .collect();
     for w in workers {
         stats.read += w.stats.read;

@@ -78,9 +78,9 @@ pub(super) struct Worker {
     pub(super) bad_utf8: Option<(usize, Vec<u8>, bool)>,
     pub(super) fields: Vec<(usize, usize)>,
     pub(super) batch: Vec<Pending>,
-    /// With [`Ctx::keep_deals`]: each deal's sum, by (node, period as `names`, deal as
-    /// `deal_ids`).
-    pub(super) deal_sums: FxHashMap<(u32, u32, u32), Exact>,
+    /// With [`Ctx::keep_deals`]: each deal's sum and line count, by (node, period as
+    /// `names`, deal as `deal_ids`).
+    pub(super) deal_sums: FxHashMap<(u32, u32, u32), (Exact, u32)>,
     pub(super) deal_index: FxHashMap<Box<[u8]>, u32>,
     pub(super) deal_ids: Vec<Box<[u8]>>,
 }
@@ -492,10 +492,11 @@ impl Worker {
                 d
             }
         };
-        let sum = self.deal_sums.entry((node, period as u32, d)).or_default();
+        let (sum, lines) = self.deal_sums.entry((node, period as u32, d)).or_default();
         if let Some(v) = Exact::new(m, s).and_then(|v| sum.checked_add(v)) {
             *sum = v;
         }
+        *lines += 1;
     }
 
     pub(super) fn period_index(
