@@ -16,6 +16,7 @@ pub mod org;
 pub mod packtoml;
 pub mod reshape;
 pub mod returned;
+pub mod scenario;
 pub mod targets;
 pub mod workbook;
 
@@ -125,7 +126,9 @@ impl PackFiles {
                 self.targets.as_ref().map_or(kind.file_name().into(), |f| f.display.clone())
             }
             FileKind::Mapping => self.mapping.clone().unwrap_or_else(|| kind.file_name().into()),
-            FileKind::Actuals | FileKind::Rollup | FileKind::CommandLine => kind.file_name().into(),
+            FileKind::Actuals | FileKind::Rollup | FileKind::Scenario | FileKind::CommandLine => {
+                kind.file_name().into()
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("model", 2),
     ("load", 3),
     ("validate", 4),
+    ("scenario", 4),
     ("rollup", 5),
     ("contract", 6),
     ("pipeline", 6),
