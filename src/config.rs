@@ -2,16 +2,19 @@
 //! read, check and roll-up options, outputs. The only place for checks that involve more than
 //! one flag.
 
-use crate::cli::{ColorChoice, Command, InputArgs, Opts, OutFormat, ReviewArgs, RunArgs};
+use crate::cli::{
+    ColorChoice, Command, InputArgs, Opts, OutFormat, ReviewArgs, RunArgs, ScenarioArgs,
+};
 use forecast_rollup::exact::Exact;
 use forecast_rollup::load::number::parse_confidence;
 use forecast_rollup::load::{folder, InputData, InputFile, PackFiles, ReadOptions};
-use forecast_rollup::pipeline::Options;
+use forecast_rollup::pipeline::{Options, ScenarioInput};
 use forecast_rollup::problem::{quoted, Failure, FileKind, Problem, Problems};
 use forecast_rollup::report::terminal::{Lang, TerminalOptions};
 use forecast_rollup::report::Format;
 use forecast_rollup::review::{Previous, ReviewOptions};
 use forecast_rollup::rollup::RollupOptions;
+use forecast_rollup::scenario::{ChangeKind, Request};
 use forecast_rollup::t;
 use forecast_rollup::text::{said, Text};
 use forecast_rollup::validate::CheckOptions;
@@ -76,6 +79,8 @@ pub(crate) struct Config {
     pub history: Option<PathBuf>,
     /// `template --previous PACK_DIR`.
     pub template_previous: Option<PathBuf>,
+    /// `--set`, `--set-target`, `--drop-deal`, `--scenario FILE` (run and review).
+    pub scenario: Option<ScenarioInput>,
 }
 
 impl Config {
@@ -125,6 +130,7 @@ impl Config {
                 )
             })?;
         let (files, demo) = pack_files(input)?;
+        let scenario = scenario_input(&run.what_if)?;
         let lang = run.lang.unwrap_or_else(Lang::from_env);
         Ok(Config {
             mode,
@@ -138,7 +144,8 @@ impl Config {
                     only_period: input.period.as_deref().map(forecast_rollup::period::normalize),
                 },
                 rollup: RollupOptions { scale: run.scale, rounding: run.rounding },
-                deals: mode == Mode::Review,
+                // A scenario may drop deals: each deal's sum is kept only then, and for the review.
+                deals: mode == Mode::Review || scenario.is_some(),
             },
             format: run.format,
             terminal: TerminalOptions {
@@ -156,20 +163,23 @@ impl Config {
                 },
             },
             out: run.out.clone(),
-            outputs: outputs(mode, &run.formats)?,
+            outputs: outputs(mode, &run.formats, scenario.is_some())?,
             bom: run.bom,
             timings: run.timings,
             threads: input.threads,
             review,
             history,
             template_previous,
+            scenario,
         })
     }
 
     /// Input paths on disk, so that an output never overwrites one.
     pub(crate) fn input_paths(&self) -> Vec<PathBuf> {
+        let scenario = self.scenario.as_ref().and_then(|s| s.file.as_ref());
         self.files
             .iter()
+            .chain(scenario)
             .filter_map(|f| match &f.data {
                 InputData::Path(p) => Some(p.clone()),
                 InputData::Embedded(_) | InputData::Bytes(_) => None,
@@ -198,18 +208,69 @@ fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
-/// The files `--out` writes: every format of the command, or those `--formats` lists.
-fn outputs(mode: Mode, formats: &[OutFormat]) -> Result<Vec<&'static str>, Failure> {
-    let all: &[(OutFormat, &'static str)] = match mode {
-        Mode::Review => &[
+/// A scenario's changes from the flags (each read as typed; every malformed one listed) and
+/// its file; `None` without any.
+fn scenario_input(a: &ScenarioArgs) -> Result<Option<ScenarioInput>, Failure> {
+    if !a.given() {
+        return Ok(None);
+    }
+    let mut ps = Problems::default();
+    let mut flags = Vec::new();
+    let typed = [
+        (ChangeKind::Set, &a.set),
+        (ChangeKind::SetTarget, &a.set_target),
+        (ChangeKind::DropDeal, &a.drop_deal),
+    ];
+    for (kind, values) in typed {
+        for v in values {
+            match Request::from_flag(kind, v) {
+                Ok(r) => flags.push(r),
+                Err(p) => ps.push(p),
+            }
+        }
+    }
+    if !ps.is_empty() {
+        return Err(Failure::Input(ps));
+    }
+    let file = a.scenario.as_ref().map(|path| InputFile {
+        kind: FileKind::Scenario,
+        display: forecast_rollup::pipeline::display(path),
+        data: InputData::Path(path.clone()),
+        sheet: None,
+        shape: None,
+    });
+    Ok(Some(ScenarioInput { file, flags }))
+}
+
+/// The files `--out` writes: every format of the command, or those `--formats` lists. A
+/// scenario's files are named as one (`rollup.scenario.csv`), so that they never replace the
+/// pack's own; its csv is also the comparison with the baseline, `compare.scenario.csv`.
+fn outputs(
+    mode: Mode,
+    formats: &[OutFormat],
+    scenario: bool,
+) -> Result<Vec<&'static str>, Failure> {
+    let all: &[(OutFormat, &'static str)] = match (mode, scenario) {
+        (Mode::Review, false) => &[
             (OutFormat::Md, "review.md"),
             (OutFormat::Html, "review.html"),
             (OutFormat::Xlsx, "review.xlsx"),
         ],
-        _ => &[
+        (Mode::Review, true) => &[
+            (OutFormat::Md, "review.scenario.md"),
+            (OutFormat::Html, "review.scenario.html"),
+            (OutFormat::Xlsx, "review.scenario.xlsx"),
+        ],
+        (_, false) => &[
             (OutFormat::Csv, "rollup.csv"),
             (OutFormat::Json, "rollup.json"),
             (OutFormat::Xlsx, "rollup.xlsx"),
+        ],
+        (_, true) => &[
+            (OutFormat::Csv, "rollup.scenario.csv"),
+            (OutFormat::Csv, "compare.scenario.csv"),
+            (OutFormat::Json, "rollup.scenario.json"),
+            (OutFormat::Xlsx, "rollup.scenario.xlsx"),
         ],
     };
     if formats.is_empty() {
@@ -217,20 +278,24 @@ fn outputs(mode: Mode, formats: &[OutFormat]) -> Result<Vec<&'static str>, Failu
     }
     let mut names = Vec::new();
     for f in formats {
-        match all.iter().find(|(k, _)| k == f) {
-            Some((_, n)) if !names.contains(n) => names.push(*n),
-            Some(_) => {}
-            None => {
-                let listed: Vec<String> =
-                    all.iter().map(|(k, _)| format!("{k:?}").to_lowercase()).collect();
-                let f = format!("{f:?}").to_lowercase();
-                return Err(usage(
-                    t!(
-                        "--formats: {f} is not a file this command writes",
-                        "--formats：这个命令不写 {f} 文件"
-                    ),
-                    t!("give a comma list of {}", "请给出用逗号分隔的列表：{}", listed.join(", ")),
-                ));
+        let chosen: Vec<&'static str> =
+            all.iter().filter(|(k, _)| k == f).map(|(_, n)| *n).collect();
+        if chosen.is_empty() {
+            let mut listed: Vec<String> =
+                all.iter().map(|(k, _)| format!("{k:?}").to_lowercase()).collect();
+            listed.dedup();
+            let f = format!("{f:?}").to_lowercase();
+            return Err(usage(
+                t!(
+                    "--formats: {f} is not a file this command writes",
+                    "--formats：这个命令不写 {f} 文件"
+                ),
+                t!("give a comma list of {}", "请给出用逗号分隔的列表：{}", listed.join(", ")),
+            ));
+        }
+        for n in chosen {
+            if !names.contains(&n) {
+                names.push(n);
             }
         }
     }
@@ -329,6 +394,7 @@ fn review_options(r: ReviewArgs) -> Result<(RunArgs, ReviewOptions, Option<PathB
     };
     let run = RunArgs {
         input: r.input,
+        what_if: r.what_if,
         out: r.out,
         formats: r.formats,
         lang: r.lang,

@@ -1,13 +1,15 @@
 //! rollup.json: the same rows as rollup.csv (text not formula-guarded), plus the settings that
 //! produced them. Keys are the names of [`COLUMNS`](crate::contract::COLUMNS). Money and
 //! ratios are JSON strings holding the exact printed decimal, so no JSON parser turns them into
-//! binary floating point; an empty cell is `null`. One row per line keeps diffs readable.
+//! binary floating point; an empty cell is `null`. One row per line keeps diffs readable. A
+//! scenario's roll-up (rollup.scenario.json) also lists the changes it applied.
 
 use super::write_rows;
 use crate::contract::{row, row_count, Cell, RollupRow, COLUMNS};
 use crate::exact::{format_units, UNITS_BUF};
 use crate::model::Pack;
 use crate::rollup::{Rollup, RATIO_SCALE};
+use crate::scenario::Change;
 use serde::Serialize;
 use std::io::Write;
 
@@ -21,16 +23,41 @@ struct Header<'a> {
     rounding: &'a str,
     /// The periods, in row order.
     periods: Vec<&'a str>,
+    /// A scenario's roll-up (rollup.scenario.json): the changes it applied, each with its note
+    /// and where it was given. Absent from the pack's own rollup.json.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a [Change]>,
 }
 
 /// Writes rollup.json to `out`. Rows are written cell by cell, as [`RollupRow`] serializes them
 /// (a property test holds the two to byte equality); strings go through serde_json's escaping.
 pub fn render(pack: &Pack, rollup: &Rollup, out: &mut dyn Write) -> anyhow::Result<()> {
+    render_with(pack, rollup, None, out)
+}
+
+/// Writes a scenario's roll-up (rollup.scenario.json): [`render`]'s rows of the changed pack,
+/// with the changes in the header.
+pub fn render_scenario(
+    pack: &Pack,
+    rollup: &Rollup,
+    changes: &[Change],
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    render_with(pack, rollup, Some(changes), out)
+}
+
+fn render_with(
+    pack: &Pack,
+    rollup: &Rollup,
+    scenario: Option<&[Change]>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let header = Header {
         scale: rollup.opts.scale,
         ratio_scale: RATIO_SCALE,
         rounding: rollup.opts.rounding.as_str(),
         periods: pack.periods.iter().map(|p| p.period.as_str()).collect(),
+        scenario,
     };
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let head = serde_json::to_vec(&header)?;

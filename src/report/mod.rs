@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod json;
 pub mod review;
+pub mod scenario;
 pub mod summary;
 pub mod template;
 pub mod terminal;
