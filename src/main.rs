@@ -234,10 +234,13 @@ fn what_if_run(
         }
         out.flush()?;
         clock.lap("render");
+        let n = changes.len() as u64;
         let note = t!(
-            "the roll-up on stdout is the scenario's ({} changes to the pack as given)",
-            "标准输出上的汇总是情景的（对原数据包做了 {} 处变更）",
-            changes.len()
+            (
+                "the roll-up on stdout is the scenario's ({} to the pack as given)",
+                forecast_rollup::text::plural(n, "change", "changes")
+            ),
+            ("标准输出上的汇总是情景的（对原数据包做了 {} 处变更）", n)
         );
         eprintln!("{}", note.get(lang));
     }

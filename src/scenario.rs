@@ -573,6 +573,95 @@ pub fn changed(base: &PeriodInputs, scenario: &PeriodInputs) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline;
+
+    fn fixture_pack() -> pipeline::Checked {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenario");
+        let opts = pipeline::Options {
+            read: crate::load::ReadOptions { encoding: Default::default() },
+            max_confidence: Decimal::TWO,
+            check: Default::default(),
+            rollup: crate::rollup::RollupOptions {
+                scale: 2,
+                rounding: crate::exact::Rounding::HalfUp,
+            },
+            deals: true,
+        };
+        match pipeline::run(&pipeline::folder(&dir), &opts, pipeline::MAIN_PACK) {
+            Ok(c) => c,
+            Err(_) => panic!("fixtures/scenario rolls up"),
+        }
+    }
+
+    fn flag(kind: ChangeKind, typed: &str) -> Request {
+        Request::from_flag(kind, typed).unwrap()
+    }
+
+    #[test]
+    fn applies_to_a_copy_and_leaves_the_pack_as_given_untouched() {
+        let c = fixture_pack();
+        let before = format!("{:?}", c.pack);
+        let req = Requests {
+            list: vec![
+                flag(ChangeKind::Set, "RS=0.9"),
+                flag(ChangeKind::Set, "RS@2027-Q1=1"),
+                flag(ChangeKind::SetTarget, "RS@2026Q4=¥300"),
+                flag(ChangeKind::DropDeal, "D-1"),
+            ],
+            ..Requests::default()
+        };
+        let s = resolve(&c.pack, &req, Decimal::TWO).unwrap();
+        let changed = apply(&c.pack, &s).unwrap();
+        assert_eq!(format!("{:?}", c.pack), before, "the baseline is not modified");
+        let rs = c.pack.org.iter().position(|r| r.id == "RS").unwrap();
+        let d = c.pack.org.iter().position(|r| r.id == "D").unwrap();
+        let value = |p: &PeriodInputs, v: usize| p.confidence[v].map(|g| g.value.to_string());
+        // Every period 0.9; 2027-Q1 overridden by its own change, whatever the order.
+        assert_eq!(value(&changed.periods[0], rs).as_deref(), Some("0.9"));
+        assert_eq!(value(&changed.periods[1], rs).as_deref(), Some("1"));
+        assert_eq!(changed.periods[0].target[rs].map(|t| t.to_string()).as_deref(), Some("300"));
+        // D-1's 60 and 50 left out, with their lines.
+        assert!(changed.periods[0].own[d].is_zero() && changed.periods[1].own[d].is_zero());
+        assert_eq!((changed.periods[0].lines[d], changed.periods[1].lines[d]), (0, 0));
+        assert!(changed.deals.iter().all(|x| x.deal_id != "D-1"));
+        assert_eq!(c.pack.deals.iter().filter(|x| x.deal_id == "D-1").count(), 2);
+        // The audit record: as read, with where each was given.
+        assert_eq!(
+            s.changes[2],
+            Change {
+                kind: ChangeKind::SetTarget,
+                id: "RS".into(),
+                period: Some("2026-Q4".into()),
+                value: Some("300".into()),
+                note: String::new(),
+                source: "--set-target RS@2026Q4=¥300".into(),
+            }
+        );
+        assert_eq!(changed.confidence_rows.last().unwrap().note, "--set RS@2027-Q1=1");
+        let touched = changed_nodes(&c.pack, &changed, 1);
+        assert_eq!(touched, ["RS", "D"]);
+    }
+
+    fn changed_nodes(a: &Pack, b: &Pack, k: usize) -> Vec<String> {
+        let flags = changed(&a.periods[k], &b.periods[k]);
+        (0..flags.len()).filter(|&v| flags[v]).map(|v| a.org[v].id.clone()).collect()
+    }
+
+    #[test]
+    fn an_id_with_at_signs_is_read_whole_when_org_csv_has_it() {
+        let mut c = fixture_pack();
+        c.pack.org[3].id = "a@corp.cn".into();
+        let req = Requests {
+            list: vec![
+                flag(ChangeKind::Set, "a@corp.cn=1"),
+                flag(ChangeKind::Set, "a@corp.cn@2026-Q4=0.5"),
+            ],
+            ..Requests::default()
+        };
+        let s = resolve(&c.pack, &req, Decimal::TWO).unwrap();
+        assert_eq!((s.changes[0].id.as_str(), s.changes[0].period.as_deref()), ("a@corp.cn", None));
+        assert_eq!(s.changes[1].period.as_deref(), Some("2026-Q4"));
+    }
 
     #[test]
     fn reads_a_flag_as_id_period_and_value() {

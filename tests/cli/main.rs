@@ -15,6 +15,7 @@ mod random;
 mod reference;
 mod regressions;
 mod review;
+mod scenario;
 mod template;
 mod terminal;
 mod valid;
