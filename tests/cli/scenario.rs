@@ -25,7 +25,7 @@ use crate::harness::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const WHATIF: &str = "scenarios/whatif.csv";
+const WHATIF: &str = "whatif.csv";
 
 /// Runs the binary in fixtures/scenario; asserts the exit code.
 fn run(args: &[&str], code: i32) -> (String, String) {
@@ -172,7 +172,7 @@ fn scenario_file_gives_the_hand_computed_numbers_at_every_touched_node_and_at_na
     assert_eq!(
         changes[0],
         serde_json::json!({"kind": "set", "id": "RS", "period": null, "value": "0.9",
-            "note": "what if we give 华南 0.9", "source": "scenarios/whatif.csv:2"})
+            "note": "what if we give 华南 0.9", "source": "whatif.csv:2"})
     );
     assert_eq!(changes[1]["kind"], "drop-deal");
     assert_eq!(changes[2]["value"], "1");
@@ -382,8 +382,6 @@ fn reversed_pack(dest: &Path) {
         lines[1..].reverse();
         std::fs::write(dest.join(f), format!("{}\n", lines.join("\n"))).unwrap();
     }
-    std::fs::create_dir_all(dest.join("scenarios")).unwrap();
-    std::fs::copy(fixture("scenario").join(WHATIF), dest.join(WHATIF)).unwrap();
 }
 
 #[test]
