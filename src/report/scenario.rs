@@ -53,10 +53,9 @@ pub fn compared(s: &Sides, k: usize) -> Vec<Compared> {
     let (bp, sp) = (&base.periods[k], &scen.periods[k]);
     let changed = crate::scenario::changed(&pack.periods[k], &spack.periods[k]);
     let mut touched = vec![false; tree.len()];
-    for v in 0..tree.len() {
-        let differs = changed[v]
-            || moved(&bp.printed[v], &sp.printed[v])
-            || bp.confidence[v] != sp.confidence[v];
+    for (v, &own) in changed.iter().enumerate() {
+        let differs =
+            own || moved(&bp.printed[v], &sp.printed[v]) || bp.confidence[v] != sp.confidence[v];
         if differs {
             let mut u = v as NodeIx;
             while !touched[u as usize] {

@@ -48,6 +48,9 @@ fn rows(path: &Path) -> BTreeMap<(String, String), BTreeMap<String, String>> {
     out
 }
 
+/// Expected cells of a row: (column, cell).
+type Cells<'a> = &'a [(&'a str, &'a str)];
+
 /// Checks one row of compare.scenario.csv: `want` lists (column, cell).
 fn expect_row(
     got: &BTreeMap<(String, String), BTreeMap<String, String>>,
@@ -116,7 +119,7 @@ fn scenario_file_gives_the_hand_computed_numbers_at_every_touched_node_and_at_na
     );
     let q4 = "2026-Q4";
     #[rustfmt::skip]
-    let checks: &[(&str, &str, &[(&str, &str)])] = &[
+    let checks: &[(&str, &str, Cells)] = &[
         (q4, "CN", &[("changed", "false"), ("raw_baseline", "610.00"), ("raw_scenario", "550.00"),
             ("forecast_baseline", "596.00"), ("forecast_scenario", "530.00"), ("forecast_change", "-66.00"),
             ("target_baseline", "700.00"), ("target_scenario", "700.00"),
