@@ -144,8 +144,9 @@ impl Config {
                     only_period: input.period.as_deref().map(forecast_rollup::period::normalize),
                 },
                 rollup: RollupOptions { scale: run.scale, rounding: run.rounding },
-                // A scenario may drop deals: each deal's sum is kept only then, and for the review.
-                deals: mode == Mode::Review || scenario.is_some(),
+                deals: mode == Mode::Review,
+                // A scenario's --drop-deal: set once its file is read (main.rs).
+                deal_ids: None,
             },
             format: run.format,
             terminal: TerminalOptions {

@@ -78,20 +78,27 @@ fn run(opts: cli::Opts, lang: Lang) -> Result<(), Failure> {
     }
     let mut clock = Timings::new(config.timings);
     progress::start(t!("reading and checking the pack", "正在读取和检查数据包").get(lang));
-    let checked = pipeline::run(&config.files, &config.pipeline, pipeline::MAIN_PACK);
-    // A scenario's file is read beside the pack, so that its problems are listed with the
-    // pack's; its changes are checked against the pack once the pack is valid.
+    // A scenario's file is read first: the deals it drops are the only ones whose sums the
+    // pack keeps. Its problems are listed with the pack's; its changes are checked against the
+    // pack once the pack is valid.
     let requests =
         config.scenario.as_ref().map(|s| pipeline::scenario_requests(s, config.pipeline.read));
+    let mut options = config.pipeline.clone();
+    if let Some(Ok(r)) = &requests {
+        options.deal_ids = r.deal_ids().map(std::sync::Arc::new);
+    }
+    let checked = pipeline::run(&config.files, &options, pipeline::MAIN_PACK);
     let (checked, requests) = both(checked, requests).inspect_err(|_| progress::stop())?;
+    clock.stages(&checked.timings);
     let what_if = match &requests {
-        Some(r) => Some(
-            pipeline::scenario(&checked, r, &config.pipeline).inspect_err(|_| progress::stop())?,
-        ),
+        Some(r) => {
+            let w = pipeline::scenario(&checked, r, &options).inspect_err(|_| progress::stop())?;
+            clock.lap("scenario");
+            Some(w)
+        }
         None => None,
     };
     progress::stage(t!("writing", "正在写出").get(lang));
-    clock.stages(&checked.timings);
     let done = match (config.mode, &what_if) {
         (Mode::Check, _) => check(&config, &checked),
         (Mode::Review, _) => review(&config, &checked, what_if.as_ref()),

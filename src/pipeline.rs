@@ -32,6 +32,9 @@ pub struct Options {
     /// Keep each deal's sum (the review's bridge and concentration flags need them); taken
     /// from the same streaming pass over forecasts.csv.
     pub deals: bool,
+    /// Without `deals`, keep the sums of these deals only (a scenario's `--drop-deal`), and
+    /// of their near misses: see [`crate::load::forecasts::KeepDeals::Named`].
+    pub deal_ids: Option<std::sync::Arc<Vec<String>>>,
 }
 
 /// Which pack of a run a problem belongs to; sorts the merged list pack by pack.
@@ -71,11 +74,21 @@ pub fn run(files: &PackFiles, opts: &Options, no: PackNo) -> Outcome<Checked> {
     let prepared = load::reshape::prepare(files, opts.read, no);
     let files = &prepared.files;
     let only_period = opts.check.only_period.as_deref();
+    let named: Vec<String> = opts
+        .deal_ids
+        .iter()
+        .flat_map(|ids| ids.iter())
+        .map(|i| crate::suggest::look_alike(i))
+        .collect();
     let read = load::ReadPack {
         read: opts.read,
         max_confidence: opts.max_confidence,
         only_period,
-        deals: opts.deals,
+        deals: match (&opts.deals, &opts.deal_ids) {
+            (true, _) => load::forecasts::KeepDeals::All,
+            (false, Some(_)) => load::forecasts::KeepDeals::Named(&named),
+            (false, None) => load::forecasts::KeepDeals::None,
+        },
     };
     let loaded = load::pack(files, read, &mut problems)?;
     times.read = t.elapsed();

@@ -181,6 +181,21 @@ pub struct Scenario {
     pub effects: Vec<Effect>,
 }
 
+impl Requests {
+    /// The deal ids a `drop-deal` names (a flag's `A@B` also whole): the only deals whose sums
+    /// the pack must keep; `None` when no change drops a deal.
+    pub fn deal_ids(&self) -> Option<Vec<String>> {
+        let mut ids = Vec::new();
+        for r in self.list.iter().filter(|r| r.kind == ChangeKind::DropDeal) {
+            ids.push(r.id.clone());
+            if matches!(r.origin, Origin::Flag(_)) && !r.period.is_empty() {
+                ids.push(format!("{}@{}", r.id, r.period));
+            }
+        }
+        (!ids.is_empty()).then_some(ids)
+    }
+}
+
 impl Scenario {
     /// The note a confidence set by change `k` carries into the roll-up's `note` column: its
     /// note, or for a flag the flag as typed.
@@ -481,21 +496,16 @@ fn unknown_deal(pack: &Pack, id: &str, period: Option<u32>, periods: &[&str]) ->
         "汇总里没有任何预测行的 deal_id 是 {}",
         quoted(id)
     );
+    // The pack keeps the deals a scenario names and their near misses (the same once case,
+    // spaces, full width and look-alike characters are folded), or every deal for a review.
     let known: BTreeSet<&str> =
         pack.deals.iter().map(|d| d.deal_id.as_str()).filter(|d| !d.is_empty()).collect();
-    let hint = if known.is_empty() {
-        t!(
-            "forecasts.csv gives no deal_id: a deal is dropped by its deal_id",
-            "forecasts.csv 没有 deal_id：删除商机要按 deal_id"
-        )
-    } else {
-        match crate::suggest::nearest(id, known.iter().copied()) {
-            Some(near) => t!("did you mean {}?", "是否想写 {}？", quoted(near)),
-            None => t!(
-                "a deal is dropped by the deal_id of its lines in forecasts.csv",
-                "删除商机要写 forecasts.csv 里它的行的 deal_id"
-            ),
-        }
+    let hint = match crate::suggest::nearest(id, known.iter().copied()) {
+        Some(near) => t!("did you mean {}?", "是否想写 {}？", quoted(near)),
+        None => t!(
+            "a deal is dropped by the deal_id of its lines in forecasts.csv, as written there",
+            "删除商机要写 forecasts.csv 里它的行的 deal_id，与那里写的一致"
+        ),
     };
     (message, hint)
 }
@@ -586,6 +596,7 @@ mod tests {
                 rounding: crate::exact::Rounding::HalfUp,
             },
             deals: true,
+            deal_ids: None,
         };
         match pipeline::run(&pipeline::folder(&dir), &opts, pipeline::MAIN_PACK) {
             Ok(c) => c,

@@ -66,13 +66,14 @@ fuzz_target!(|data: &[u8]| {
         check: validate::CheckOptions { strict: false, only_period: None },
         rollup: rollup::RollupOptions { scale: 2, rounding: exact::Rounding::HalfUp },
         deals: true,
+        deal_ids: None,
     };
     match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
         Ok(_) => {}
         Err(Failure::Input(mut problems)) => {
             assert!(!problems.is_empty(), "a pack refused without a problem");
             problems.finish();
-            let _ = problems.render();
+            let _ = problems.render(forecast_rollup::text::Lang::En);
         }
         Err(Failure::Other(e)) => panic!("in-memory files cannot fail to read: {e:#}"),
     }

@@ -51,13 +51,14 @@ fuzz_target!(|data: &[u8]| {
         check: validate::CheckOptions { strict, only_period: None },
         rollup: rollup::RollupOptions { scale, rounding },
         deals: data.len() % 5 == 0,
+        deal_ids: None,
     };
     let c = match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
         Ok(c) => c,
         Err(Failure::Input(mut problems)) => {
             assert!(!problems.is_empty(), "a pack refused without a problem");
             problems.finish();
-            let _ = problems.render();
+            let _ = problems.render(forecast_rollup::text::Lang::En);
             return;
         }
         Err(Failure::Other(e)) => panic!("in-memory files cannot fail to read: {e:#}"),

@@ -569,8 +569,8 @@ pub struct ReadPack<'a> {
     pub max_confidence: rust_decimal::Decimal,
     /// `--period`: sum only this period's lines (every line is still checked).
     pub only_period: Option<&'a str>,
-    /// Keep each deal's sum as well as each rep's.
-    pub deals: bool,
+    /// Which deals' sums to keep as well as each rep's.
+    pub deals: forecasts::KeepDeals<'a>,
 }
 
 pub fn pack(

@@ -298,7 +298,7 @@ fn an_unknown_id_or_deal_in_a_scenario_file_is_a_problem_at_its_line() {
             "{path}:2: 编号: \"rs\" is not an id in org.csv\n\
              \x20 hint: did you mean \"RS\"?\n\
              {path}:3: 编号: no forecast line of the roll-up has deal_id \"Z-9\"\n\
-             \x20 hint: a deal is dropped by the deal_id of its lines in forecasts.csv\n\
+             \x20 hint: a deal is dropped by the deal_id of its lines in forecasts.csv, as written there\n\
              {path}:4: 值: \"9\" is above the maximum of 2\n\
              \x20 hint: did you mean 0.9 (90%)? If 9 is meant, raise --max-confidence\n\
              {path}:5: 期间: a target is set for one period: the period is missing\n\

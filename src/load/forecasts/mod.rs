@@ -71,13 +71,56 @@ const PERIOD: usize = 1;
 const AMOUNT: usize = 2;
 const DEAL: usize = 3;
 
+/// Which deals' sums to keep beside each rep's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeepDeals<'a> {
+    #[default]
+    None,
+    /// Every deal (the review's bridge and concentration flags).
+    All,
+    /// The deals whose `deal_id`, once case, spaces, full width and look-alike characters are
+    /// folded ([`crate::suggest::look_alike`]), is one of these folded ids: a scenario's
+    /// `--drop-deal`, the deal asked for and its near misses for "did you mean". A million
+    /// deals are not kept to drop one.
+    Named(&'a [String]),
+}
+
+/// An ASCII byte as [`crate::suggest::look_alike`] folds it.
+fn alike(b: u8) -> u8 {
+    match b.to_ascii_lowercase() {
+        b'o' => b'0',
+        b'l' | b'i' | b'|' => b'1',
+        c => c,
+    }
+}
+
+impl KeepDeals<'_> {
+    /// Whether the sum of a line's deal is kept.
+    pub fn keeps(self, deal: &[u8]) -> bool {
+        match self {
+            KeepDeals::None => false,
+            KeepDeals::All => true,
+            KeepDeals::Named(_) if deal.is_empty() => false,
+            // Folding plain ASCII only maps each byte: no allocation, no char decoding.
+            KeepDeals::Named(folded) if deal.iter().all(|b| b.is_ascii_graphic()) => {
+                folded.iter().any(|f| {
+                    f.len() == deal.len()
+                        && deal.iter().zip(f.as_bytes()).all(|(&a, &b)| alike(a) == b)
+                })
+            }
+            KeepDeals::Named(folded) => std::str::from_utf8(deal)
+                .is_ok_and(|d| folded.contains(&crate::suggest::look_alike(d))),
+        }
+    }
+}
+
 /// Reads forecasts.csv into totals per rep and period, adding every problem found.
 pub fn load(
     file: &InputFile,
     opts: ReadOptions,
     ids: &IdIndex,
     only_period: Option<&str>,
-    keep_deals: bool,
+    keep_deals: KeepDeals,
     check_ids: bool,
     problems: &mut Problems,
 ) -> anyhow::Result<Option<ForecastTotals>> {
@@ -423,7 +466,7 @@ mod tests {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| {
             let mut problems = Problems::default();
-            let totals = load(&file, opts, &ids, None, false, true, &mut problems)
+            let totals = load(&file, opts, &ids, None, KeepDeals::None, true, &mut problems)
                 .unwrap()
                 .unwrap_or_default();
             problems.finish();
@@ -506,6 +549,19 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_named_deals_and_their_near_misses_only() {
+        let folded = [crate::suggest::look_alike("D-１0"), crate::suggest::look_alike("Ab C")];
+        let keep = KeepDeals::Named(&folded);
+        for deal in ["D-10", "d-10", "D-１0", "D-lO", "abc", "ABC", "A b C"] {
+            assert!(keep.keeps(deal.as_bytes()), "{deal}");
+        }
+        for deal in ["D-100", "D-1", "", "abd"] {
+            assert!(!keep.keeps(deal.as_bytes()), "{deal}");
+        }
+        assert!(KeepDeals::All.keeps(b"x") && !KeepDeals::None.keeps(b"x"));
+    }
+
+    #[test]
     fn plain_and_quoted_tokenizers_agree() {
         let text = b"rep_id,period,amount\nR1,2026-Q1, 5.5 \r\n\nR2,2026-Q1,x\n ,,\nR1,2026-Q1\nR9,2026-Q1,1\nR2,2026-Q1,3,extra\nR1,2026-Q1,2";
         let ids = IdIndex::new(&[row("CN", ""), row("R1", "CN"), row("R2", "CN")]);
@@ -522,7 +578,7 @@ mod tests {
             only_period: None,
             delimiter: b',',
             check_utf8: true,
-            keep_deals: false,
+            keep_deals: KeepDeals::None,
             check_ids: true,
         };
         let body = &text[21..];

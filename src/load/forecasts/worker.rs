@@ -116,7 +116,7 @@ pub(super) struct Ctx<'a> {
     pub(super) only_period: Option<&'a [u8]>,
     pub(super) delimiter: u8,
     pub(super) check_utf8: bool,
-    pub(super) keep_deals: bool,
+    pub(super) keep_deals: super::KeepDeals<'a>,
     /// Whether org.csv's ids are known; if not, unknown reps are not reported (every line
     /// would be).
     pub(super) check_ids: bool,
@@ -457,7 +457,10 @@ impl Worker {
             // Hashed with the period's canonical label: `2026Q4` and `2026-Q4` are one period.
             self.deals.push(deal_hash(node, &self.names[k], &deal_key(deal)));
         }
-        if ctx.keep_deals && self.sums[k].is_some() {
+        if ctx.keep_deals != super::KeepDeals::None
+            && self.sums[k].is_some()
+            && ctx.keep_deals.keeps(deal)
+        {
             self.add_deal(node, k, deal, value);
         }
         let Some(sums) = &mut self.sums[k] else {
