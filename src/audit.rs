@@ -99,6 +99,39 @@ pub struct Audit {
     pub version: String,
     pub settings: Settings,
     pub inputs: Vec<InputRecord>,
+    /// A scenario's changes, as applied (absent from a baseline's record).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenario: Vec<crate::scenario::Change>,
+}
+
+impl Audit {
+    /// The record of a scenario's outputs: the baseline's, with the changes applied and the
+    /// scenario file (if one was given) among the inputs.
+    pub fn with_scenario(
+        mut self,
+        changes: &[crate::scenario::Change],
+        file: Option<&crate::load::InputFile>,
+    ) -> anyhow::Result<Audit> {
+        self.scenario = changes.to_vec();
+        if let Some(f) = file {
+            let (bytes, sha256) = match &f.data {
+                InputData::Path(p) => hash_file(p)?,
+                InputData::Embedded(b) => (b.len() as u64, hex(&Sha256::digest(b))),
+                InputData::Bytes(b) => (b.len() as u64, hex(&Sha256::digest(b))),
+            };
+            let rows = changes.iter().filter(|c| c.source.starts_with(&f.display)).count() as u64;
+            self.inputs.push(InputRecord {
+                role: "scenario".into(),
+                file: f.display.clone(),
+                sheet: None,
+                bytes,
+                sha256,
+                rows_read: Some(rows),
+                rows_used: Some(rows),
+            });
+        }
+        Ok(self)
+    }
 }
 
 /// A file to hash: the record to fill, and where its bytes are.
@@ -195,7 +228,7 @@ pub fn record(
             Ok(r)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Audit { tool: TOOL.into(), version: VERSION.into(), settings, inputs })
+    Ok(Audit { tool: TOOL.into(), version: VERSION.into(), settings, inputs, scenario: Vec::new() })
 }
 
 /// Whether forecasts.csv was converted from another file (pack.toml, a workbook): then the

@@ -202,6 +202,38 @@ pub(crate) struct InputArgs {
     pub threads: Option<usize>,
 }
 
+/// A scenario: changes rolled up beside the pack as given, which is never changed.
+#[derive(Debug, Args, Default, Clone)]
+pub(crate) struct ScenarioArgs {
+    /// What if: the confidence ID's manager gives ID, in every period (ID=0.9) or in one
+    /// (ID@2026-Q4=90%). The pack as given is the baseline: the report shows both, and --out
+    /// writes the scenario's files as *.scenario.* beside (never over) the baseline's.
+    #[arg(long = "set", value_name = "ID[@P]=X")]
+    pub set: Vec<String>,
+
+    /// What if: ID's target for period P.
+    #[arg(long, value_name = "ID@P=AMOUNT")]
+    pub set_target: Vec<String>,
+
+    /// What if: every forecast line of this deal left out (DEAL_ID@P: in one period).
+    #[arg(long, value_name = "DEAL_ID[@P]")]
+    pub drop_deal: Vec<String>,
+
+    /// A CSV of changes, one per row with a note: change,id,period,value,note (change: set,
+    /// set-target or drop-deal). The flags add to it.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+}
+
+impl ScenarioArgs {
+    pub fn given(&self) -> bool {
+        self.scenario.is_some()
+            || !self.set.is_empty()
+            || !self.set_target.is_empty()
+            || !self.drop_deal.is_empty()
+    }
+}
+
 /// `check`: the pack, and optionally a history folder to validate with it.
 #[derive(Debug, Args, Default)]
 pub(crate) struct CheckArgs {
@@ -223,6 +255,9 @@ pub(crate) struct CheckArgs {
 pub(crate) struct ReviewArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub what_if: ScenarioArgs,
 
     /// The last review to compare with: its pack folder (changes deal by deal) or the
     /// rollup.json that `run --out` wrote for it (changes node by node only).
@@ -286,6 +321,9 @@ pub(crate) struct ReviewArgs {
 pub(crate) struct RunArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub what_if: ScenarioArgs,
 
     /// Also write rollup.csv, rollup.json, rollup.xlsx and rollup.parquet into this folder
     /// (created if missing; every file whole, or none).

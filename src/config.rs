@@ -2,17 +2,20 @@
 //! read, check and roll-up options, outputs. The only place for checks that involve more than
 //! one flag.
 
-use crate::cli::{ColorChoice, Command, InputArgs, Opts, OutFormat, ReviewArgs, RunArgs};
+use crate::cli::{
+    ColorChoice, Command, InputArgs, Opts, OutFormat, ReviewArgs, RunArgs, ScenarioArgs,
+};
 use forecast_rollup::audit::{value_name, Settings};
 use forecast_rollup::exact::Exact;
 use forecast_rollup::load::number::parse_confidence;
 use forecast_rollup::load::{folder, InputData, InputFile, PackFiles, ReadOptions};
-use forecast_rollup::pipeline::Options;
+use forecast_rollup::pipeline::{Options, ScenarioInput};
 use forecast_rollup::problem::{quoted, Failure, FileKind, Problem, Problems};
 use forecast_rollup::report::terminal::{Lang, TerminalOptions};
 use forecast_rollup::report::Format;
 use forecast_rollup::review::{Previous, ReviewOptions};
 use forecast_rollup::rollup::RollupOptions;
+use forecast_rollup::scenario::{ChangeKind, Request};
 use forecast_rollup::t;
 use forecast_rollup::text::{said, Text};
 use forecast_rollup::validate::CheckOptions;
@@ -81,6 +84,8 @@ pub(crate) struct Config {
     pub pack_dir: Option<PathBuf>,
     /// What the audit record states of the options.
     pub settings: Settings,
+    /// `--set`, `--set-target`, `--drop-deal`, `--scenario FILE` (run and review).
+    pub scenario: Option<ScenarioInput>,
 }
 
 impl Config {
@@ -133,6 +138,7 @@ impl Config {
                 )
             })?;
         let (files, demo) = pack_files(input)?;
+        let scenario = scenario_input(&run.what_if)?;
         let lang = run.lang.unwrap_or_else(Lang::from_env);
         Ok(Config {
             mode,
@@ -150,6 +156,8 @@ impl Config {
                 // The audit record of rollup.json, rollup.xlsx, `--format json` and the
                 // review's files needs forecasts.csv's SHA-256: taken while it is read.
                 hash: run.out.is_some() || run.format == Format::Json,
+                // A scenario's --drop-deal: set once its file is read (main.rs).
+                deal_ids: None,
             },
             format: run.format,
             terminal: TerminalOptions {
@@ -167,7 +175,7 @@ impl Config {
                 },
             },
             out: run.out.clone(),
-            outputs: outputs(mode, &run.formats)?,
+            outputs: outputs(mode, &run.formats, scenario.is_some())?,
             bom: run.bom,
             timings: run.timings,
             threads: input.threads,
@@ -185,13 +193,16 @@ impl Config {
                 bom: run.bom,
                 lang: value_name(lang),
             },
+            scenario,
         })
     }
 
     /// Input paths on disk, so that an output never overwrites one.
     pub(crate) fn input_paths(&self) -> Vec<PathBuf> {
+        let scenario = self.scenario.as_ref().and_then(|s| s.file.as_ref());
         self.files
             .iter()
+            .chain(scenario)
             .filter_map(|f| match &f.data {
                 InputData::Path(p) => Some(p.clone()),
                 InputData::Embedded(_) | InputData::Bytes(_) => None,
@@ -224,19 +235,71 @@ fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
-/// The files `--out` writes: every format of the command, or those `--formats` lists.
-fn outputs(mode: Mode, formats: &[OutFormat]) -> Result<Vec<&'static str>, Failure> {
-    let all: &[(OutFormat, &'static str)] = match mode {
-        Mode::Review => &[
+/// A scenario's changes from the flags (each read as typed; every malformed one listed) and
+/// its file; `None` without any.
+fn scenario_input(a: &ScenarioArgs) -> Result<Option<ScenarioInput>, Failure> {
+    if !a.given() {
+        return Ok(None);
+    }
+    let mut ps = Problems::default();
+    let mut flags = Vec::new();
+    let typed = [
+        (ChangeKind::Set, &a.set),
+        (ChangeKind::SetTarget, &a.set_target),
+        (ChangeKind::DropDeal, &a.drop_deal),
+    ];
+    for (kind, values) in typed {
+        for v in values {
+            match Request::from_flag(kind, v) {
+                Ok(r) => flags.push(r),
+                Err(p) => ps.push(p),
+            }
+        }
+    }
+    if !ps.is_empty() {
+        return Err(Failure::Input(ps));
+    }
+    let file = a.scenario.as_ref().map(|path| InputFile {
+        kind: FileKind::Scenario,
+        display: forecast_rollup::pipeline::display(path),
+        data: InputData::Path(path.clone()),
+        sheet: None,
+        shape: None,
+    });
+    Ok(Some(ScenarioInput { file, flags }))
+}
+
+/// The files `--out` writes: every format of the command, or those `--formats` lists. A
+/// scenario's files are named as one (`rollup.scenario.csv`), so that they never replace the
+/// pack's own; its csv is also the comparison with the baseline, `compare.scenario.csv`.
+fn outputs(
+    mode: Mode,
+    formats: &[OutFormat],
+    scenario: bool,
+) -> Result<Vec<&'static str>, Failure> {
+    let all: &[(OutFormat, &'static str)] = match (mode, scenario) {
+        (Mode::Review, false) => &[
             (OutFormat::Md, "review.md"),
             (OutFormat::Html, "review.html"),
             (OutFormat::Xlsx, "review.xlsx"),
         ],
-        _ => &[
+        (Mode::Review, true) => &[
+            (OutFormat::Md, "review.scenario.md"),
+            (OutFormat::Html, "review.scenario.html"),
+            (OutFormat::Xlsx, "review.scenario.xlsx"),
+        ],
+        (_, false) => &[
             (OutFormat::Csv, "rollup.csv"),
             (OutFormat::Json, "rollup.json"),
             (OutFormat::Xlsx, "rollup.xlsx"),
             (OutFormat::Parquet, "rollup.parquet"),
+        ],
+        (_, true) => &[
+            (OutFormat::Csv, "rollup.scenario.csv"),
+            (OutFormat::Csv, "compare.scenario.csv"),
+            (OutFormat::Json, "rollup.scenario.json"),
+            (OutFormat::Xlsx, "rollup.scenario.xlsx"),
+            (OutFormat::Parquet, "rollup.scenario.parquet"),
         ],
     };
     if formats.is_empty() {
@@ -244,20 +307,24 @@ fn outputs(mode: Mode, formats: &[OutFormat]) -> Result<Vec<&'static str>, Failu
     }
     let mut names = Vec::new();
     for f in formats {
-        match all.iter().find(|(k, _)| k == f) {
-            Some((_, n)) if !names.contains(n) => names.push(*n),
-            Some(_) => {}
-            None => {
-                let listed: Vec<String> =
-                    all.iter().map(|(k, _)| format!("{k:?}").to_lowercase()).collect();
-                let f = format!("{f:?}").to_lowercase();
-                return Err(usage(
-                    t!(
-                        "--formats: {f} is not a file this command writes",
-                        "--formats：这个命令不写 {f} 文件"
-                    ),
-                    t!("give a comma list of {}", "请给出用逗号分隔的列表：{}", listed.join(", ")),
-                ));
+        let chosen: Vec<&'static str> =
+            all.iter().filter(|(k, _)| k == f).map(|(_, n)| *n).collect();
+        if chosen.is_empty() {
+            let mut listed: Vec<String> =
+                all.iter().map(|(k, _)| format!("{k:?}").to_lowercase()).collect();
+            listed.dedup();
+            let f = format!("{f:?}").to_lowercase();
+            return Err(usage(
+                t!(
+                    "--formats: {f} is not a file this command writes",
+                    "--formats：这个命令不写 {f} 文件"
+                ),
+                t!("give a comma list of {}", "请给出用逗号分隔的列表：{}", listed.join(", ")),
+            ));
+        }
+        for n in chosen {
+            if !names.contains(&n) {
+                names.push(n);
             }
         }
     }
@@ -356,6 +423,7 @@ fn review_options(r: ReviewArgs) -> Result<(RunArgs, ReviewOptions, Option<PathB
     };
     let run = RunArgs {
         input: r.input,
+        what_if: r.what_if,
         out: r.out,
         formats: r.formats,
         lang: r.lang,

@@ -144,6 +144,12 @@ impl Exact {
         Some(Exact { m, s })
     }
 
+    /// `self − other`, exact; `None` if it does not fit.
+    pub fn checked_sub(self, other: Exact) -> Option<Exact> {
+        let (m, s) = self.checked_add_parts(other.m.checked_neg()?, other.s)?;
+        Some(Exact { m, s })
+    }
+
     /// `self + m × 10^-s` as (mantissa, scale) at the larger of the two scales. The common
     /// case, equal scales, is one checked addition.
     #[inline]

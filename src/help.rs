@@ -77,6 +77,9 @@ pub(crate) const TOP: &str = concat!(
   The 扒皮会 review, with what moved since the last one:
     forecast-rollup review fixtures/review/planted --previous fixtures/review/planted_previous
 
+  What if we give 华南 (RG-S) 0.9? The scenario beside the pack as given, which is not changed:
+    forecast-rollup run --set RG-S=0.9
+
   A command's own examples, and tab completion for a shell:
     forecast-rollup help run
     forecast-rollup help completions
@@ -104,6 +107,19 @@ pub(crate) const RUN: &str = concat!(
   Only rollup.csv, with the BOM Excel needs to show Chinese; rollup.json on stdout:
     forecast-rollup run fixtures/handcalc --out out --formats csv --bom
     forecast-rollup run fixtures/handcalc --format json
+
+  What if we give 华南 (RS) 0.9? Baseline and scenario side by side at every node it touches:
+    forecast-rollup run fixtures/scenario --set RS=0.9
+
+  A deal lost and a target moved, in one period (ID@P); a confidence as a percentage:
+    forecast-rollup run fixtures/scenario --drop-deal D-1 --set-target RS@2026-Q4=300 --set A=100%
+
+  A scenario file, a change per row with its note; out/rollup.scenario.csv, .json, .xlsx and
+  out/compare.scenario.csv are written beside the baseline's files, never over them:
+    forecast-rollup run fixtures/scenario --scenario fixtures/scenario/whatif.csv --out out
+
+  An id that is not in org.csv, named at its flag with \"did you mean\":
+    forecast-rollup run fixtures/scenario --set rs=0.9    # exits 2
 
   A CRM's own exports, read through the pack.toml beside them:
     forecast-rollup run fixtures/crm/wukong
@@ -169,6 +185,10 @@ pub(crate) const REVIEW: &str = concat!(
 
   Flag a confidence under 70% (default 0.6) and a rep or deal over 40% of its team (default 50%):
     forecast-rollup review fixtures/review/planted --band-low 70% --concentration 0.4
+
+  The review of a scenario (its waterfall, flags and agendas), the baseline beside each period;
+  --out writes review.scenario.md, .html and .xlsx:
+    forecast-rollup review fixtures/scenario --scenario fixtures/scenario/whatif.csv
 
   A band whose low end is above its high end:
     forecast-rollup review fixtures/review/planted --band-low 1.5    # exits 2

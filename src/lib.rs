@@ -9,7 +9,8 @@
 //! pipeline, init         a pack folder + options → a validated, rolled-up pack, or its problems;
 //!                       a folder of CRM exports → a drafted pack.toml
 //! rollup, rows          exact roll-up and printed values; the output columns, defined once
-//! validate              checks on the loaded rows → the validated Pack
+//! validate, scenario    checks on the loaded rows → the validated Pack; a scenario's changes
+//!                       checked against it → a changed copy
 //! load                  files → typed rows that remember their file and line
 //! model, exact, problem the validated pack, exact decimals, problems as values
 //! text                  every message in English and Chinese (`t!`)
@@ -32,6 +33,7 @@ pub mod problem;
 pub mod report;
 pub mod review;
 pub mod rollup;
+pub mod scenario;
 pub mod suggest;
 pub mod text;
 pub mod validate;

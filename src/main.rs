@@ -87,15 +87,33 @@ fn run_pack(opts: cli::Opts, lang: Lang) -> Result<(), Failure> {
     }
     let mut clock = Timings::new(config.timings);
     progress::start(t!("reading and checking the pack", "正在读取和检查数据包").get(lang));
-    let checked = pipeline::run(&config.files, &config.pipeline, pipeline::MAIN_PACK);
-    progress::stage(t!("writing", "正在写出").get(lang));
-    let checked = checked.inspect_err(|_| progress::stop())?;
+    // A scenario's file is read first: the deals it drops are the only ones whose sums the
+    // pack keeps. Its problems are listed with the pack's; its changes are checked against the
+    // pack once the pack is valid.
+    let requests =
+        config.scenario.as_ref().map(|s| pipeline::scenario_requests(s, config.pipeline.read));
+    let mut options = config.pipeline.clone();
+    if let Some(Ok(r)) = &requests {
+        options.deal_ids = r.deal_ids().map(std::sync::Arc::new);
+    }
+    let checked = pipeline::run(&config.files, &options, pipeline::MAIN_PACK);
+    let (checked, requests) = both(checked, requests).inspect_err(|_| progress::stop())?;
     clock.stages(&checked.timings);
-    let done = match config.mode {
-        Mode::Check => check(&config, &checked),
-        Mode::Review => review(&config, &checked),
-        Mode::Run => roll_up(&config, &checked, &mut clock),
-        Mode::Template => template(&config, &checked),
+    let what_if = match &requests {
+        Some(r) => {
+            let w = pipeline::scenario(&checked, r, &options).inspect_err(|_| progress::stop())?;
+            clock.lap("scenario");
+            Some(w)
+        }
+        None => None,
+    };
+    progress::stage(t!("writing", "正在写出").get(lang));
+    let done = match (config.mode, &what_if) {
+        (Mode::Check, _) => check(&config, &checked),
+        (Mode::Review, _) => review(&config, &checked, what_if.as_ref()),
+        (Mode::Run, None) => roll_up(&config, &checked, &mut clock),
+        (Mode::Run, Some(w)) => what_if_run(&config, &checked, w, &mut clock),
+        (Mode::Template, _) => template(&config, &checked),
     };
     progress::stop();
     done
@@ -159,6 +177,126 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
     }
     // What the data covers, after the report (stderr: stdout may be a file for finance).
     eprint!("{}", on_stderr(&report::summary::coverage(pack, &c.files, lang)));
+    clock.finish();
+    Ok(())
+}
+
+/// The pack and the scenario's changes, or the problems of both in one list.
+fn both(
+    checked: Result<Checked, Failure>,
+    requests: Option<Result<forecast_rollup::scenario::Requests, Failure>>,
+) -> Result<(Checked, Option<forecast_rollup::scenario::Requests>), Failure> {
+    let mut problems = Problems::default();
+    let checked = gather(checked, &mut problems)?;
+    let requests = match requests {
+        Some(r) => gather(r, &mut problems)?.map(Some),
+        None => Some(None),
+    };
+    // The scenario's own rows' problems are listed beside the pack's; with a valid pack they
+    // are listed with the other changes' (see pipeline::scenario).
+    if let (None, Some(Some(r))) = (&checked, &requests) {
+        problems.absorb(r.problems.clone());
+        if !r.list.is_empty() {
+            let mut note = Problems::default();
+            note.note(
+                forecast_rollup::problem::FileKind::Scenario,
+                t!(
+                    "the scenario's changes not checked against the pack: the pack has problems (see above)",
+                    "情景的变更未对照数据包检查：数据包有问题（见上文）"
+                ),
+            );
+            let shown = r.file.clone().unwrap_or_else(|| {
+                forecast_rollup::problem::FileKind::CommandLine.file_name().to_string()
+            });
+            note.name_files(pipeline::MAIN_PACK, &|_| shown.clone());
+            problems.absorb(note);
+        }
+    }
+    match (checked, requests) {
+        (Some(c), Some(r)) if problems.is_empty() => Ok((c, r)),
+        _ => Err(problems.into()),
+    }
+}
+
+/// `run` with a scenario: the scenario's files, named as a scenario so that they never
+/// replace the pack's own (`rollup.scenario.csv`, `compare.scenario.csv`, …), then the report
+/// of the baseline and the scenario side by side. `--format csv|json` prints the scenario's
+/// roll-up.
+fn what_if_run(
+    config: &Config,
+    c: &Checked,
+    w: &pipeline::ScenarioRollup,
+    clock: &mut Timings,
+) -> Result<(), Failure> {
+    let lang = config.terminal.lang;
+    let sides = report::scenario::Sides {
+        base: (&c.pack, &c.rollup),
+        scenario: (&w.pack, &w.rollup),
+        changes: &w.scenario,
+    };
+    let changes = &w.scenario.changes;
+    // The record says what the baseline read and what the scenario changed.
+    let audit = (config.out.is_some() || config.format == Format::Json)
+        .then(|| {
+            let base = audit::record(
+                &config.files,
+                config.pack_dir.as_deref(),
+                Some(&c.pack.stats),
+                config.settings.clone(),
+            )?;
+            base.with_scenario(changes, config.scenario.as_ref().and_then(|s| s.file.as_ref()))
+        })
+        .transpose()?;
+    let audit = audit.as_ref();
+    if let Some(dir) = &config.out {
+        let csv = |o: &mut dyn Write| report::csv::render(&w.pack, &w.rollup, config.bom, o);
+        let compare = |o: &mut dyn Write| report::scenario::render_csv(&sides, config.bom, o);
+        // The changes are in the audit record (`audit.scenario`).
+        let json = |o: &mut dyn Write| report::json::render(&w.pack, &w.rollup, audit, o);
+        let xlsx = |o: &mut dyn Write| report::xlsx::render(&w.pack, &w.rollup, lang, audit, o);
+        let parquet = |o: &mut dyn Write| report::parquet::render(&w.pack, &w.rollup, o);
+        let all: [place::Output; 5] = [
+            ("rollup.scenario.csv", &csv),
+            ("compare.scenario.csv", &compare),
+            ("rollup.scenario.json", &json),
+            ("rollup.scenario.xlsx", &xlsx),
+            ("rollup.scenario.parquet", &parquet),
+        ];
+        let chosen: Vec<place::Output> =
+            all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
+        let written = place::replace_set(dir, &chosen, &config.input_paths())?;
+        clock.lap("write");
+        progress::stop();
+        eprint!("{}", on_stderr(&report::summary::written(&written, lang)));
+    }
+    progress::stop();
+    if config.format == Format::Table {
+        let banner = config.demo.then(|| config::demo_banner(lang));
+        let text = report::scenario::render(&sides, config.terminal, banner.as_deref());
+        clock.lap("render");
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+    } else {
+        if config.demo {
+            eprintln!("{}", config::demo_banner(lang));
+        }
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        match config.format {
+            Format::Csv => report::csv::render(&w.pack, &w.rollup, config.bom, &mut out)?,
+            _ => report::json::render(&w.pack, &w.rollup, audit, &mut out)?,
+        }
+        out.flush()?;
+        clock.lap("render");
+        let n = changes.len() as u64;
+        let note = t!(
+            (
+                "the roll-up on stdout is the scenario's ({} to the pack as given)",
+                forecast_rollup::text::plural(n, "change", "changes")
+            ),
+            ("标准输出上的汇总是情景的（对原数据包做了 {} 处变更）", n)
+        );
+        eprintln!("{}", note.get(lang));
+    }
+    eprint!("{}", on_stderr(&report::summary::coverage(&c.pack, &c.files, lang)));
     clock.finish();
     Ok(())
 }
@@ -317,7 +455,11 @@ fn check(config: &Config, c: &Checked) -> Result<(), Failure> {
 
 /// `review`: the previous review and the history through the same pipeline (every problem of
 /// every pack gathered into one list), the review computed, written with `--out`, printed.
-fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
+fn review(
+    config: &Config,
+    c: &Checked,
+    what_if: Option<&pipeline::ScenarioRollup>,
+) -> Result<(), Failure> {
     let Some(options) = &config.review else {
         return Err(anyhow::Error::new(said(t!(
             "review without its options",
@@ -346,20 +488,36 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
     if !problems.is_empty() {
         return Err(problems.into());
     }
-    let review =
-        review::build(&c.pack, &c.rollup, options, previous, history).map_err(|f| match f {
+    // With a scenario, the review (waterfall, agendas, flags, what moved) is the scenario's,
+    // and says so; the baseline is shown beside it.
+    let (pack, rollup) = match what_if {
+        Some(w) => (&w.pack, &w.rollup),
+        None => (&c.pack, &c.rollup),
+    };
+    let mut review =
+        review::build(pack, rollup, options, previous, history).map_err(|f| match f {
             Failure::Input(mut ps) => {
                 ps.name_files(pipeline::MAIN_PACK, &|k| c.files.display(k));
                 Failure::Input(ps)
             }
             other => other,
         })?;
+    review.baseline = what_if.map(|w| review::Baseline {
+        pack: &c.pack,
+        rollup: &c.rollup,
+        scenario: &w.scenario,
+    });
     let zh = config.terminal.lang == report::terminal::Lang::Zh;
     let mut doc = report::review::document(&review, None, zh);
     if config.out.is_some() {
         let stats = &c.pack.stats;
         let settings = config.settings.clone();
-        let a = audit::record(&config.files, config.pack_dir.as_deref(), Some(stats), settings)?;
+        let mut a =
+            audit::record(&config.files, config.pack_dir.as_deref(), Some(stats), settings)?;
+        if let Some(w) = what_if {
+            let file = config.scenario.as_ref().and_then(|s| s.file.as_ref());
+            a = a.with_scenario(&w.scenario.changes, file)?;
+        }
         report::review::add_sources(&mut doc, &a);
     }
     if let Some(dir) = &config.out {
@@ -379,8 +537,14 @@ fn review(config: &Config, c: &Checked) -> Result<(), Failure> {
             inputs.push(h.join("actuals.csv"));
         }
         let xlsx = |w: &mut dyn Write| report::review::xlsx::render(&doc, w);
-        let all: [place::Output; 3] =
-            [("review.md", &md), ("review.html", &html), ("review.xlsx", &xlsx)];
+        let all: [place::Output; 3] = match what_if {
+            None => [("review.md", &md), ("review.html", &html), ("review.xlsx", &xlsx)],
+            Some(_) => [
+                ("review.scenario.md", &md),
+                ("review.scenario.html", &html),
+                ("review.scenario.xlsx", &xlsx),
+            ],
+        };
         let chosen: Vec<place::Output> =
             all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
         let written = place::replace_set(dir, &chosen, &inputs)?;

@@ -408,7 +408,7 @@ impl IdIndex {
 }
 
 /// The org tree, valid by construction (one root, no cycles, every parent known).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Tree {
     pub root: NodeIx,
     /// Parent per node; the root's is itself.
@@ -488,7 +488,7 @@ pub struct Given {
 }
 
 /// The inputs of one period's roll-up, per node.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PeriodInputs {
     pub period: String,
     /// The exact sum of each node's own forecast lines.
@@ -509,6 +509,8 @@ pub struct Deal {
     /// As given; empty for the lines without a deal_id, summed into one item per node.
     pub deal_id: String,
     pub amount: Exact,
+    /// How many forecast lines were summed into `amount`.
+    pub lines: u32,
 }
 
 /// A confidence row as kept for notes and review.
@@ -531,8 +533,9 @@ pub struct PackStats {
     pub target_blank: u64,
 }
 
-/// A loaded and validated pack.
-#[derive(Debug)]
+/// A loaded and validated pack. (`Clone` for a scenario, which rolls up a changed copy and
+/// leaves the pack as given untouched.)
+#[derive(Debug, Clone)]
 pub struct Pack {
     pub org: Vec<OrgRow>,
     pub tree: Tree,

@@ -11,6 +11,7 @@ use crate::load::{self, actuals, InputData, InputFile, PackFiles, ReadOptions};
 use crate::model::{fold_id, Pack};
 use crate::problem::{gather, quoted, Failure, FileKind, Outcome, Problem, Problems};
 use crate::rollup::{self, Rollup, RollupOptions};
+use crate::scenario::{self, Requests, Scenario};
 use crate::t;
 use crate::text::said;
 
@@ -33,6 +34,9 @@ pub struct Options {
     pub deals: bool,
     /// Take forecasts.csv's SHA-256 in the same pass (the audit record needs it).
     pub hash: bool,
+    /// Without `deals`, keep the sums of these deals only (a scenario's `--drop-deal`), and
+    /// of their near misses: see [`crate::load::forecasts::KeepDeals::Named`].
+    pub deal_ids: Option<std::sync::Arc<Vec<String>>>,
 }
 
 /// Which pack of a run a problem belongs to; sorts the merged list pack by pack.
@@ -72,11 +76,21 @@ pub fn run(files: &PackFiles, opts: &Options, no: PackNo) -> Outcome<Checked> {
     let prepared = load::reshape::prepare(files, opts.read, no);
     let files = &prepared.files;
     let only_period = opts.check.only_period.as_deref();
+    let named: Vec<String> = opts
+        .deal_ids
+        .iter()
+        .flat_map(|ids| ids.iter())
+        .map(|i| crate::suggest::look_alike(i))
+        .collect();
     let read = load::ReadPack {
         read: opts.read,
         max_confidence: opts.max_confidence,
         only_period,
-        deals: opts.deals,
+        deals: match (&opts.deals, &opts.deal_ids) {
+            (true, _) => load::forecasts::KeepDeals::All,
+            (false, Some(_)) => load::forecasts::KeepDeals::Named(&named),
+            (false, None) => load::forecasts::KeepDeals::None,
+        },
         hash: opts.hash,
     };
     let loaded = load::pack(files, read, &mut problems)?;
@@ -108,6 +122,92 @@ pub fn run(files: &PackFiles, opts: &Options, no: PackNo) -> Outcome<Checked> {
     let rollup = rollup::compute(&pack, opts.rollup).map_err(named)?;
     times.rollup = t.elapsed();
     Ok(Checked { files: files.clone(), pack, rollup, timings: times })
+}
+
+/// A scenario as given: its file (`--scenario FILE`) and its flags (`--set`, `--set-target`,
+/// `--drop-deal`), each already read as a [`scenario::Request`].
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioInput {
+    pub file: Option<InputFile>,
+    pub flags: Vec<scenario::Request>,
+}
+
+/// The changes a scenario asks for: the file's rows, then the flags. Read on its own, before
+/// the pack is checked, so that the file's problems are listed with the pack's: a file that
+/// cannot be read is an error here; the problems of its rows travel in
+/// [`Requests::problems`], to be listed with those of the other changes.
+pub fn scenario_requests(input: &ScenarioInput, read: ReadOptions) -> Outcome<Requests> {
+    let mut problems = Problems::default();
+    let mut requests = Requests::default();
+    let mut read_whole = true;
+    if let Some(file) = &input.file {
+        requests.file = Some(file.display.clone());
+        if !file.exists() {
+            problems.push(
+                Problem::file(FileKind::Scenario, t!("file not found", "找不到文件")).hint(t!(
+                    "--scenario names a CSV file of changes: change,id,period,value,note",
+                    "--scenario 要写一个变更的 CSV 文件：change,id,period,value,note"
+                )),
+            );
+            read_whole = false;
+        } else {
+            match load::settle(load::scenario::load(file, read, &mut problems), &mut problems)? {
+                Some(read) => {
+                    requests.labels = read.labels;
+                    requests.list.extend(read.rows.into_iter().map(|r| scenario::Request {
+                        kind: r.kind,
+                        id: r.id,
+                        period: r.period,
+                        value: r.value,
+                        note: r.note,
+                        origin: scenario::Origin::Row(r.src),
+                    }));
+                }
+                None => read_whole = false,
+            }
+        }
+    }
+    requests.list.extend(input.flags.iter().cloned());
+    problems.name_files(MAIN_PACK, &|k| scenario_file_name(&requests, k));
+    if read_whole {
+        requests.problems = problems;
+        Ok(requests)
+    } else {
+        Err(Failure::Input(problems))
+    }
+}
+
+fn scenario_file_name(requests: &Requests, kind: FileKind) -> String {
+    match (&requests.file, kind) {
+        (Some(f), FileKind::Scenario) => f.clone(),
+        _ => kind.file_name().to_string(),
+    }
+}
+
+/// A scenario rolled up beside the pack it changes.
+pub struct ScenarioRollup {
+    /// The changes, as applied (what an audit record keeps).
+    pub scenario: Scenario,
+    /// The changed copy of the pack.
+    pub pack: Pack,
+    pub rollup: Rollup,
+}
+
+/// The scenario's changes checked against the validated pack `base`, applied to a copy of it
+/// and rolled up by the same roll-up; `base` is not modified. Every problem of every change
+/// is listed, at its flag or its file and line.
+pub fn scenario(base: &Checked, requests: &Requests, opts: &Options) -> Outcome<ScenarioRollup> {
+    let named = |mut ps: Problems| {
+        ps.name_files(MAIN_PACK, &|k| match k {
+            FileKind::Scenario | FileKind::CommandLine => scenario_file_name(requests, k),
+            _ => base.files.display(k),
+        });
+        Failure::Input(ps)
+    };
+    let changes = scenario::resolve(&base.pack, requests, opts.max_confidence).map_err(named)?;
+    let pack = scenario::apply(&base.pack, &changes).map_err(named)?;
+    let rollup = rollup::compute(&pack, opts.rollup).map_err(named)?;
+    Ok(ScenarioRollup { scenario: changes, pack, rollup })
 }
 
 /// The files of a pack folder, found by their names (see [`crate::load::folder`]); a folder

@@ -28,6 +28,8 @@ pub enum FileKind {
     Actuals,
     /// A rollup.json given as `review --previous`.
     Rollup,
+    /// A scenario file (`--scenario FILE`): changes to roll up beside the pack as given.
+    Scenario,
     /// A flag that does not fit the pack (`--period` naming no period in it).
     CommandLine,
 }
@@ -43,6 +45,7 @@ impl FileKind {
             FileKind::Targets => "targets.csv",
             FileKind::Actuals => "actuals.csv",
             FileKind::Rollup => "rollup.json",
+            FileKind::Scenario => "scenario.csv",
             FileKind::CommandLine => "command line",
         }
     }

@@ -75,6 +75,7 @@ pub fn verify(pack_dir: &Path, out_dir: &Path) -> Result<Verdict, Failure> {
         check: CheckOptions { strict: s.strict, only_period: s.period.clone() },
         rollup: RollupOptions { scale: s.scale, rounding: s.rounding()? },
         deals: false,
+        deal_ids: None,
         hash: true,
     };
     let files = pipeline::folder(pack_dir);

@@ -67,6 +67,7 @@ fuzz_target!(|data: &[u8]| {
         rollup: rollup::RollupOptions { scale: 2, rounding: exact::Rounding::HalfUp },
         deals: true,
         hash: false,
+        deal_ids: None,
     };
     match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
         Ok(_) => {}

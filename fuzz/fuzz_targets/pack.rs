@@ -52,6 +52,7 @@ fuzz_target!(|data: &[u8]| {
         rollup: rollup::RollupOptions { scale, rounding },
         deals: data.len() % 5 == 0,
         hash: false,
+        deal_ids: None,
     };
     let c = match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
         Ok(c) => c,

@@ -68,6 +68,76 @@ fn above_max_hint(raw: &str, confidence: Decimal, max: Decimal) -> Text {
     }
 }
 
+/// Why a cell is no confidence: the message (after the cell's place) and the fix.
+#[derive(Debug, Clone)]
+pub struct BadConfidence {
+    pub message: Text,
+    pub hint: Option<Text>,
+    /// Empty or not a number at all (the hint then says how a confidence is written).
+    pub not_a_number: bool,
+}
+
+/// A confidence cell read and checked as every confidence is (confidence.csv, a scenario's
+/// `--set`): a multiplier or a percentage, from 0 to `max`, refusing the slips a spreadsheet
+/// makes (`1.25%` typed into a % cell, `9` for 0.9).
+pub fn confidence_value(raw: &str, max: Decimal) -> Result<Decimal, BadConfidence> {
+    let bad =
+        |message: Text, hint: Option<Text>| BadConfidence { message, hint, not_a_number: false };
+    let confidence = match parse_confidence(raw) {
+        Ok(c) => c,
+        Err(e) => {
+            let not_a_number = matches!(e, NumberError::NotANumber | NumberError::Empty);
+            let hint = match e {
+                NumberError::NotANumber | NumberError::Empty => Some(t!(
+                    "write a multiplier (0.5, 1, 1.25) or a percentage (90%)",
+                    "请写倍数（0.5、1、1.25）或百分比（90%）"
+                )),
+                NumberError::DecimalComma | NumberError::EuropeanGrouping => Some(t!(
+                    "write the multiplier with a point: 0.85, or as a percentage: 85%",
+                    "倍数请用小数点：0.85，或写成百分比：85%"
+                )),
+                _ => e.hint(),
+            };
+            return Err(BadConfidence { message: cell_message(raw, &e), hint, not_a_number });
+        }
+    };
+    if confidence.is_sign_negative() && !confidence.is_zero() {
+        return Err(bad(
+            t!("{} is negative", "{} 是负数", quoted(raw)),
+            Some(t!(
+                "a confidence is a multiplier from 0 to {max}",
+                "信心指数是 0 到 {max} 之间的倍数"
+            )),
+        ));
+    }
+    let tiny = Decimal::new(1, 1);
+    if raw.contains(['%', '％']) && confidence > Decimal::ZERO && confidence < tiny {
+        let meant = confidence * Decimal::ONE_HUNDRED;
+        return Err(bad(
+            t!(
+                "{} is a multiplier of {}: a confidence this small is almost never meant",
+                "{} 即倍数 {}：这么小的信心指数几乎不会是本意",
+                quoted(raw),
+                confidence.normalize()
+            ),
+            Some(t!(
+                "did you mean {}% ({})? A number typed into a cell formatted as % shows this way: type {}% or format the column as Number",
+                "是否想写 {}%（{}）？在设为百分比格式的单元格里输入数字会显示成这样：请输入 {}%，或把该列设为“数值”格式",
+                (meant * Decimal::ONE_HUNDRED).normalize(),
+                meant.normalize(),
+                (meant * Decimal::ONE_HUNDRED).normalize()
+            )),
+        ));
+    }
+    if confidence > max {
+        return Err(bad(
+            t!("{} is above the maximum of {max}", "{} 超过了上限 {max}", quoted(raw)),
+            Some(above_max_hint(raw, confidence, max)),
+        ));
+    }
+    Ok(confidence)
+}
+
 /// Reads confidence.csv; a row whose number cannot be read becomes a problem.
 pub fn load(
     file: &InputFile,
@@ -96,81 +166,24 @@ pub fn load(
             if raw.is_empty() && headers::blank_is_not_reviewed(label) {
                 return;
             }
-            let confidence = match parse_confidence(raw) {
+            let confidence = match confidence_value(raw, max_confidence) {
                 Ok(c) => c,
-                Err(e) => {
-                    let hint = match e {
-                    NumberError::NotANumber | NumberError::Empty => Some(t!(
-                        "write a multiplier (0.5, 1, 1.25) or a percentage (90%); delete the row to leave the node unreviewed",
-                        "请写倍数（0.5、1、1.25）或百分比（90%）；删除该行则该节点为未评估"
-                    )),
-                    NumberError::DecimalComma | NumberError::EuropeanGrouping => {
-                        Some(t!(
-                            "write the multiplier with a point: 0.85, or as a percentage: 85%",
-                            "倍数请用小数点：0.85，或写成百分比：85%"
-                        ))
-                    }
-                    _ => e.hint(),
-                };
+                Err(bad) => {
+                    let hint = match bad.not_a_number {
+                        true => Some(t!(
+                            "write a multiplier (0.5, 1, 1.25) or a percentage (90%); delete the row to leave the node unreviewed",
+                            "请写倍数（0.5、1、1.25）或百分比（90%）；删除该行则该节点为未评估"
+                        )),
+                        false => bad.hint,
+                    };
                     problems.push(
-                        Problem::at(src, cell_message(raw, &e))
+                        Problem::at(src, bad.message)
                             .at_column(label, cols.get(3))
                             .maybe_hint(hint),
                     );
                     return;
                 }
             };
-            if confidence.is_sign_negative() && !confidence.is_zero() {
-                problems.push(
-                    Problem::at(src, t!("{} is negative", "{} 是负数", quoted(raw)))
-                        .at_column(label, cols.get(3))
-                        .hint(t!(
-                            "a confidence is a multiplier from 0 to {max_confidence}",
-                            "信心指数是 0 到 {max_confidence} 之间的倍数"
-                        )),
-                );
-                return;
-            }
-            let tiny = Decimal::new(1, 1);
-            if raw.contains(['%', '％']) && confidence > Decimal::ZERO && confidence < tiny {
-                let meant = confidence * Decimal::ONE_HUNDRED;
-                problems.push(
-                    Problem::at(
-                        src,
-                        t!(
-                            "{} is a multiplier of {}: a confidence this small is almost never meant",
-                            "{} 即倍数 {}：这么小的信心指数几乎不会是本意",
-                            quoted(raw),
-                            confidence.normalize()
-                        ),
-                    )
-                    .at_column(label, cols.get(3))
-                    .hint(t!(
-                        "did you mean {}% ({})? A number typed into a cell formatted as % shows this way: type {}% or format the column as Number",
-                        "是否想写 {}%（{}）？在设为百分比格式的单元格里输入数字会显示成这样：请输入 {}%，或把该列设为“数值”格式",
-                        (meant * Decimal::ONE_HUNDRED).normalize(),
-                        meant.normalize(),
-                        (meant * Decimal::ONE_HUNDRED).normalize()
-                    )),
-                );
-                return;
-            }
-            if confidence > max_confidence {
-                let hint = above_max_hint(raw, confidence, max_confidence);
-                problems.push(
-                    Problem::at(
-                        src,
-                        t!(
-                            "{} is above the maximum of {max_confidence}",
-                            "{} 超过了上限 {max_confidence}",
-                            quoted(raw)
-                        ),
-                    )
-                    .at_column(label, cols.get(3))
-                    .hint(hint),
-                );
-                return;
-            }
             rows.push(ConfidenceRow {
                 subject_id: subject_id.to_string(),
                 reviewer_id: cell(rec, cols, 1).to_string(),

@@ -56,6 +56,17 @@ pub const TARGETS: &[ColumnSpec] = &[
     col("target", &["目标", "目标金额"], true),
 ];
 
+/// A scenario file (`--scenario FILE`): one change per row, each with a note saying why.
+/// `change` is `set` (a confidence), `set-target` or `drop-deal`, or in Chinese 信心指数,
+/// 目标, 删除商机.
+pub const SCENARIO: &[ColumnSpec] = &[
+    col("change", &["变更", "调整"], true),
+    col("id", &["编号", "节点编号", "商机编号"], true),
+    col("period", &["期间", "季度"], false),
+    col("value", &["值", "数值"], false),
+    col("note", &["备注", "说明"], true),
+];
+
 /// actuals.csv (in a history folder): what each rep really booked in a period.
 pub const ACTUALS: &[ColumnSpec] = &[
     col("rep_id", &["销售编号", "工号"], true),

@@ -17,6 +17,7 @@ pub mod packtoml;
 pub mod prefetch;
 pub mod reshape;
 pub mod returned;
+pub mod scenario;
 pub mod targets;
 pub mod workbook;
 
@@ -126,7 +127,9 @@ impl PackFiles {
                 self.targets.as_ref().map_or(kind.file_name().into(), |f| f.display.clone())
             }
             FileKind::Mapping => self.mapping.clone().unwrap_or_else(|| kind.file_name().into()),
-            FileKind::Actuals | FileKind::Rollup | FileKind::CommandLine => kind.file_name().into(),
+            FileKind::Actuals | FileKind::Rollup | FileKind::Scenario | FileKind::CommandLine => {
+                kind.file_name().into()
+            }
         }
     }
 }
@@ -567,8 +570,8 @@ pub struct ReadPack<'a> {
     pub max_confidence: rust_decimal::Decimal,
     /// `--period`: sum only this period's lines (every line is still checked).
     pub only_period: Option<&'a str>,
-    /// Keep each deal's sum as well as each rep's.
-    pub deals: bool,
+    /// Which deals' sums to keep as well as each rep's.
+    pub deals: forecasts::KeepDeals<'a>,
     /// Take forecasts.csv's SHA-256 as it is read (for the audit record).
     pub hash: bool,
 }

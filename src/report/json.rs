@@ -2,7 +2,8 @@
 //! produced them and the audit record (`audit`: the tool's version, its options, every input
 //! file's name, size, SHA-256 and rows read and used). Keys are the names of [`COLUMNS`](crate::contract::COLUMNS). Money and
 //! ratios are JSON strings holding the exact printed decimal, so no JSON parser turns them into
-//! binary floating point; an empty cell is `null`. One row per line keeps diffs readable.
+//! binary floating point; an empty cell is `null`. One row per line keeps diffs readable. A
+//! scenario's roll-up (rollup.scenario.json) also lists the changes it applied.
 
 use super::write_rows;
 use crate::audit::Audit;

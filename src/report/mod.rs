@@ -6,6 +6,7 @@ pub mod csv;
 pub mod json;
 pub mod parquet;
 pub mod review;
+pub mod scenario;
 pub mod summary;
 pub mod template;
 pub mod terminal;

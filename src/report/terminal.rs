@@ -162,7 +162,7 @@ fn items(text: &str) -> Vec<&str> {
 }
 
 /// `text` cut to `width` columns, ending in `…` when cut.
-fn cut(text: &str, width: usize) -> String {
+pub(crate) fn cut(text: &str, width: usize) -> String {
     if display_width(text) <= width {
         return text.to_string();
     }
@@ -300,6 +300,7 @@ pub fn render(pack: &Pack, rollup: &Rollup, opts: TerminalOptions, banner: Optio
                 } else {
                     Some(conf > crate::exact::Exact::ONE)
                 },
+                change: None,
             };
             rows.push(Row {
                 indent: "  ".repeat(depth as usize),
@@ -356,9 +357,9 @@ fn row_cells(
     confidence: &str,
     money: &dyn Fn(i128) -> String,
     marks: String,
-) -> [String; 10] {
+) -> Vec<String> {
     let opt = |x: Option<i128>| x.map(money).unwrap_or_default();
-    [
+    vec![
         node,
         id,
         money(p.raw),
@@ -374,23 +375,64 @@ fn row_cells(
 
 /// What a row's colours say.
 #[derive(Debug, Clone, Copy, Default)]
-struct Tone {
-    below: bool,
-    not_reviewed: bool,
+pub(crate) struct Tone {
+    pub below: bool,
+    pub not_reviewed: bool,
     /// `Some(true)`: an uplift (confidence above 1), `Some(false)`: a haircut.
-    confidence: Option<bool>,
+    pub confidence: Option<bool>,
+    /// A scenario's change of the row's number: `Some(true)` up, `Some(false)` down.
+    pub change: Option<bool>,
 }
 
-/// One row of the table: its cells (the name without its indent) and its colours.
-struct Row {
-    indent: String,
-    cells: [String; 10],
-    tone: Tone,
+/// One row of a table: its cells (the first, a name, without its indent) and its colours.
+pub(crate) struct Row {
+    pub indent: String,
+    pub cells: Vec<String>,
+    pub tone: Tone,
 }
 
-/// The table with the columns that fit `opts.width` (see the module notes), names cut last.
+/// How a table is laid out: its header, which columns hold numbers (right-aligned), the
+/// columns it drops, in order, until it fits, and the colour of a cell.
+pub(crate) struct Layout<'a> {
+    pub headers: &'a [&'a str],
+    pub right: &'a dyn Fn(usize) -> bool,
+    pub drop: &'a [usize],
+    pub color: &'a dyn Fn(Tone, usize) -> Option<Color>,
+}
+
+/// The report's colours: see the module notes.
+fn report_color(t: Tone, c: usize) -> Option<Color> {
+    match c {
+        0 if t.below => Some(Color::Red),
+        0 if t.not_reviewed => Some(Color::Magenta),
+        7 | 8 if t.below => Some(Color::Red),
+        4 | 5 => match t.confidence {
+            Some(true) => Some(Color::Green),
+            Some(false) => Some(Color::Yellow),
+            None => None,
+        },
+        9 if t.not_reviewed => Some(Color::Magenta),
+        9 if t.below => Some(Color::Red),
+        _ => None,
+    }
+}
+
+/// The report's table with the columns that fit `opts.width` (see the module notes).
 fn fit_table(headers: &[&str; 10], rows: &[Row], opts: TerminalOptions) -> String {
-    let mut shown: Vec<usize> = (0..10).collect();
+    let layout = Layout {
+        headers,
+        right: &|c| (2..9).contains(&c),
+        drop: &DROP_ORDER,
+        color: &report_color,
+    };
+    fit(&layout, rows, opts)
+}
+
+/// A table with the columns that fit `opts.width`: columns dropped in `layout.drop`'s order,
+/// then names cut last.
+pub(crate) fn fit(layout: &Layout, rows: &[Row], opts: TerminalOptions) -> String {
+    let headers = layout.headers;
+    let mut shown: Vec<usize> = (0..headers.len()).collect();
     let render = |shown: &[usize], name_width: Option<usize>| -> String {
         let mut table = Table::new();
         table.load_preset(&compact_preset()).set_content_arrangement(ContentArrangement::Disabled);
@@ -413,21 +455,7 @@ fn fit_table(headers: &[&str; 10], rows: &[Row], opts: TerminalOptions) -> Strin
                 };
                 let mut cell = Cell::new(text);
                 if opts.color {
-                    let t = r.tone;
-                    let color = match c {
-                        0 if t.below => Some(Color::Red),
-                        0 if t.not_reviewed => Some(Color::Magenta),
-                        7 | 8 if t.below => Some(Color::Red),
-                        4 | 5 => match t.confidence {
-                            Some(true) => Some(Color::Green),
-                            Some(false) => Some(Color::Yellow),
-                            None => None,
-                        },
-                        9 if t.not_reviewed => Some(Color::Magenta),
-                        9 if t.below => Some(Color::Red),
-                        _ => None,
-                    };
-                    if let Some(col) = color {
+                    if let Some(col) = (layout.color)(r.tone, c) {
                         cell = cell.fg(col);
                     }
                 }
@@ -436,7 +464,7 @@ fn fit_table(headers: &[&str; 10], rows: &[Row], opts: TerminalOptions) -> Strin
             table.add_row(cells.collect::<Vec<_>>());
         }
         for (k, &c) in shown.iter().enumerate() {
-            if (2..9).contains(&c) {
+            if (layout.right)(c) {
                 if let Some(col) = table.column_mut(k) {
                     col.set_cell_alignment(CellAlignment::Right);
                 }
@@ -447,7 +475,7 @@ fn fit_table(headers: &[&str; 10], rows: &[Row], opts: TerminalOptions) -> Strin
     let widest = |text: &str| text.lines().map(display_width).max().unwrap_or(0);
     let Some(limit) = opts.width else { return render(&shown, None) };
     let mut text = render(&shown, None);
-    for drop in DROP_ORDER {
+    for &drop in layout.drop {
         if widest(&text) <= limit {
             return text;
         }

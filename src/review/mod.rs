@@ -68,6 +68,17 @@ pub struct Review<'a> {
     /// What `--previous` named, as typed, and whether deal-level changes were possible.
     pub previous: Option<(String, bool)>,
     pub history: Option<history::History>,
+    /// Set when the review is of a scenario (`pack` and `rollup` are then the scenario's):
+    /// the pack as given and the changes.
+    pub baseline: Option<Baseline<'a>>,
+}
+
+/// The pack as given (the baseline) beside a review of a scenario, and the scenario's changes.
+#[derive(Debug, Clone, Copy)]
+pub struct Baseline<'a> {
+    pub pack: &'a Pack,
+    pub rollup: &'a Rollup,
+    pub scenario: &'a crate::scenario::Scenario,
 }
 
 impl Review<'_> {
@@ -162,5 +173,6 @@ pub fn build<'a>(
             Previous::RollupJson(f) => (pipeline::display(f), false),
         }),
         history,
+        baseline: None,
     })
 }

@@ -144,7 +144,7 @@ pub fn libreoffice_csv(workbook: &Path, out: &Path) -> PathBuf {
 /// An output as it compares across runs on different files with the same rows (shuffled,
 /// re-encoded): the audit record names the files by their hashes, so it is left out —
 /// rollup.json without its `audit` object, rollup.xlsx as the text of its sheets but the
-/// last ("Sources", 来源). Any other file as it is.
+/// last ("Sources", 来源), a review.md without its Sources section. Any other file as it is.
 pub fn without_audit(name: &str, bytes: &[u8]) -> Vec<u8> {
     if name.ends_with(".json") {
         let t = text(bytes);
@@ -154,6 +154,11 @@ pub fn without_audit(name: &str, bytes: &[u8]) -> Vec<u8> {
             _ => head.to_string(),
         };
         return format!("{head}\n{rest}").into_bytes();
+    }
+    if name.ends_with(".md") {
+        let t = text(bytes);
+        let cut = t.find("\n## Sources: where these numbers came from").unwrap_or(t.len());
+        return t.as_bytes()[..cut].to_vec();
     }
     if name.ends_with(".xlsx") {
         use forecast_rollup::load::workbook::read_sheet_bytes;

@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("model", 2),
     ("load", 3),
     ("validate", 4),
+    ("scenario", 4),
     ("rollup", 5),
     ("audit", 6),
     ("contract", 6),

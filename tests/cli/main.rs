@@ -17,6 +17,7 @@ mod random;
 mod reference;
 mod regressions;
 mod review;
+mod scenario;
 mod template;
 mod terminal;
 mod valid;

@@ -72,6 +72,9 @@ fn the_report_fits_the_terminal_at_every_width() {
             ("", "check fixtures/crm/wukong"),
             ("", "review fixtures/review/planted --previous fixtures/review/planted_previous"),
             ("", "review fixtures/review/trust --history fixtures/history"),
+            ("", "run fixtures/scenario --scenario fixtures/scenario/whatif.csv --lang zh"),
+            ("", "run fixtures/scenario --set RS=0.9 --drop-deal D-1 --lang en"),
+            ("", "review fixtures/scenario --set RS=0.9 --lang zh"),
         ] {
             let (plain, joined, _) = in_tmux(width, env, args);
             assert!(plain.len() > 5, "{args}: {plain:?}");

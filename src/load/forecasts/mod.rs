@@ -80,11 +80,54 @@ pub struct How<'a> {
     /// `--period`: sum only this period's lines (every line is still checked).
     pub only_period: Option<&'a str>,
     /// Keep each deal's sum as well as each rep's.
-    pub keep_deals: bool,
+    pub keep_deals: KeepDeals<'a>,
     /// Check each rep_id against org.csv (not when org.csv could not be read).
     pub check_ids: bool,
     /// Take the file's SHA-256 as it is read.
     pub hash: bool,
+}
+
+/// Which deals' sums to keep beside each rep's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeepDeals<'a> {
+    #[default]
+    None,
+    /// Every deal (the review's bridge and concentration flags).
+    All,
+    /// The deals whose `deal_id`, once case, spaces, full width and look-alike characters are
+    /// folded ([`crate::suggest::look_alike`]), is one of these folded ids: a scenario's
+    /// `--drop-deal`, the deal asked for and its near misses for "did you mean". A million
+    /// deals are not kept to drop one.
+    Named(&'a [String]),
+}
+
+/// An ASCII byte as [`crate::suggest::look_alike`] folds it.
+fn alike(b: u8) -> u8 {
+    match b.to_ascii_lowercase() {
+        b'o' => b'0',
+        b'l' | b'i' | b'|' => b'1',
+        c => c,
+    }
+}
+
+impl KeepDeals<'_> {
+    /// Whether the sum of a line's deal is kept.
+    pub fn keeps(self, deal: &[u8]) -> bool {
+        match self {
+            KeepDeals::None => false,
+            KeepDeals::All => true,
+            KeepDeals::Named(_) if deal.is_empty() => false,
+            // Folding plain ASCII only maps each byte: no allocation, no char decoding.
+            KeepDeals::Named(folded) if deal.iter().all(|b| b.is_ascii_graphic()) => {
+                folded.iter().any(|f| {
+                    f.len() == deal.len()
+                        && deal.iter().zip(f.as_bytes()).all(|(&a, &b)| alike(a) == b)
+                })
+            }
+            KeepDeals::Named(folded) => std::str::from_utf8(deal)
+                .is_ok_and(|d| folded.contains(&crate::suggest::look_alike(d))),
+        }
+    }
 }
 
 /// Reads forecasts.csv into totals per rep and period, adding every problem found.
@@ -293,18 +336,26 @@ fn merge(workers: Vec<Worker>, nodes: usize, problems: &mut Problems) -> Forecas
     let mut counts = vec![vec![0u32; nodes]; names.len()];
     let mut stats = LineStats::default();
     let mut overflow: Vec<(usize, usize)> = Vec::new();
-    let mut deals: std::collections::BTreeMap<(u32, u32, String), Exact> = Default::default();
+    let mut deals: std::collections::BTreeMap<(u32, u32, String), (Exact, u32)> =
+        Default::default();
     for w in &workers {
-        for (&(node, k, d), &amount) in &w.deal_sums {
+        for (&(node, k, d), &(amount, n)) in &w.deal_sums {
             let g = index[&w.names[k as usize][..]] as u32;
             let id = String::from_utf8_lossy(&w.deal_ids[d as usize]).into_owned();
-            let sum = deals.entry((g, node, id)).or_default();
+            let (sum, lines) = deals.entry((g, node, id)).or_default();
             *sum = sum.checked_add(amount).unwrap_or(*sum);
+            *lines += n;
         }
     }
     let deals = deals
         .into_iter()
-        .map(|((period, node, deal_id), amount)| Deal { node, period, deal_id, amount })
+        .map(|((period, node, deal_id), (amount, lines))| Deal {
+            node,
+            period,
+            deal_id,
+            amount,
+            lines,
+        })
         .collect();
     for w in workers {
         stats.read += w.stats.read;
@@ -439,8 +490,13 @@ mod tests {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| {
             let mut problems = Problems::default();
-            let how =
-                How { opts, only_period: None, keep_deals: false, check_ids: true, hash: false };
+            let how = How {
+                opts,
+                only_period: None,
+                keep_deals: KeepDeals::None,
+                check_ids: true,
+                hash: false,
+            };
             let totals = load(&file, how, &ids, &mut problems).unwrap().unwrap_or_default();
             problems.finish();
             let text = problems.render(crate::text::Lang::En);
@@ -522,6 +578,19 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_named_deals_and_their_near_misses_only() {
+        let folded = [crate::suggest::look_alike("D-１0"), crate::suggest::look_alike("Ab C")];
+        let keep = KeepDeals::Named(&folded);
+        for deal in ["D-10", "d-10", "D-１0", "D-lO", "abc", "ABC", "A b C"] {
+            assert!(keep.keeps(deal.as_bytes()), "{deal}");
+        }
+        for deal in ["D-100", "D-1", "", "abd"] {
+            assert!(!keep.keeps(deal.as_bytes()), "{deal}");
+        }
+        assert!(KeepDeals::All.keeps(b"x") && !KeepDeals::None.keeps(b"x"));
+    }
+
+    #[test]
     fn plain_and_quoted_tokenizers_agree() {
         let text = b"rep_id,period,amount\nR1,2026-Q1, 5.5 \r\n\nR2,2026-Q1,x\n ,,\nR1,2026-Q1\nR9,2026-Q1,1\nR2,2026-Q1,3,extra\nR1,2026-Q1,2";
         let ids = IdIndex::new(&[row("CN", ""), row("R1", "CN"), row("R2", "CN")]);
@@ -538,7 +607,7 @@ mod tests {
             only_period: None,
             delimiter: b',',
             check_utf8: true,
-            keep_deals: false,
+            keep_deals: KeepDeals::None,
             check_ids: true,
         };
         let body = &text[21..];

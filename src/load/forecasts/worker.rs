@@ -78,9 +78,9 @@ pub(super) struct Worker {
     pub(super) bad_utf8: Option<(usize, Vec<u8>, bool)>,
     pub(super) fields: Vec<(usize, usize)>,
     pub(super) batch: Vec<Pending>,
-    /// With [`Ctx::keep_deals`]: each deal's sum, by (node, period as `names`, deal as
-    /// `deal_ids`).
-    pub(super) deal_sums: FxHashMap<(u32, u32, u32), Exact>,
+    /// With [`Ctx::keep_deals`]: each deal's sum and line count, by (node, period as
+    /// `names`, deal as `deal_ids`).
+    pub(super) deal_sums: FxHashMap<(u32, u32, u32), (Exact, u32)>,
     pub(super) deal_index: FxHashMap<Box<[u8]>, u32>,
     pub(super) deal_ids: Vec<Box<[u8]>>,
 }
@@ -116,7 +116,7 @@ pub(super) struct Ctx<'a> {
     pub(super) only_period: Option<&'a [u8]>,
     pub(super) delimiter: u8,
     pub(super) check_utf8: bool,
-    pub(super) keep_deals: bool,
+    pub(super) keep_deals: super::KeepDeals<'a>,
     /// Whether org.csv's ids are known; if not, unknown reps are not reported (every line
     /// would be).
     pub(super) check_ids: bool,
@@ -457,7 +457,10 @@ impl Worker {
             // Hashed with the period's canonical label: `2026Q4` and `2026-Q4` are one period.
             self.deals.push(deal_hash(node, &self.names[k], &deal_key(deal)));
         }
-        if ctx.keep_deals && self.sums[k].is_some() {
+        if ctx.keep_deals != super::KeepDeals::None
+            && self.sums[k].is_some()
+            && ctx.keep_deals.keeps(deal)
+        {
             self.add_deal(node, k, deal, value);
         }
         let Some(sums) = &mut self.sums[k] else {
@@ -492,10 +495,11 @@ impl Worker {
                 d
             }
         };
-        let sum = self.deal_sums.entry((node, period as u32, d)).or_default();
+        let (sum, lines) = self.deal_sums.entry((node, period as u32, d)).or_default();
         if let Some(v) = Exact::new(m, s).and_then(|v| sum.checked_add(v)) {
             *sum = v;
         }
+        *lines += 1;
     }
 
     pub(super) fn period_index(

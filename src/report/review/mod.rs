@@ -10,9 +10,11 @@ pub mod xlsx;
 
 use crate::exact::Exact;
 use crate::format::{grouped, percent, share_limit, signed, signed_percent};
+use crate::report::scenario::Sides;
 use crate::review::flags::{Detail, Flag};
 use crate::review::moved::{Moved, Status};
 use crate::review::{PeriodReview, Review};
+use crate::t;
 use crate::text::Lang;
 
 /// A chart of the HTML page; the text formats leave it out (the table beside it has the same
@@ -215,6 +217,55 @@ fn detail_zh(review: &Review, flag: &Flag) -> String {
     }
 }
 
+/// The two sides of a review of a scenario; `None` for a review of the pack as given.
+fn scenario_sides<'a>(review: &Review<'a>) -> Option<Sides<'a>> {
+    review.baseline.map(|b| Sides {
+        base: (b.pack, b.rollup),
+        scenario: (review.pack, review.rollup),
+        changes: b.scenario,
+    })
+}
+
+/// A review of a scenario opens with its changes: where each was given, what it does, why.
+fn scenario_changes(b: &mut Vec<Block>, s: &Sides, lang: Lang) {
+    b.push(Block::Part(t!("Scenario (情景)", "情景").get(lang).to_string()));
+    b.push(Block::Para(
+        t!(
+            "{}. Every number below is the scenario's (the waterfall, the flags, the agendas); each period first sets it against the baseline.",
+            "{}。下面的每个数字都是情景的（瀑布、标记、议程）；每个期间先把它和基线对比。",
+            crate::report::scenario::title(s, lang)
+        )
+        .get(lang)
+        .to_string(),
+    ));
+    let header: &[&'static str] = match lang {
+        Lang::En => &["#", "Given by", "Change", "Note"],
+        Lang::Zh => &["#", "来源", "变更", "备注"],
+    };
+    let mut t = table(header, &[true, false, false, false], false);
+    for k in 0..s.changes.changes.len() {
+        let (source, what, note) = crate::report::scenario::describe(s, k, lang);
+        t.rows.push(vec![(k + 1).to_string(), source, what, note]);
+    }
+    b.push(Block::Table(t));
+}
+
+/// Under a period's headline in a review of a scenario: every node the scenario touches, the
+/// baseline's numbers beside the scenario's.
+fn against_baseline(b: &mut Vec<Block>, s: &Sides, k: usize, lang: Lang) {
+    b.push(Block::Part(t!("Against the baseline", "与基线对比").get(lang).to_string()));
+    b.push(Block::Para(crate::report::scenario::headline(s, k, lang)));
+    let header = crate::report::scenario::headers(lang);
+    let right: Vec<bool> = (0..header.len()).map(|c| (2..11).contains(&c)).collect();
+    let mut t = table(header, &right, false);
+    for (depth, cells, _) in crate::report::scenario::cells(s, k) {
+        t.rows.push(cells);
+        t.indent.push(depth);
+    }
+    b.push(Block::Table(t));
+    b.push(Block::Para(crate::report::scenario::legend(lang)));
+}
+
 /// A flag's name.
 fn flag_title(kind: crate::review::flags::Kind, f: &Fmt) -> &'static str {
     use crate::review::flags::Kind;
@@ -269,7 +320,12 @@ pub fn document(review: &Review, agenda_depth: Option<u32>, zh: bool) -> Doc {
     let f = Fmt { scale: review.scale(), zh };
     let o = &review.options;
     let mut b = Vec::new();
-    b.push(Block::Title(f.tr("Forecast review (扒皮会)", "预测扒皮会").into()));
+    let lang = if zh { crate::text::Lang::Zh } else { crate::text::Lang::En };
+    let sides = scenario_sides(review);
+    b.push(Block::Title(match sides {
+        None => f.tr("Forecast review (扒皮会)", "预测扒皮会").into(),
+        Some(_) => f.tr("Scenario: forecast review (扒皮会)", "情景：预测扒皮会").into(),
+    }));
     let pack = review.pack;
     b.push(Block::Para(if zh {
         format!(
@@ -292,6 +348,9 @@ pub fn document(review: &Review, agenda_depth: Option<u32>, zh: bool) -> Doc {
             crate::format::share_limit(o.concentration),
         )
     }));
+    if let Some(sides) = &sides {
+        scenario_changes(&mut b, sides, lang);
+    }
     for (k, p) in review.periods.iter().enumerate() {
         period(&mut b, review, &f, k, p, agenda_depth);
     }
@@ -338,7 +397,16 @@ fn period(
         }
         (_, _, true) => format!("{label}：全国预测 {}（无目标）", f.money(w.forecast)),
     };
+    let sides = scenario_sides(review);
+    let headline = match (&sides, f.zh) {
+        (None, _) => headline,
+        (Some(_), false) => format!("{headline} (scenario)"),
+        (Some(_), true) => format!("{headline}（情景）"),
+    };
     b.push(Block::Section(headline));
+    if let Some(sides) = sides {
+        against_baseline(b, &sides, p.index, if f.zh { Lang::Zh } else { Lang::En });
+    }
     tree(b, review, f, p, agenda_depth);
 
     b.push(Block::Part(f.tr("Layer waterfall (逐层瀑布)", "逐层瀑布").into()));
