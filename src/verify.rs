@@ -12,6 +12,7 @@ use crate::pipeline::{self, Options};
 use crate::problem::Failure;
 use crate::report;
 use crate::rollup::RollupOptions;
+use crate::scenario::{Origin, Request, Requests};
 use crate::t;
 use crate::text::{said, SaidContext, Text};
 use crate::validate::CheckOptions;
@@ -37,92 +38,41 @@ impl Verdict {
     }
 }
 
-/// Recomputes OUT_DIR's rollup files from `pack_dir` with the options its audit record states.
+/// A scenario's files, recomputed with the changes its audit record lists.
+pub const SCENARIO_FILES: [&str; 5] = [
+    "rollup.scenario.csv",
+    "compare.scenario.csv",
+    "rollup.scenario.json",
+    "rollup.scenario.xlsx",
+    "rollup.scenario.parquet",
+];
+
+/// Recomputes OUT_DIR's rollup files from `pack_dir` with the options its audit record states:
+/// the pack's own files (from rollup.json's record) and a scenario's (from
+/// rollup.scenario.json's, which also lists the changes).
 pub fn verify(pack_dir: &Path, out_dir: &Path) -> Result<Verdict, Failure> {
-    let json_path = out_dir.join("rollup.json");
-    let shown = crate::load::folder::display(&json_path);
-    let bytes = std::fs::read(&json_path).said(|| {
-        t!(
-            "cannot read {shown}: verify reads the options of the run from its audit record",
-            "无法读取 {shown}：verify 要从它的审计记录读出那次运行的选项"
-        )
-    })?;
     let mut v = Verdict::default();
-    let Some(recorded) = audit_of(&bytes) else {
-        v.differences.push(t!(
-            "{shown} has no audit record (it was written by an earlier version, or edited): there is nothing to verify it against",
-            "{shown} 没有审计记录（由较早的版本写出，或被修改过）：无从核对"
-        ));
-        return Ok(v);
-    };
-    if recorded.version != audit::VERSION {
-        let (was, now) = (&recorded.version, audit::VERSION);
-        v.notes.push(t!(
-            "written by forecast-rollup {was}, verified with {now}: a difference may come from the version",
-            "由 forecast-rollup {was} 写出，用 {now} 核对：差异可能来自版本不同"
-        ));
+    let base = out_dir.join("rollup.json").is_file();
+    let scenario = out_dir.join("rollup.scenario.json").is_file();
+    if base || !scenario {
+        check_set(pack_dir, out_dir, false, &mut v)?;
     }
-    let s = &recorded.settings;
-    let opts = Options {
-        read: ReadOptions { encoding: s.encoding()? },
-        max_confidence: parse_confidence(&s.max_confidence).map_err(|_| {
-            let m = &s.max_confidence;
-            anyhow::Error::new(said(t!(
-                "the audit record's max_confidence {m:?} is not a number",
-                "审计记录里的 max_confidence {m:?} 不是数字"
-            )))
-        })?,
-        check: CheckOptions { strict: s.strict, only_period: s.period.clone() },
-        rollup: RollupOptions { scale: s.scale, rounding: s.rounding()? },
-        deals: false,
-        deal_ids: None,
-        hash: true,
-    };
-    let files = pipeline::folder(pack_dir);
-    // The inputs as they are now, against the record.
-    let now = audit::record(&files, Some(pack_dir), None, s.clone())?;
-    compare_inputs(&recorded.inputs, &now.inputs, &mut v.differences);
-    let checked = match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
-        Ok(c) => c,
-        Err(Failure::Input(ps)) => {
-            let n = ps.total();
-            let shown = crate::load::folder::display(pack_dir);
-            v.differences.push(t!(
-                "the pack now has {n} problem(s), so it gives no outputs (forecast-rollup check {shown} lists them)",
-                "该数据包现在有 {n} 个问题，因此不产生任何输出（forecast-rollup check {shown} 会列出它们）"
-            ));
-            return Ok(v);
-        }
-        Err(other) => return Err(other),
-    };
-    let audit = audit::record(&files, Some(pack_dir), Some(&checked.pack.stats), s.clone())?;
-    let lang = s.lang()?;
-    let (pack, rollup) = (&checked.pack, &checked.rollup);
-    for name in FILES {
-        let path = out_dir.join(name);
-        if !path.is_file() {
-            continue;
-        }
-        let shown = crate::load::folder::display(&path);
-        let file = std::fs::read(&path).said(|| t!("cannot read {shown}", "无法读取 {shown}"))?;
-        let mut again = Vec::new();
-        match name {
-            "rollup.csv" => report::csv::render(pack, rollup, s.bom, &mut again)?,
-            "rollup.json" => report::json::render(pack, rollup, Some(&audit), &mut again)?,
-            "rollup.xlsx" => report::xlsx::render(pack, rollup, lang, Some(&audit), &mut again)?,
-            _ => report::parquet::render(pack, rollup, &mut again)?,
-        }
-        if file == again {
-            v.equal.push(shown);
-        } else {
-            v.differences.push(first_difference(name, &shown, &file, &again));
-        }
+    if scenario {
+        check_set(pack_dir, out_dir, true, &mut v)?;
     }
+    v.notes.dedup();
+    let mut seen = Vec::new();
+    v.differences.retain(|d| {
+        let new = !seen.contains(d);
+        seen.push(d.clone());
+        new
+    });
     let mut others: Vec<String> = std::fs::read_dir(out_dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !n.starts_with('.') && !FILES.contains(&n.as_str()))
+                .filter(|n| !n.starts_with('.'))
+                .filter(|n| !FILES.contains(&n.as_str()) && !SCENARIO_FILES.contains(&n.as_str()))
                 .collect()
         })
         .unwrap_or_default();
@@ -135,6 +85,144 @@ pub fn verify(pack_dir: &Path, out_dir: &Path) -> Result<Verdict, Failure> {
         ));
     }
     Ok(v)
+}
+
+/// One set of files: the pack's (`rollup.json`'s record) or the scenario's.
+fn check_set(
+    pack_dir: &Path,
+    out_dir: &Path,
+    scenario: bool,
+    v: &mut Verdict,
+) -> Result<(), Failure> {
+    let json = if scenario { "rollup.scenario.json" } else { "rollup.json" };
+    let json_path = out_dir.join(json);
+    let shown = crate::load::folder::display(&json_path);
+    let bytes = std::fs::read(&json_path).said(|| {
+        t!(
+            "cannot read {shown}: verify reads the options of the run from its audit record",
+            "无法读取 {shown}：verify 要从它的审计记录读出那次运行的选项"
+        )
+    })?;
+    let Some(recorded) = audit_of(&bytes) else {
+        v.differences.push(t!(
+            "{shown} has no audit record (it was written by an earlier version, or edited): there is nothing to verify it against",
+            "{shown} 没有审计记录（由较早的版本写出，或被修改过）：无从核对"
+        ));
+        return Ok(());
+    };
+    if recorded.version != audit::VERSION {
+        let (was, now) = (&recorded.version, audit::VERSION);
+        v.notes.push(t!(
+            "written by forecast-rollup {was}, verified with {now}: a difference may come from the version",
+            "由 forecast-rollup {was} 写出，用 {now} 核对：差异可能来自版本不同"
+        ));
+    }
+    let s = &recorded.settings;
+    // The scenario's changes, as recorded, asked for again.
+    let requests = scenario.then(|| Requests {
+        list: recorded
+            .scenario
+            .iter()
+            .map(|c| Request {
+                kind: c.kind,
+                id: c.id.clone(),
+                period: c.period.clone().unwrap_or_default(),
+                value: c.value.clone().unwrap_or_default(),
+                note: c.note.clone(),
+                origin: Origin::Flag(c.source.clone()),
+            })
+            .collect(),
+        ..Requests::default()
+    });
+    let opts = Options {
+        read: ReadOptions { encoding: s.encoding()? },
+        max_confidence: parse_confidence(&s.max_confidence).map_err(|_| {
+            let m = &s.max_confidence;
+            anyhow::Error::new(said(t!(
+                "the audit record's max_confidence {m:?} is not a number",
+                "审计记录里的 max_confidence {m:?} 不是数字"
+            )))
+        })?,
+        check: CheckOptions { strict: s.strict, only_period: s.period.clone() },
+        rollup: RollupOptions { scale: s.scale, rounding: s.rounding()? },
+        deals: false,
+        deal_ids: requests.as_ref().and_then(Requests::deal_ids).map(std::sync::Arc::new),
+        hash: true,
+    };
+    let files = pipeline::folder(pack_dir);
+    // The inputs as they are now, against the record (the scenario file is outside the pack:
+    // its changes are in the record itself).
+    let now = audit::record(&files, Some(pack_dir), None, s.clone())?;
+    let pack_inputs: Vec<InputRecord> =
+        recorded.inputs.iter().filter(|r| r.role != "scenario").cloned().collect();
+    compare_inputs(&pack_inputs, &now.inputs, &mut v.differences);
+    let no_outputs = |v: &mut Verdict, n: u64| {
+        let shown = crate::load::folder::display(pack_dir);
+        v.differences.push(t!(
+            "the pack now has {n} problem(s), so it gives no outputs (forecast-rollup check {shown} lists them)",
+            "该数据包现在有 {n} 个问题，因此不产生任何输出（forecast-rollup check {shown} 会列出它们）"
+        ));
+    };
+    let checked = match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
+        Ok(c) => c,
+        Err(Failure::Input(ps)) => {
+            no_outputs(v, ps.total());
+            return Ok(());
+        }
+        Err(other) => return Err(other),
+    };
+    let mut audit = audit::record(&files, Some(pack_dir), Some(&checked.pack.stats), s.clone())?;
+    let lang = s.lang()?;
+    let what_if = match &requests {
+        Some(r) => match pipeline::scenario(&checked, r, &opts) {
+            Ok(w) => Some(w),
+            Err(Failure::Input(ps)) => {
+                no_outputs(v, ps.total());
+                return Ok(());
+            }
+            Err(other) => return Err(other),
+        },
+        None => None,
+    };
+    if let Some(w) = &what_if {
+        audit = audit.with_scenario(&w.scenario.changes, None)?;
+        audit.inputs.extend(recorded.inputs.iter().filter(|r| r.role == "scenario").cloned());
+    }
+    let (pack, rollup) = match &what_if {
+        Some(w) => (&w.pack, &w.rollup),
+        None => (&checked.pack, &checked.rollup),
+    };
+    let names: &[&str] = if scenario { &SCENARIO_FILES } else { &FILES };
+    for name in names {
+        let path = out_dir.join(name);
+        if !path.is_file() {
+            continue;
+        }
+        let shown = crate::load::folder::display(&path);
+        let file = std::fs::read(&path).said(|| t!("cannot read {shown}", "无法读取 {shown}"))?;
+        let mut again = Vec::new();
+        let kind = name.rsplit('.').next().unwrap_or("");
+        match (kind, &what_if) {
+            ("csv", Some(w)) if name.starts_with("compare") => {
+                let sides = report::scenario::Sides {
+                    base: (&checked.pack, &checked.rollup),
+                    scenario: (&w.pack, &w.rollup),
+                    changes: &w.scenario,
+                };
+                report::scenario::render_csv(&sides, s.bom, &mut again)?
+            }
+            ("csv", _) => report::csv::render(pack, rollup, s.bom, &mut again)?,
+            ("json", _) => report::json::render(pack, rollup, Some(&audit), &mut again)?,
+            ("xlsx", _) => report::xlsx::render(pack, rollup, lang, Some(&audit), &mut again)?,
+            _ => report::parquet::render(pack, rollup, &mut again)?,
+        }
+        if file == again {
+            v.equal.push(shown);
+        } else {
+            v.differences.push(first_difference(name, &shown, &file, &again));
+        }
+    }
+    Ok(())
 }
 
 /// The audit record of a rollup.json, if it has one.
@@ -190,7 +278,7 @@ fn grouped(n: u64) -> String {
 /// The first row and cell where a file differs from its recomputed bytes.
 fn first_difference(name: &str, shown: &str, file: &[u8], again: &[u8]) -> Text {
     match name {
-        "rollup.csv" | "rollup.json" => {
+        n if n.ends_with(".csv") || n.ends_with(".json") => {
             let (a, b) = (String::from_utf8_lossy(file), String::from_utf8_lossy(again));
             let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
             let first = |from: usize| {
@@ -198,11 +286,11 @@ fn first_difference(name: &str, shown: &str, file: &[u8], again: &[u8]) -> Text 
             };
             // rollup.json's first line holds the audit record, which differs whenever an
             // input does (said above): the first row that differs says more.
-            let from = usize::from(name == "rollup.json");
+            let from = usize::from(name.ends_with(".json"));
             let k = first(from).or_else(|| first(0)).unwrap_or(la.len().min(lb.len()));
             let line = k + 1;
             let (x, y) = (la.get(k).copied().unwrap_or(""), lb.get(k).copied().unwrap_or(""));
-            let cell = if name == "rollup.csv" {
+            let cell = if name.ends_with(".csv") {
                 csv_cell(la.first().copied().unwrap_or(""), x, y)
             } else {
                 json_cell(x, y)
@@ -225,7 +313,7 @@ fn first_difference(name: &str, shown: &str, file: &[u8], again: &[u8]) -> Text 
                 ),
             }
         }
-        "rollup.xlsx" => match xlsx_cell(file, again) {
+        n if n.ends_with(".xlsx") => match xlsx_cell(file, again) {
             Some((place, was, is)) => t!(
                 "{shown}{place}: {was:?} in the file, {is:?} recomputed from the pack",
                 "{shown}{place}：文件里是 {was:?}，从数据包重新计算是 {is:?}"

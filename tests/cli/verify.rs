@@ -139,3 +139,39 @@ fn without_a_rollup_json_there_is_nothing_to_verify() {
         "{err}"
     );
 }
+
+/// A scenario's files are verified with the changes their audit record lists (the scenario
+/// file itself is not needed); a cell edited in one is named.
+#[test]
+fn a_scenarios_files_verify_with_their_recorded_changes() {
+    let dir = tmp();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    copy_pack(&fixture("scenario"), &pack);
+    std::fs::rename(pack.join("whatif.csv"), dir.path().join("whatif.csv")).unwrap();
+    let args = ["run", "pack", "--scenario", "whatif.csv", "--set", "RE=1.1", "--out", "out"];
+    let o = run_in(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // The scenario file is gone; its changes are in the record.
+    std::fs::remove_file(dir.path().join("whatif.csv")).unwrap();
+    let (code, out, err) = verify(dir.path(), &["pack", "out"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("same: out/compare.scenario.csv\n"), "{out}");
+    assert!(
+        out.ends_with(
+            "verified: 5 file(s) are exactly what pack gives with the recorded options\n"
+        ),
+        "{out}"
+    );
+    let csv = dir.path().join("out/rollup.scenario.csv");
+    let t = std::fs::read_to_string(&csv).unwrap();
+    let edited = t.replacen(",true,", ",false,", 1);
+    assert_ne!(edited, t);
+    std::fs::write(&csv, edited).unwrap();
+    let (code, out, _) = verify(dir.path(), &["pack", "out"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.starts_with("out/rollup.scenario.csv:2: reviewed is \"false\" in the file, \"true\" recomputed from the pack\n"),
+        "{out}"
+    );
+}
