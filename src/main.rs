@@ -150,12 +150,7 @@ fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Fail
             ("rollup.xlsx", &xlsx),
             ("rollup.parquet", &parquet),
         ];
-        let chosen: Vec<place::Output> =
-            all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
-        let written = place::replace_set(dir, &chosen, &config.input_paths())?;
-        clock.lap("write");
-        progress::stop();
-        eprint!("{}", on_stderr(&report::summary::written(&written, lang)));
+        place_outputs(config, dir, &all, clock)?;
     }
     progress::stop();
     if config.format == Format::Table {
@@ -218,6 +213,22 @@ fn both(
     }
 }
 
+/// Writes the outputs `--formats` chose of `all` into `dir` as one set, and says what it wrote.
+fn place_outputs(
+    config: &Config,
+    dir: &std::path::Path,
+    all: &[place::Output],
+    clock: &mut Timings,
+) -> Result<(), Failure> {
+    let chosen: Vec<place::Output> =
+        all.iter().copied().filter(|(n, _)| config.outputs.contains(n)).collect();
+    let written = place::replace_set(dir, &chosen, &config.input_paths())?;
+    clock.lap("write");
+    progress::stop();
+    eprint!("{}", on_stderr(&report::summary::written(&written, config.terminal.lang)));
+    Ok(())
+}
+
 /// `run` with a scenario: the scenario's files, named as a scenario so that they never
 /// replace the pack's own (`rollup.scenario.csv`, `compare.scenario.csv`, …), then the report
 /// of the baseline and the scenario side by side. `--format csv|json` prints the scenario's
@@ -262,12 +273,7 @@ fn what_if_run(
             ("rollup.scenario.xlsx", &xlsx),
             ("rollup.scenario.parquet", &parquet),
         ];
-        let chosen: Vec<place::Output> =
-            all.into_iter().filter(|(n, _)| config.outputs.contains(n)).collect();
-        let written = place::replace_set(dir, &chosen, &config.input_paths())?;
-        clock.lap("write");
-        progress::stop();
-        eprint!("{}", on_stderr(&report::summary::written(&written, lang)));
+        place_outputs(config, dir, &all, clock)?;
     }
     progress::stop();
     if config.format == Format::Table {
