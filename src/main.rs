@@ -524,7 +524,7 @@ fn review(
             let file = config.scenario.as_ref().and_then(|s| s.file.as_ref());
             a = a.with_scenario(&w.scenario.changes, file)?;
         }
-        report::review::add_sources(&mut doc, &a);
+        report::review::add_sources(&mut doc, &a, options);
     }
     if let Some(dir) = &config.out {
         let md = |w: &mut dyn Write| -> anyhow::Result<()> {

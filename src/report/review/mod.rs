@@ -940,7 +940,7 @@ fn history(b: &mut Vec<Block>, h: &crate::review::history::History, f: &Fmt) {
 
 /// The audit record at the end of the review's files: where the numbers came from (the tool,
 /// its options, every input file's SHA-256 and rows).
-pub fn add_sources(doc: &mut Doc, a: &crate::audit::Audit) {
+pub fn add_sources(doc: &mut Doc, a: &crate::audit::Audit, o: &crate::review::ReviewOptions) {
     let lang = if doc.zh { Lang::Zh } else { Lang::En };
     let f = Fmt { scale: 0, zh: doc.zh };
     doc.blocks.push(Block::Section(
@@ -954,7 +954,8 @@ pub fn add_sources(doc: &mut Doc, a: &crate::audit::Audit) {
         )
         .into(),
     ));
-    let settings = crate::report::audit::settings(a, lang);
+    let mut settings = crate::report::audit::settings(a, lang);
+    settings.extend(review_settings(o, lang));
     doc.blocks.push(Block::Table(Table {
         header: vec![f.tr("Setting", "设置"), f.tr("Value", "值")],
         right: vec![false, false],
@@ -970,4 +971,36 @@ pub fn add_sources(doc: &mut Doc, a: &crate::audit::Audit) {
         list: false,
         indent: vec![],
     }));
+}
+
+/// The review's own options, as (label, value) rows: they decide the flags and what moved.
+fn review_settings(o: &crate::review::ReviewOptions, lang: Lang) -> Vec<(String, String)> {
+    use crate::review::Previous;
+    let mut buf = [0u8; crate::exact::UNITS_BUF];
+    let mut exact = |x: Exact| x.format_shortest(&mut buf).to_string();
+    let band = format!("{} – {}", exact(o.band_low), exact(o.band_high));
+    let mut rows = vec![
+        (
+            t!(
+                "Confidence band (--band-low, --band-high)",
+                "信心指数区间（--band-low、--band-high）"
+            ),
+            band,
+        ),
+        (
+            t!("Concentration (--concentration)", "集中度（--concentration）"),
+            exact(o.concentration),
+        ),
+        (
+            t!("Prior periods (--prior-periods)", "先验期间数（--prior-periods）"),
+            o.prior_periods.to_string(),
+        ),
+    ];
+    if let Some(p) = &o.previous {
+        let shown = match p {
+            Previous::Pack(d) | Previous::RollupJson(d) => crate::pipeline::display(d),
+        };
+        rows.push((t!("Compared with (--previous)", "对比的上次评审（--previous）"), shown));
+    }
+    rows.into_iter().map(|(k, v)| (k.get(lang).to_string(), v)).collect()
 }
