@@ -119,22 +119,37 @@ fn run_pack(opts: cli::Opts, lang: Lang) -> Result<(), Failure> {
     done
 }
 
+/// Whether an output of this `run` carries the audit record: rollup.json, rollup.xlsx (or a
+/// scenario's), or the JSON on stdout.
+fn carries_audit(config: &Config) -> bool {
+    let file = |n: &&str| n.ends_with(".json") || n.ends_with(".xlsx");
+    config.format == Format::Json || (config.out.is_some() && config.outputs.iter().any(file))
+}
+
+/// Where the numbers came from: what the pack's files held, with the scenario's changes (and
+/// its file) when there is one.
+fn audit_record(
+    config: &Config,
+    c: &Checked,
+    what_if: Option<&pipeline::ScenarioRollup>,
+) -> anyhow::Result<audit::Audit> {
+    let settings = config.settings.clone();
+    let a =
+        audit::record(&config.files, config.pack_dir.as_deref(), Some(&c.pack.stats), settings)?;
+    match what_if {
+        Some(w) => {
+            let file = config.scenario.as_ref().and_then(|s| s.file.as_ref());
+            a.with_scenario(&w.scenario.changes, file)
+        }
+        None => Ok(a),
+    }
+}
+
 /// `run`: the files first (a closed stdout, `| head`, must not stop them being written), then
 /// the report on stdout.
 fn roll_up(config: &Config, c: &Checked, clock: &mut Timings) -> Result<(), Failure> {
     let (pack, rollup, lang) = (&c.pack, &c.rollup, config.terminal.lang);
-    // Every output that can carry one says where its numbers came from.
-    let carries = |n: &str| config.out.is_some() && config.outputs.contains(&n);
-    let audit = (carries("rollup.json") || carries("rollup.xlsx") || config.format == Format::Json)
-        .then(|| {
-            audit::record(
-                &config.files,
-                config.pack_dir.as_deref(),
-                Some(&pack.stats),
-                config.settings.clone(),
-            )
-        })
-        .transpose()?;
+    let audit = carries_audit(config).then(|| audit_record(config, c, None)).transpose()?;
     if audit.is_some() {
         clock.lap("audit (SHA-256)");
     }
@@ -246,18 +261,7 @@ fn what_if_run(
         changes: &w.scenario,
     };
     let changes = &w.scenario.changes;
-    // The record says what the baseline read and what the scenario changed.
-    let audit = (config.out.is_some() || config.format == Format::Json)
-        .then(|| {
-            let base = audit::record(
-                &config.files,
-                config.pack_dir.as_deref(),
-                Some(&c.pack.stats),
-                config.settings.clone(),
-            )?;
-            base.with_scenario(changes, config.scenario.as_ref().and_then(|s| s.file.as_ref()))
-        })
-        .transpose()?;
+    let audit = carries_audit(config).then(|| audit_record(config, c, Some(w))).transpose()?;
     let audit = audit.as_ref();
     if let Some(dir) = &config.out {
         let csv = |o: &mut dyn Write| report::csv::render(&w.pack, &w.rollup, config.bom, o);
@@ -516,14 +520,7 @@ fn review(
     let zh = config.terminal.lang == report::terminal::Lang::Zh;
     let mut doc = report::review::document(&review, None, zh);
     if config.out.is_some() {
-        let stats = &c.pack.stats;
-        let settings = config.settings.clone();
-        let mut a =
-            audit::record(&config.files, config.pack_dir.as_deref(), Some(stats), settings)?;
-        if let Some(w) = what_if {
-            let file = config.scenario.as_ref().and_then(|s| s.file.as_ref());
-            a = a.with_scenario(&w.scenario.changes, file)?;
-        }
+        let a = audit_record(config, c, what_if)?;
         report::review::add_sources(&mut doc, &a, options);
     }
     if let Some(dir) = &config.out {

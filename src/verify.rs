@@ -151,11 +151,10 @@ fn check_set(
     };
     let files = pipeline::folder(pack_dir);
     // The inputs as they are now, against the record (the scenario file is outside the pack:
-    // its changes are in the record itself).
-    let now = audit::record(&files, Some(pack_dir), None, s.clone())?;
+    // its changes are in the record itself). Taken once: from the run when the pack reads
+    // (forecasts.csv hashed as it is read), else from the files alone.
     let pack_inputs: Vec<InputRecord> =
         recorded.inputs.iter().filter(|r| r.role != "scenario").cloned().collect();
-    compare_inputs(&pack_inputs, &now.inputs, &mut v.differences);
     let no_outputs = |v: &mut Verdict, n: u64| {
         let shown = crate::load::folder::display(pack_dir);
         v.differences.push(t!(
@@ -166,12 +165,15 @@ fn check_set(
     let checked = match pipeline::run(&files, &opts, pipeline::MAIN_PACK) {
         Ok(c) => c,
         Err(Failure::Input(ps)) => {
+            let now = audit::record(&files, Some(pack_dir), None, s.clone())?;
+            compare_inputs(&pack_inputs, &now.inputs, &mut v.differences);
             no_outputs(v, ps.total());
             return Ok(());
         }
         Err(other) => return Err(other),
     };
     let mut audit = audit::record(&files, Some(pack_dir), Some(&checked.pack.stats), s.clone())?;
+    compare_inputs(&pack_inputs, &audit.inputs, &mut v.differences);
     let lang = s.lang()?;
     let what_if = match &requests {
         Some(r) => match pipeline::scenario(&checked, r, &opts) {

@@ -40,12 +40,7 @@ fn every_invalid_pack_lists_its_problems_exits_2_and_writes_nothing() {
             assert_file(&expected.join("stderr.txt"), &check.stderr);
         });
         if let Err(e) = result {
-            let msg = e
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            failures.push(format!("{name}:\n{msg}"));
+            failures.push(format!("{name}:\n{}", panic_text(e.as_ref())));
         }
         assert!(listing(out.path()).is_empty(), "{name}: wrote {:?}", listing(out.path()));
     }

@@ -289,12 +289,7 @@ fn every_invalid_pack_speaks_chinese_with_lang_zh() {
             assert_file(&case.join("expected").join("stderr.zh.txt"), &zh.stderr);
         });
         if let Err(e) = result {
-            let msg = e
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            failures.push(format!("{name}:\n{msg}"));
+            failures.push(format!("{name}:\n{}", panic_text(e.as_ref())));
         }
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n\n"));
