@@ -137,6 +137,18 @@ pub fn load(
     ids: &IdIndex,
     problems: &mut Problems,
 ) -> anyhow::Result<Option<ForecastTotals>> {
+    load_bounded(file, how, ids, problems, repeats::DEAL_MEMORY)
+}
+
+/// [`load`], with `deal_memory` bytes for the deal-id check's hashes before they are written
+/// to a scratch file (tests make it small).
+fn load_bounded(
+    file: &InputFile,
+    how: How,
+    ids: &IdIndex,
+    problems: &mut Problems,
+    deal_memory: usize,
+) -> anyhow::Result<Option<ForecastTotals>> {
     let How { opts, only_period, keep_deals, check_ids, hash } = how;
     let mut timings = LoadTimings::default();
     // A file on disk is read ahead by a thread of its own (and hashed there when asked).
@@ -155,7 +167,8 @@ pub fn load(
     }
     let check_utf8 = reader.unchecked();
     let threads = rayon::current_num_threads().max(1);
-    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new()).collect();
+    let mut workers: Vec<Worker> =
+        (0..threads).map(|_| Worker::new(threads, deal_memory)).collect();
     let mut buf: Vec<u8> = Vec::new();
     let mut line0: u64 = 1; // file line of buf[0]
     let mut header: Option<(headers::Columns, u8)> = None;
@@ -256,8 +269,10 @@ pub fn load(
         return Ok(None);
     }
     let t = Instant::now();
-    let deals: Vec<DealHashes> =
-        workers.iter_mut().map(|w| std::mem::replace(&mut w.deals, DealHashes::new())).collect();
+    let deals: Vec<DealHashes> = workers
+        .iter_mut()
+        .map(|w| std::mem::replace(&mut w.deals, DealHashes::new(1, 0)))
+        .collect();
     let mut totals = merge(workers, ids.len(), problems);
     let ok = deal_repeats_checked(file, opts, ids, deals, problems)?;
     timings.merge = t.elapsed();
@@ -478,6 +493,15 @@ mod tests {
     }
 
     fn load_with(text: &'static [u8], threads: usize) -> (ForecastTotals, Vec<String>) {
+        load_with_memory(text, threads, repeats::DEAL_MEMORY)
+    }
+
+    /// Loads `text` on `threads` threads with `memory` bytes for deal hashes.
+    fn load_with_memory(
+        text: &'static [u8],
+        threads: usize,
+        memory: usize,
+    ) -> (ForecastTotals, Vec<String>) {
         let ids = IdIndex::new(&[row("CN", ""), row("R1", "CN"), row("R2", "CN")]);
         let file = InputFile {
             kind: FileKind::Forecasts,
@@ -497,7 +521,8 @@ mod tests {
                 check_ids: true,
                 hash: false,
             };
-            let totals = load(&file, how, &ids, &mut problems).unwrap().unwrap_or_default();
+            let totals =
+                load_bounded(&file, how, &ids, &mut problems, memory).unwrap().unwrap_or_default();
             problems.finish();
             let text = problems.render(crate::text::Lang::En);
             (totals, text.lines().map(str::to_string).collect())
@@ -578,6 +603,43 @@ mod tests {
     }
 
     #[test]
+    fn deal_hashes_written_to_a_scratch_file_find_the_same_repeats() {
+        // 200,000 lines; from line 50,000 on, every 1,000th line takes the deal_id of the line
+        // 50,000 before it (in lower case every other time), which repeats a deal for the 50
+        // that reach back before line 50,000. 64 KiB of hash memory makes every worker write
+        // its hashes out many times.
+        let mut s = String::from("rep_id,period,amount,deal_id\n");
+        for i in 0..200_000u32 {
+            let rep = if i % 3 == 0 { "R1" } else { "R2" };
+            let deal = match i {
+                i if i >= 50_000 && i % 1000 == 0 && i % 2000 == 0 => format!("d{}", i - 50_000),
+                i if i >= 50_000 && i % 1000 == 0 => format!("D{}", i - 50_000),
+                i => format!("D{i}"),
+            };
+            // A repeat must be for the same rep: the earlier line's rep.
+            let rep = if i >= 50_000 && i % 1000 == 0 {
+                if (i - 50_000) % 3 == 0 {
+                    "R1"
+                } else {
+                    "R2"
+                }
+            } else {
+                rep
+            };
+            s.push_str(&format!("{rep},2026-Q1,1,{deal}\n"));
+        }
+        let text: &'static [u8] = Box::leak(s.into_bytes().into_boxed_slice());
+        let (base, expected) = load_with(text, 1);
+        assert_eq!(expected.last().map(String::as_str), Some("50 problems; nothing written"));
+        assert!(expected[0].starts_with("forecasts.csv:50002: deal_id: \"d0\" repeats"));
+        for threads in [1, 2, 3] {
+            let (small, problems) = load_with_memory(text, threads, 64 << 10);
+            assert_eq!(problems, expected, "{threads} threads");
+            assert_eq!(small.sums, base.sums);
+        }
+    }
+
+    #[test]
     fn keeps_the_named_deals_and_their_near_misses_only() {
         let folded = [crate::suggest::look_alike("D-１0"), crate::suggest::look_alike("Ab C")];
         let keep = KeepDeals::Named(&folded);
@@ -611,7 +673,7 @@ mod tests {
             check_ids: true,
         };
         let body = &text[21..];
-        let (mut a, mut b) = (Worker::new(), Worker::new());
+        let (mut a, mut b) = (Worker::new(1, 1 << 20), Worker::new(1, 1 << 20));
         a.parse_plain(body, &ctx);
         b.parse_quoted(body, &ctx);
         assert_eq!(a.stats, b.stats);

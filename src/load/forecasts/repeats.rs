@@ -3,6 +3,13 @@
 //! repeated hashes in parallel with an open-addressing table. Only if some hash repeats is the
 //! file read a second time ([`super::records::each_record`]) to find and compare the actual
 //! lines, so a hash collision can never cause a false error.
+//!
+//! The hashes take 8 bytes a line. Past [`DEAL_MEMORY`] (256 MiB, about 32 million lines) a
+//! worker writes its slabs out, partition by partition, to an unnamed scratch file in the
+//! system's temporary folder and starts again with empty slabs; the check then reads each
+//! partition back, one at a time. A 100-million-line file keeps its peak memory bounded the
+//! same way as a 30-million-line one. If the scratch file cannot be written, the hashes stay in
+//! memory: the check stays exact and only the memory grows.
 
 use super::records::each_record;
 use super::{DEAL, PERIOD, REP};
@@ -10,9 +17,11 @@ use crate::load::{headers, InputFile, ReadOptions};
 use crate::model::IdIndex;
 use crate::problem::{quoted, FileKind, Problem, Problems, Source};
 use crate::t;
+use crate::text::SaidContext;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::Hasher;
+use std::io::Write;
 
 pub(super) const DEAL_PARTS: usize = 256;
 /// Hashes per slab: 32 MiB, always its own mapping in glibc's malloc, so the memory goes back
@@ -21,6 +30,8 @@ pub(super) const DEAL_PARTS: usize = 256;
 pub(super) const SLAB: usize = 4 << 20;
 /// Hashes per block: a partition is a list of blocks inside the slabs.
 pub(super) const DEAL_BLOCK: usize = 1024;
+/// The memory all workers together give to deal hashes before they write them out: 256 MiB.
+pub(super) const DEAL_MEMORY: usize = 256 << 20;
 
 /// 64-bit deal hashes, partitioned by their top byte. Blocks of each partition are carved out of
 /// big slabs: nothing is copied while they grow, and a half-filled block costs at most 8 KiB.
@@ -30,22 +41,49 @@ pub(super) struct DealHashes {
     pub(super) parts: Vec<Vec<(u32, u32)>>,
     /// Entries in each partition's last block.
     pub(super) fill: Vec<u32>,
+    /// Hashes per slab (always [`SLAB`] outside tests).
+    slab: usize,
+    /// Slabs held before they are written out.
+    max_slabs: usize,
+    /// The scratch file, once the slabs were first written out.
+    file: Option<std::fs::File>,
+    /// Per partition, its runs in the scratch file as (first hash, hashes).
+    spilled: Vec<Vec<(u64, u64)>>,
+    /// Hashes in the scratch file.
+    written: u64,
 }
 
 impl DealHashes {
-    pub(super) fn new() -> DealHashes {
+    /// Hashes for one of `workers` workers, which share `memory` bytes ([`DEAL_MEMORY`]).
+    pub(super) fn new(workers: usize, memory: usize) -> DealHashes {
+        let each = memory / 8 / workers.max(1);
+        let slab = each.min(SLAB);
+        DealHashes::with_limits(slab, each / slab.max(1))
+    }
+
+    /// Hashes in slabs of `slab` hashes, written out when `max_slabs` are full.
+    pub(super) fn with_limits(slab: usize, max_slabs: usize) -> DealHashes {
         DealHashes {
             slabs: Vec::new(),
             parts: (0..DEAL_PARTS).map(|_| Vec::new()).collect(),
             fill: vec![0; DEAL_PARTS],
+            slab: slab.max(DEAL_BLOCK),
+            max_slabs: max_slabs.max(1),
+            file: None,
+            spilled: (0..DEAL_PARTS).map(|_| Vec::new()).collect(),
+            written: 0,
         }
     }
 
     pub(super) fn push(&mut self, h: u64) {
         let p = (h >> 56) as usize;
         if self.parts[p].is_empty() || self.fill[p] as usize == DEAL_BLOCK {
-            if self.slabs.last().is_none_or(|s| s.len() + DEAL_BLOCK > SLAB) {
-                self.slabs.push(Vec::with_capacity(SLAB));
+            if self.slabs.last().is_none_or(|s| s.len() + DEAL_BLOCK > self.slab) {
+                if self.slabs.len() == self.max_slabs && self.spill().is_err() {
+                    // No scratch file: keep every hash in memory, the check stays exact.
+                    self.max_slabs = usize::MAX;
+                }
+                self.slabs.push(Vec::with_capacity(self.slab));
             }
             let s = self.slabs.len() - 1;
             let slab = &mut self.slabs[s];
@@ -59,7 +97,42 @@ impl DealHashes {
         self.fill[p] += 1;
     }
 
-    /// The hashes of partition `p`, block by block.
+    /// Writes every slab out, one run per partition, and empties them. On an error nothing
+    /// is recorded as written and the slabs are kept.
+    fn spill(&mut self) -> std::io::Result<()> {
+        if self.file.is_none() {
+            self.file = Some(tempfile::tempfile()?);
+        }
+        let Some(file) = &self.file else { unreachable!("created above") };
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        let mut runs = Vec::with_capacity(DEAL_PARTS);
+        let mut at = self.written;
+        for p in 0..DEAL_PARTS {
+            let mut n = 0u64;
+            for block in self.part(p) {
+                for h in block {
+                    out.write_all(&h.to_le_bytes())?;
+                }
+                n += block.len() as u64;
+            }
+            runs.push((at, n));
+            at += n;
+        }
+        out.flush()?;
+        drop(out);
+        for (p, run) in runs.into_iter().enumerate() {
+            if run.1 > 0 {
+                self.spilled[p].push(run);
+            }
+        }
+        self.written = at;
+        self.slabs.clear();
+        self.parts.iter_mut().for_each(Vec::clear);
+        self.fill.fill(0);
+        Ok(())
+    }
+
+    /// The hashes of partition `p` held in memory, block by block.
     pub(super) fn part(&self, p: usize) -> impl Iterator<Item = &[u64]> + Clone {
         let blocks = &self.parts[p];
         blocks.iter().enumerate().map(move |(k, &(s, start))| {
@@ -67,6 +140,53 @@ impl DealHashes {
             &self.slabs[s as usize][start as usize..start as usize + len]
         })
     }
+
+    /// The hashes of partition `p` written to the scratch file, read back.
+    pub(super) fn spilled(&self, p: usize) -> anyhow::Result<Vec<u64>> {
+        let (Some(file), runs) = (&self.file, &self.spilled[p]) else { return Ok(Vec::new()) };
+        let total: u64 = runs.iter().map(|r| r.1).sum();
+        let mut hashes = Vec::with_capacity(total as usize);
+        let mut bytes = Vec::new();
+        for &(at, n) in runs {
+            bytes.resize(n as usize * 8, 0);
+            read_at(file, &mut bytes, at * 8).said(|| {
+                t!(
+                    "cannot read back the deal-id check's scratch file in the temporary folder {}",
+                    "无法读回临时文件夹 {} 中商机 id 检查的临时文件",
+                    quoted(&std::env::temp_dir().display().to_string())
+                )
+            })?;
+            hashes.extend(
+                bytes
+                    .chunks_exact(8)
+                    .map(|b| u64::from_le_bytes(b.try_into().expect("chunks_exact gives 8 bytes"))),
+            );
+        }
+        Ok(hashes)
+    }
+}
+
+/// Reads `buf.len()` bytes of `file` at `offset`.
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Reads `buf.len()` bytes of `file` at `offset`.
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// A deal id as the repeat check compares it: two spellings of one id are one deal. Case,
@@ -144,12 +264,14 @@ pub(super) fn deal_repeats_checked(
 ) -> anyhow::Result<bool> {
     let repeated: FxHashSet<u64> = (0..DEAL_PARTS)
         .into_par_iter()
-        .flat_map_iter(|p| {
-            let blocks = deals.iter().flat_map(move |d| d.part(p));
-            repeats_in(blocks)
+        .map(|p| {
+            let disk = deals.iter().map(|d| d.spilled(p)).collect::<anyhow::Result<Vec<_>>>()?;
+            let memory = deals.iter().flat_map(move |d| d.part(p));
+            Ok(repeats_in(disk.iter().map(Vec::as_slice).chain(memory)))
         })
-        .collect::<Vec<u64>>()
+        .collect::<anyhow::Result<Vec<Vec<u64>>>>()?
         .into_iter()
+        .flatten()
         .collect();
     drop(deals);
     if repeated.is_empty() {
@@ -229,4 +351,56 @@ pub(super) fn deal_repeats_checked(
         return Ok(false);
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(mut v: Vec<u64>) -> Vec<u64> {
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn hashes_written_out_read_back_whole_and_in_their_partitions() {
+        // Two blocks per slab and two slabs: written out after every few partitions.
+        let mut d = DealHashes::with_limits(2 * DEAL_BLOCK, 2);
+        let hashes: Vec<u64> =
+            (0..50_000u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1).collect();
+        for &h in &hashes {
+            d.push(h);
+        }
+        assert!(d.written > 0 && d.file.is_some(), "nothing was written out");
+        assert!(d.slabs.len() <= 2);
+        let mut seen = 0;
+        for p in 0..DEAL_PARTS {
+            let mut got = d.spilled(p).unwrap();
+            got.extend(d.part(p).flatten());
+            let want: Vec<u64> =
+                hashes.iter().copied().filter(|h| (h >> 56) as usize == p).collect();
+            assert_eq!(sorted(got), sorted(want), "partition {p}");
+            seen += d.spilled(p).unwrap().len() + d.part(p).map(<[u64]>::len).sum::<usize>();
+        }
+        assert_eq!(seen, hashes.len());
+    }
+
+    #[test]
+    fn repeats_are_found_across_memory_and_the_scratch_file() {
+        let mut d = DealHashes::with_limits(DEAL_BLOCK, 1);
+        let h = |i: u64| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        for i in 0..20_000 {
+            d.push(h(i));
+        }
+        d.push(h(7)); // written out long ago
+        d.push(h(19_999)); // still in memory
+        let p7 = (h(7) >> 56) as usize;
+        let disk = d.spilled(p7).unwrap();
+        let found = repeats_in(std::iter::once(&disk[..]).chain(d.part(p7)));
+        assert_eq!(found, [h(7)]);
+        let p = (h(19_999) >> 56) as usize;
+        let disk = d.spilled(p).unwrap();
+        let found = repeats_in(std::iter::once(&disk[..]).chain(d.part(p)));
+        assert_eq!(found, if p == p7 { vec![h(7), h(19_999)] } else { vec![h(19_999)] });
+    }
 }

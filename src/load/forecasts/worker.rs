@@ -123,14 +123,15 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Worker {
-    pub(super) fn new() -> Worker {
+    /// One of `workers` workers, which share `deal_memory` bytes for deal hashes.
+    pub(super) fn new(workers: usize, deal_memory: usize) -> Worker {
         Worker {
             periods: FxHashMap::default(),
             names: Vec::new(),
             last_period: usize::MAX,
             last_key: None,
             sums: Vec::new(),
-            deals: DealHashes::new(),
+            deals: DealHashes::new(workers, deal_memory),
             problems: Vec::new(),
             dropped: 0,
             stats: LineStats::default(),
