@@ -4,7 +4,7 @@
 
 use sha2::{Digest as _, Sha256};
 use std::io::Read;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::thread::JoinHandle;
 
 /// How much the reading thread reads at a time.
@@ -18,6 +18,9 @@ pub type Digested = (u64, [u8; 32]);
 /// `Read` over a file read by a thread of its own, `AHEAD` chunks in advance.
 pub struct Prefetch {
     chunks: Receiver<std::io::Result<Vec<u8>>>,
+    /// Chunks read out, back to the thread to be filled again: the same few buffers go round,
+    /// with no allocation (and no zeroing) per chunk.
+    spare: Sender<Vec<u8>>,
     current: Vec<u8>,
     pos: usize,
     done: bool,
@@ -38,11 +41,13 @@ impl Prefetch {
     /// Starts reading `file`; with `hash`, also its SHA-256.
     pub fn new(mut file: std::fs::File, hash: bool) -> (Prefetch, Digest) {
         let (tx, rx) = sync_channel(AHEAD);
+        let (spare, spares) = channel::<Vec<u8>>();
         let thread = std::thread::spawn(move || {
             let mut h = hash.then(Sha256::new);
             let mut n = 0u64;
             loop {
-                let mut chunk = vec![0u8; CHUNK];
+                let mut chunk = spares.try_recv().unwrap_or_default();
+                chunk.resize(CHUNK, 0);
                 let mut filled = 0;
                 // Fill the chunk (a read may return less than asked).
                 let r = loop {
@@ -77,7 +82,8 @@ impl Prefetch {
                 }
             }
         });
-        (Prefetch { chunks: rx, current: Vec::new(), pos: 0, done: false }, Digest(thread))
+        let prefetch = Prefetch { chunks: rx, spare, current: Vec::new(), pos: 0, done: false };
+        (prefetch, Digest(thread))
     }
 }
 
@@ -90,7 +96,9 @@ impl Read for Prefetch {
             match self.chunks.recv() {
                 Ok(Ok(chunk)) => {
                     self.done = chunk.len() < CHUNK;
-                    self.current = chunk;
+                    let used = std::mem::replace(&mut self.current, chunk);
+                    // The thread has ended once the file is read: nothing to give back to.
+                    let _ = self.spare.send(used);
                     self.pos = 0;
                 }
                 Ok(Err(e)) => return Err(e),

@@ -26,26 +26,34 @@ use std::io::Write;
 pub(super) const DEAL_PARTS: usize = 256;
 /// Hashes per slab: 32 MiB, always its own mapping in glibc's malloc, so the memory goes back
 /// to the system as soon as the check is done (smaller allocations would stay resident in the
-/// parsing threads' malloc arenas, out of reach of the stages that run next).
+/// parsing threads' malloc arenas, out of reach of the stages that run next). Only the pages
+/// written are resident: a slab's tail past a worker's share of [`DEAL_MEMORY`] is never
+/// touched.
 pub(super) const SLAB: usize = 4 << 20;
 /// Hashes per block: a partition is a list of blocks inside the slabs.
 pub(super) const DEAL_BLOCK: usize = 1024;
-/// The memory all workers together give to deal hashes before they write them out: 256 MiB.
-pub(super) const DEAL_MEMORY: usize = 256 << 20;
+/// The memory all workers together give to deal hashes before they write them out: 32 MiB,
+/// four million lines.
+pub(super) const DEAL_MEMORY: usize = 32 << 20;
 
 /// 64-bit deal hashes, partitioned by their top byte. Blocks of each partition are carved out of
 /// big slabs: nothing is copied while they grow, and a half-filled block costs at most 8 KiB.
 pub(super) struct DealHashes {
+    /// The slabs; kept (and carved again from the start) after the hashes are written out.
     pub(super) slabs: Vec<Vec<u64>>,
+    /// The slab blocks are carved from.
+    current: usize,
     /// Per partition, its blocks as (slab, start); every block is full but the last.
     pub(super) parts: Vec<Vec<(u32, u32)>>,
     /// Entries in each partition's last block.
     pub(super) fill: Vec<u32>,
     /// Hashes per slab (always [`SLAB`] outside tests).
     slab: usize,
-    /// Slabs held before they are written out.
-    max_slabs: usize,
-    /// The scratch file, once the slabs were first written out.
+    /// Hashes held in memory (whole blocks) before they are written out.
+    max_held: usize,
+    /// Hashes held in memory now (whole blocks).
+    held: usize,
+    /// The scratch file, once the hashes were first written out.
     file: Option<std::fs::File>,
     /// Per partition, its runs in the scratch file as (first hash, hashes).
     spilled: Vec<Vec<(u64, u64)>>,
@@ -56,19 +64,19 @@ pub(super) struct DealHashes {
 impl DealHashes {
     /// Hashes for one of `workers` workers, which share `memory` bytes ([`DEAL_MEMORY`]).
     pub(super) fn new(workers: usize, memory: usize) -> DealHashes {
-        let each = memory / 8 / workers.max(1);
-        let slab = each.min(SLAB);
-        DealHashes::with_limits(slab, each / slab.max(1))
+        DealHashes::with_limits(SLAB, memory / 8 / workers.max(1))
     }
 
-    /// Hashes in slabs of `slab` hashes, written out when `max_slabs` are full.
-    pub(super) fn with_limits(slab: usize, max_slabs: usize) -> DealHashes {
+    /// Hashes in slabs of `slab` hashes, written out when `max_held` are held.
+    pub(super) fn with_limits(slab: usize, max_held: usize) -> DealHashes {
         DealHashes {
             slabs: Vec::new(),
+            current: 0,
             parts: (0..DEAL_PARTS).map(|_| Vec::new()).collect(),
             fill: vec![0; DEAL_PARTS],
             slab: slab.max(DEAL_BLOCK),
-            max_slabs: max_slabs.max(1),
+            max_held: max_held.max(DEAL_BLOCK),
+            held: 0,
             file: None,
             spilled: (0..DEAL_PARTS).map(|_| Vec::new()).collect(),
             written: 0,
@@ -78,19 +86,22 @@ impl DealHashes {
     pub(super) fn push(&mut self, h: u64) {
         let p = (h >> 56) as usize;
         if self.parts[p].is_empty() || self.fill[p] as usize == DEAL_BLOCK {
-            if self.slabs.last().is_none_or(|s| s.len() + DEAL_BLOCK > self.slab) {
-                if self.slabs.len() == self.max_slabs && self.spill().is_err() {
-                    // No scratch file: keep every hash in memory, the check stays exact.
-                    self.max_slabs = usize::MAX;
-                }
+            if self.held + DEAL_BLOCK > self.max_held && self.spill().is_err() {
+                // No scratch file: keep every hash in memory, the check stays exact.
+                self.max_held = usize::MAX;
+            }
+            if self.slabs.get(self.current).is_some_and(|s| s.len() + DEAL_BLOCK > self.slab) {
+                self.current += 1;
+            }
+            if self.current == self.slabs.len() {
                 self.slabs.push(Vec::with_capacity(self.slab));
             }
-            let s = self.slabs.len() - 1;
-            let slab = &mut self.slabs[s];
+            let slab = &mut self.slabs[self.current];
             let start = slab.len();
             slab.resize(start + DEAL_BLOCK, 0);
-            self.parts[p].push((s as u32, start as u32));
+            self.parts[p].push((self.current as u32, start as u32));
             self.fill[p] = 0;
+            self.held += DEAL_BLOCK;
         }
         let (s, start) = self.parts[p][self.parts[p].len() - 1];
         self.slabs[s as usize][start as usize + self.fill[p] as usize] = h;
@@ -126,7 +137,11 @@ impl DealHashes {
             }
         }
         self.written = at;
-        self.slabs.clear();
+        // The slabs stay allocated (and their written pages resident): carved again from the
+        // start, they hold the next hashes without a new allocation.
+        self.slabs.iter_mut().for_each(Vec::clear);
+        self.current = 0;
+        self.held = 0;
         self.parts.iter_mut().for_each(Vec::clear);
         self.fill.fill(0);
         Ok(())
@@ -364,15 +379,16 @@ mod tests {
 
     #[test]
     fn hashes_written_out_read_back_whole_and_in_their_partitions() {
-        // Two blocks per slab and two slabs: written out after every few partitions.
-        let mut d = DealHashes::with_limits(2 * DEAL_BLOCK, 2);
+        // Two blocks per slab and four blocks held: written out after every few partitions.
+        let mut d = DealHashes::with_limits(2 * DEAL_BLOCK, 4 * DEAL_BLOCK);
         let hashes: Vec<u64> =
             (0..50_000u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1).collect();
         for &h in &hashes {
             d.push(h);
         }
         assert!(d.written > 0 && d.file.is_some(), "nothing was written out");
-        assert!(d.slabs.len() <= 2);
+        assert_eq!(d.slabs.len(), 2, "the slabs are used again");
+        assert!(d.slabs.iter().all(|s| s.capacity() == 2 * DEAL_BLOCK));
         let mut seen = 0;
         for p in 0..DEAL_PARTS {
             let mut got = d.spilled(p).unwrap();
@@ -387,7 +403,7 @@ mod tests {
 
     #[test]
     fn repeats_are_found_across_memory_and_the_scratch_file() {
-        let mut d = DealHashes::with_limits(DEAL_BLOCK, 1);
+        let mut d = DealHashes::with_limits(DEAL_BLOCK, DEAL_BLOCK);
         let h = |i: u64| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         for i in 0..20_000 {
             d.push(h(i));
