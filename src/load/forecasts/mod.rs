@@ -7,8 +7,8 @@
 //! neither the number of threads nor the order of lines can change a total.
 //!
 //! A UTF-8 file's bytes are read straight into the block and checked by the parallel pieces.
-//! A piece without any `"` is split by a memchr tokenizer; a piece with quotes goes through the
-//! csv crate. Both feed the same per-record code, and a test holds them to the same results.
+//! A piece without any `"` is split by a block tokenizer (64 bytes at a time, [`tokens`]); a
+//! piece with quotes goes through the csv crate. Both feed the same per-record code, and a test holds them to the same results.
 //!
 //! Repeated `deal_id`s are found by hashing `(rep, period, deal_id)` to 64 bits per line into
 //! 256 partitions; each partition is checked for repeats in parallel. Only if some hash repeats
@@ -17,6 +17,7 @@
 
 mod records;
 mod repeats;
+mod tokens;
 mod worker;
 
 use super::encoding::{DecodeError, Encoding, ReadError, TextReader};

@@ -1,9 +1,10 @@
-//! The tokenizer and the per-line work of forecasts.csv: one [`Worker`] per thread parses its
-//! piece of a block (a memchr tokenizer for pieces without quotes, the csv crate for pieces
-//! with them), looks each rep up, parses the amount and adds it to the rep's sum, its deal's
+//! The per-line work of forecasts.csv: one [`Worker`] per thread parses its piece of a block
+//! (the block tokenizer of [`super::tokens`] for pieces without quotes, the csv crate for
+//! pieces with them), looks each rep up, parses the amount and adds it to the rep's sum, its deal's
 //! hash and, for a review, its deal's sum.
 
 use super::repeats::{deal_hash, deal_key, DealHashes};
+use super::tokens::Separators;
 use super::{AMOUNT, DEAL, PERIOD, REP};
 use crate::exact::Exact;
 use crate::load::number::{cell_message, parse_amount_parts, NumberError};
@@ -192,9 +193,8 @@ impl Worker {
         let mut line_start = 0;
         let mut from = 0;
         fields.clear();
-        // One pass over the piece finds every delimiter and line end.
-        let ends =
-            memchr::memchr2_iter(ctx.delimiter, b'\n', piece).chain(std::iter::once(piece.len()));
+        // One pass over the piece finds every delimiter and line end, a block at a time.
+        let ends = Separators::new(piece, ctx.delimiter).chain(std::iter::once(piece.len()));
         for i in ends {
             let at_end = i == piece.len();
             if !at_end && piece[i] == ctx.delimiter {
