@@ -272,7 +272,11 @@ fn load_bounded(
     let t = Instant::now();
     let deals: Vec<DealHashes> = workers
         .iter_mut()
-        .map(|w| std::mem::replace(&mut w.deals, DealHashes::new(1, 0)))
+        .map(|w| {
+            let mut d = std::mem::replace(&mut w.deals, DealHashes::new(1, 0));
+            d.finish();
+            d
+        })
         .collect();
     let mut totals = merge(workers, ids.len(), problems);
     let ok = deal_repeats_checked(file, opts, ids, deals, problems)?;
