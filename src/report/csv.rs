@@ -26,9 +26,14 @@ pub fn render(pack: &Pack, rollup: &Rollup, bom: bool, out: &mut dyn Write) -> a
     Ok(())
 }
 
-/// The one csv writer set-up of the outputs: `\n` line ends, quotes only where needed.
+/// The one csv writer set-up of the outputs: `\n` line ends, quotes only where needed. A
+/// writer is made per row, so its buffer is a row's size, not the crate's default 8 KiB (which
+/// it would zero for every row).
 fn writer(buf: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
-    csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(buf)
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(256)
+        .from_writer(buf)
 }
 
 /// Appends one row (with its line end) to `buf`.
