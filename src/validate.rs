@@ -393,11 +393,11 @@ fn check_org_not_empty(l: &Loaded) -> Vec<Problem> {
 
 fn check_ids(l: &Loaded) -> Vec<Problem> {
     let mut out = Vec::new();
-    let mut seen: FxHashMap<&str, &OrgRow> = FxHashMap::default();
     // Keyed by a hash of the folded id (no allocation per id); a hash match is confirmed by
     // comparing the folded ids themselves.
-    let mut folded: FxHashMap<u64, &OrgRow> = FxHashMap::default();
-    for r in &l.org {
+    let mut folded: FxHashMap<u64, &OrgRow> =
+        FxHashMap::with_capacity_and_hasher(l.org.len(), Default::default());
+    for (i, r) in l.org.iter().enumerate() {
         if r.id.is_empty() {
             let (name, parent) = (quoted(&r.name), quoted(&r.parent_id));
             let message = match (r.name.is_empty(), r.parent_id.is_empty()) {
@@ -419,7 +419,9 @@ fn check_ids(l: &Loaded) -> Vec<Problem> {
             )));
             continue;
         }
-        if let Some(first) = seen.get(r.id.as_str()) {
+        // The id index keeps the first row of each id: another row is a repeat.
+        if let Some(first) = l.ids.get_str(&r.id).filter(|&f| f as usize != i) {
+            let first = &l.org[first as usize];
             out.push(Problem::at(
                 r.src,
                 t!(
@@ -431,7 +433,6 @@ fn check_ids(l: &Loaded) -> Vec<Problem> {
             ));
             continue;
         }
-        seen.insert(&r.id, r);
         let key = fold_hash(&r.id);
         if let Some(first) = folded.get(&key).filter(|f| fold_id(&f.id) == fold_id(&r.id)) {
             out.push(
@@ -748,8 +749,11 @@ pub fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Opti
         Needs::Org => l.org_read,
         Needs::Forecasts => l.forecasts_read,
     };
+    // One task per check, so that the long ones (the ids of a 100,000-rep org) do not queue
+    // the short ones behind them on one thread.
     let found: Vec<Vec<Problem>> = CHECKS
         .par_iter()
+        .with_max_len(1)
         .map(|&(check, needs)| if runs(needs) { check(&l) } else { Vec::new() })
         .collect();
     for found in found {
@@ -844,7 +848,7 @@ pub fn validate(l: Loaded, opts: &CheckOptions, problems: &mut Problems) -> Opti
         return None;
     }
     let confidence_rows =
-        l.confidence.iter().map(|r| ConfidenceNote { note: r.note.clone() }).collect();
+        l.confidence.into_iter().map(|r| ConfidenceNote { note: r.note }).collect();
     // Deals were numbered by the periods of forecasts.csv; the pack's periods add targets'.
     let place: Vec<Option<u32>> = (l.forecasts.periods.iter())
         .map(|p| periods.iter().position(|q| q == p).map(|i| i as u32))
