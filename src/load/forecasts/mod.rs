@@ -24,14 +24,19 @@ use super::encoding::{DecodeError, Encoding, ReadError, TextReader};
 use super::{csv_reader, decode_problem, headers, io_error, record_lines, InputFile, ReadOptions};
 use crate::exact::Exact;
 use crate::model::{Deal, IdIndex, LineStats};
-use crate::problem::{quoted, FileKind, Problem, Problems, Source};
+use crate::problem::{quoted, FileKind, Problem, Problems, Source, KEEP_PER_FILE};
 use crate::t;
 use rayon::prelude::*;
 use records::{last_record_end, piece_ends};
 use repeats::{deal_repeats_checked, DealHashes};
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use worker::{Ctx, Worker};
+use worker::{Ctx, Piece, Worker};
+
+/// Pieces each block is cut into per thread: a thread that finishes early takes another
+/// instead of waiting for the slowest.
+const PIECES_PER_THREAD: usize = 4;
 
 /// The per-rep, per-period sums of forecasts.csv.
 #[derive(Debug, Default)]
@@ -168,13 +173,14 @@ fn load_bounded(
     }
     let check_utf8 = reader.unchecked();
     let threads = rayon::current_num_threads().max(1);
-    let mut workers: Vec<Worker> =
-        (0..threads).map(|_| Worker::new(threads, deal_memory)).collect();
     let mut buf: Vec<u8> = Vec::new();
     let mut line0: u64 = 1; // file line of buf[0]
-    let mut header: Option<(headers::Columns, u8)> = None;
     let mut eof = false;
-    while !eof {
+    // The header first, a block at a time until it is whole.
+    let (cols, delimiter) = loop {
+        if eof {
+            return Ok(None);
+        }
         let t = Instant::now();
         let read = reader.read_block(&mut buf);
         timings.read += t.elapsed();
@@ -186,89 +192,147 @@ fn load_bounded(
                 return Ok(None);
             }
         }
-        let t = Instant::now();
-        if header.is_none() {
-            let delimiter = super::sniff_delimiter(&buf);
-            let end = if eof { buf.len() } else { last_record_end(&buf, delimiter) };
-            if end == 0 && !eof {
-                continue;
-            }
-            if check_utf8 {
-                if let Err(e) = std::str::from_utf8(&buf[..end]) {
-                    let bad = bad_utf8(&buf[..end], e.valid_up_to(), e.error_len());
-                    problems.push(decode_problem(FileKind::Forecasts, &buf, line0, &bad));
-                    return Ok(None);
-                }
-            }
-            match read_header(&buf[..end], delimiter, problems) {
-                HeaderOutcome::Found { columns, body_start, lines } => {
-                    header = Some((columns, delimiter));
-                    buf.drain(..body_start);
-                    line0 += lines;
-                }
-                HeaderOutcome::Bad => return Ok(None),
-                HeaderOutcome::NotYet if !eof => continue,
-                HeaderOutcome::NotYet => {
-                    let what = if line0 == 1 && buf.is_empty() {
-                        t!("the file is empty", "文件是空的")
-                    } else {
-                        t!("the file has no header row", "文件没有表头行")
-                    };
-                    problems.push(Problem::file(FileKind::Forecasts, what).hint(t!(
-                        "the first line must name the columns: rep_id,period,amount (deal_id optional)",
-                        "第一行必须是列名：rep_id,period,amount（deal_id 可选）"
-                    )));
-                    return Ok(None);
-                }
-            }
-        }
-        let Some((cols, delimiter)) = &header else { continue };
-        let end = if eof { buf.len() } else { last_record_end(&buf, *delimiter) };
-        if end == 0 {
+        let delimiter = super::sniff_delimiter(&buf);
+        let end = if eof { buf.len() } else { last_record_end(&buf, delimiter) };
+        if end == 0 && !eof {
             continue;
         }
+        if check_utf8 {
+            if let Err(e) = std::str::from_utf8(&buf[..end]) {
+                let bad = bad_utf8(&buf[..end], e.valid_up_to(), e.error_len());
+                problems.push(decode_problem(FileKind::Forecasts, &buf, line0, &bad));
+                return Ok(None);
+            }
+        }
+        match read_header(&buf[..end], delimiter, problems) {
+            HeaderOutcome::Found { columns, body_start, lines } => {
+                buf.drain(..body_start);
+                line0 += lines;
+                break (columns, delimiter);
+            }
+            HeaderOutcome::Bad => return Ok(None),
+            HeaderOutcome::NotYet if !eof => continue,
+            HeaderOutcome::NotYet => {
+                let what = if line0 == 1 && buf.is_empty() {
+                    t!("the file is empty", "文件是空的")
+                } else {
+                    t!("the file has no header row", "文件没有表头行")
+                };
+                problems.push(Problem::file(FileKind::Forecasts, what).hint(t!(
+                    "the first line must name the columns: rep_id,period,amount (deal_id optional)",
+                    "第一行必须是列名：rep_id,period,amount（deal_id 可选）"
+                )));
+                return Ok(None);
+            }
+        }
+    };
+    // Then the body: each block is cut into several pieces per thread at record ends; the
+    // threads take pieces as they finish the last (one worker's state per thread), while the
+    // next block is read beside them. Lines in a piece are counted from its start and settled
+    // in piece order once the block is done.
+    let workers: Vec<Mutex<Worker>> =
+        (0..threads).map(|_| Mutex::new(Worker::new(threads, deal_memory))).collect();
+    let mut spare: Vec<u8> = Vec::new();
+    let mut listing = true;
+    loop {
+        let end = if eof { buf.len() } else { last_record_end(&buf, delimiter) };
+        if end == 0 {
+            if eof {
+                break;
+            }
+            // Not one whole record yet: read on.
+            let t = Instant::now();
+            let read = reader.read_block(&mut buf);
+            timings.read += t.elapsed();
+            match read {
+                Ok(more) => eof = !more,
+                Err(ReadError::Io(e)) => return Err(io_error(file, e)),
+                Err(ReadError::Decode(e)) => {
+                    problems.push(decode_problem(FileKind::Forecasts, &buf, line0, &e));
+                    return Ok(None);
+                }
+            }
+            continue;
+        }
+        let t = Instant::now();
         let ctx = Ctx {
             ids,
-            cols,
+            cols: &cols,
             only_period: only_period.map(str::as_bytes),
-            delimiter: *delimiter,
+            delimiter,
             check_utf8,
             keep_deals,
             check_ids,
+            listing,
         };
-        let cuts = piece_ends(&buf[..end], *delimiter, threads);
-        let mut pieces = Vec::with_capacity(threads);
+        let cuts = piece_ends(&buf[..end], delimiter, threads * PIECES_PER_THREAD);
+        let mut pieces = Vec::with_capacity(cuts.len());
         let mut start = 0;
         for &c in &cuts {
             pieces.push(&buf[start..c]);
             start = c;
         }
-        pieces.resize(threads, &[]);
-        workers.par_iter_mut().zip(&pieces).for_each(|(w, piece)| w.parse_piece(piece, &ctx));
+        let mut next = std::mem::take(&mut spare);
+        next.clear();
+        next.extend_from_slice(&buf[end..]);
+        let (done, read) = rayon::join(
+            || {
+                pieces
+                    .par_iter()
+                    .with_max_len(1)
+                    .map(|piece| {
+                        let w = rayon::current_thread_index().unwrap_or(0) % threads;
+                        let mut worker = workers[w].lock().expect("a worker panicked");
+                        worker.parse_piece(piece, &ctx, w)
+                    })
+                    .collect::<Vec<Piece>>()
+            },
+            || {
+                (!eof).then(|| {
+                    let t = Instant::now();
+                    (reader.read_block(&mut next), t.elapsed())
+                })
+            },
+        );
         let mut piece_start = 0;
-        for (w, piece) in workers.iter_mut().zip(&pieces) {
-            if let Some((at, bytes, truncated)) = w.bad_utf8.take() {
+        for (d, piece) in done.iter().zip(&pieces) {
+            if let Some((at, bytes, truncated)) = &d.bad_utf8 {
                 let e = DecodeError {
                     pos: piece_start + at,
                     encoding: Encoding::Utf8,
-                    bytes,
-                    truncated: truncated && eof,
+                    bytes: bytes.clone(),
+                    truncated: *truncated && eof,
                 };
                 problems.push(decode_problem(FileKind::Forecasts, &buf[..end], line0, &e));
                 return Ok(None);
             }
             piece_start += piece.len();
         }
-        for w in &mut workers {
-            w.fix_lines(line0);
-            line0 += w.piece_lines;
+        let mut kept = 0;
+        for d in &done {
+            workers[d.worker].lock().expect("a worker panicked").settle(d, line0);
+            line0 += d.lines;
         }
-        buf.drain(..end);
+        for w in &workers {
+            kept += w.lock().expect("a worker panicked").problems.len();
+        }
+        // Once the blocks read so far hold a full list, no later line can be listed.
+        listing &= kept < KEEP_PER_FILE;
         timings.parse += t.elapsed();
+        let Some((read, took)) = read else { break };
+        timings.read += took;
+        match read {
+            Ok(more) => eof = !more,
+            Err(ReadError::Io(e)) => return Err(io_error(file, e)),
+            Err(ReadError::Decode(e)) => {
+                problems.push(decode_problem(FileKind::Forecasts, &next, line0, &e));
+                return Ok(None);
+            }
+        }
+        spare = std::mem::replace(&mut buf, next);
     }
-    if header.is_none() {
-        return Ok(None);
-    }
+    let mut workers: Vec<Worker> =
+        workers.into_iter().map(|w| w.into_inner().expect("a worker panicked")).collect();
     let t = Instant::now();
     let deals: Vec<DealHashes> = workers
         .iter_mut()
@@ -676,6 +740,7 @@ mod tests {
             check_utf8: true,
             keep_deals: KeepDeals::None,
             check_ids: true,
+            listing: true,
         };
         let body = &text[21..];
         let (mut a, mut b) = (Worker::new(1, 1 << 20), Worker::new(1, 1 << 20));

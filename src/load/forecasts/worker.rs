@@ -70,13 +70,13 @@ pub(super) struct Worker {
     pub(super) stats: LineStats,
     /// Newlines in the piece parsed last, to turn its relative line numbers into file lines.
     pub(super) piece_lines: u64,
+    /// Whether problems found now are kept ([`Worker::update_listing`]).
+    listing: bool,
     pub(super) piece_problems: usize,
     /// The line each period (as `names`) is first seen on; relative to its piece until
     /// [`Worker::fix_lines`], for the periods from `piece_periods` on.
     pub(super) first_lines: Vec<u64>,
     pub(super) piece_periods: usize,
-    /// Bytes of the last piece that are not UTF-8: (offset in the piece, the bytes).
-    pub(super) bad_utf8: Option<(usize, Vec<u8>, bool)>,
     pub(super) fields: Vec<(usize, usize)>,
     pub(super) batch: Vec<Pending>,
     /// With [`Ctx::keep_deals`]: each deal's sum and line count, by (node, period as
@@ -84,6 +84,21 @@ pub(super) struct Worker {
     pub(super) deal_sums: FxHashMap<(u32, u32, u32), (Exact, u32)>,
     pub(super) deal_index: FxHashMap<Box<[u8]>, u32>,
     pub(super) deal_ids: Vec<Box<[u8]>>,
+}
+
+/// What parsing one piece leaves to settle once the lines of the pieces before it are known.
+pub(super) struct Piece {
+    /// The worker that parsed it.
+    pub(super) worker: usize,
+    /// Its problems, in the worker's list.
+    pub(super) problems: std::ops::Range<usize>,
+    /// The periods it saw first, in the worker's lists.
+    pub(super) periods: std::ops::Range<usize>,
+    /// Its newlines.
+    pub(super) lines: u64,
+    /// Where the piece stops being UTF-8 (then nothing of it was parsed): the offset in the
+    /// piece, the bytes, and whether they may be the start of a character cut by the end.
+    pub(super) bad_utf8: Option<(usize, Vec<u8>, bool)>,
 }
 
 /// Lines processed together in [`Worker::parse_plain`].
@@ -121,6 +136,8 @@ pub(super) struct Ctx<'a> {
     /// Whether org.csv's ids are known; if not, unknown reps are not reported (every line
     /// would be).
     pub(super) check_ids: bool,
+    /// Whether the blocks before this one hold fewer problems than a full list.
+    pub(super) listing: bool,
 }
 
 impl Worker {
@@ -140,7 +157,7 @@ impl Worker {
             piece_problems: 0,
             first_lines: Vec::new(),
             piece_periods: 0,
-            bad_utf8: None,
+            listing: true,
             fields: Vec::new(),
             batch: Vec::with_capacity(BATCH),
             deal_sums: FxHashMap::default(),
@@ -151,18 +168,30 @@ impl Worker {
 
     pub(super) fn problem(&mut self, p: Problem) {
         self.stats.refused += 1;
-        if self.problems.len() < KEEP_PER_FILE {
+        if self.listing {
             self.problems.push(p);
+            self.listing = self.problems.len() - self.piece_problems < KEEP_PER_FILE;
         } else {
             self.dropped += 1;
         }
     }
 
-    /// Parses one piece (whole records); problem lines are relative to the piece until fixed.
-    pub(super) fn parse_piece(&mut self, piece: &[u8], ctx: &Ctx) {
+    /// Whether a problem found now is kept for the list: while the blocks before hold fewer
+    /// than a full list, up to a full list per piece. (The list keeps the first problems by
+    /// line; a piece's own first ones are the only ones of it that can be among them.) Which
+    /// problems are kept depends on the pieces, never on which thread took them.
+    fn update_listing(&mut self, ctx: &Ctx) {
+        self.listing = ctx.listing && self.problems.len() - self.piece_problems < KEEP_PER_FILE;
+    }
+
+    /// Parses one piece (whole records) as worker `worker`; problem lines are relative to the
+    /// piece until [`Worker::settle`].
+    pub(super) fn parse_piece(&mut self, piece: &[u8], ctx: &Ctx, worker: usize) -> Piece {
         self.piece_problems = self.problems.len();
         self.piece_periods = self.names.len();
         self.piece_lines = 0;
+        self.update_listing(ctx);
+        let mut bad_utf8 = None;
         if ctx.check_utf8 {
             if let Err(e) = std::str::from_utf8(piece) {
                 let at = e.valid_up_to();
@@ -170,14 +199,22 @@ impl Worker {
                     Some(n) => (piece[at..at + n].to_vec(), false),
                     None => (piece[at..].to_vec(), true),
                 };
-                self.bad_utf8 = Some((at, bytes, truncated));
-                return;
+                bad_utf8 = Some((at, bytes, truncated));
             }
         }
-        if memchr::memchr(b'"', piece).is_none() {
-            self.parse_plain(piece, ctx);
-        } else {
-            self.parse_quoted(piece, ctx);
+        if bad_utf8.is_none() {
+            if memchr::memchr(b'"', piece).is_none() {
+                self.parse_plain(piece, ctx);
+            } else {
+                self.parse_quoted(piece, ctx);
+            }
+        }
+        Piece {
+            worker,
+            problems: self.piece_problems..self.problems.len(),
+            periods: self.piece_periods..self.names.len(),
+            lines: self.piece_lines,
+            bad_utf8,
         }
     }
 
@@ -393,7 +430,7 @@ impl Worker {
                     ))
                 } else {
                     // The hint looks for near ids: only for problems that will be listed.
-                    let listed = self.problems.len() < KEEP_PER_FILE;
+                    let listed = self.listing;
                     Problem::at(
                         src,
                         t!("{} is not an id in org.csv", "{} 不是 org.csv 里的 id", quoted(&text)),
@@ -535,14 +572,15 @@ impl Worker {
         k
     }
 
-    /// Turns the last piece's relative line numbers into file line numbers.
-    pub(super) fn fix_lines(&mut self, first_line: u64) {
-        for p in &mut self.problems[self.piece_problems..] {
+    /// Turns a piece's relative line numbers into file line numbers, `first_line` being the
+    /// file line the piece starts on.
+    pub(super) fn settle(&mut self, piece: &Piece, first_line: u64) {
+        for p in &mut self.problems[piece.problems.clone()] {
             if let Some(l) = p.line.as_mut() {
                 *l += first_line - 1;
             }
         }
-        for l in &mut self.first_lines[self.piece_periods..] {
+        for l in &mut self.first_lines[piece.periods.clone()] {
             *l += first_line - 1;
         }
     }
