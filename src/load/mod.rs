@@ -620,7 +620,13 @@ pub fn pack(
             && !matches!(&f.data, InputData::Path(p) if p.is_dir())
     };
     // org.csv, confidence.csv and targets.csv are independent until validation: read them
-    // side by side; forecasts.csv needs org's ids and all the threads.
+    // side by side; forecasts.csv needs org's ids and all the threads, but its first blocks
+    // are read (and hashed) meanwhile.
+    let started = if present(&files.forecasts) {
+        forecasts::start(&files.forecasts, how.hash)
+    } else {
+        forecasts::Started::default()
+    };
     let t = std::time::Instant::now();
     let ((org, org_problems), ((confidence, conf_problems), (targets, target_problems))) =
         rayon::join(
@@ -689,7 +695,7 @@ pub fn pack(
             check_ids: org_rows,
             hash: how.hash,
         };
-        let f = forecasts::load(&files.forecasts, read, &ids, problems);
+        let f = forecasts::load(&files.forecasts, started, read, &ids, problems);
         settle(f, problems)?
     } else {
         None

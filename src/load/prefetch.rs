@@ -5,6 +5,7 @@
 use sha2::{Digest as _, Sha256};
 use std::io::Read;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 /// How much the reading thread reads at a time.
@@ -17,11 +18,11 @@ pub type Digested = (u64, [u8; 32]);
 
 /// `Read` over a file read by a thread of its own, `AHEAD` chunks in advance.
 pub struct Prefetch {
-    chunks: Receiver<std::io::Result<Vec<u8>>>,
+    chunks: Receiver<std::io::Result<Arc<Vec<u8>>>>,
     /// Chunks read out, back to the thread to be filled again: the same few buffers go round,
     /// with no allocation (and no zeroing) per chunk.
-    spare: Sender<Vec<u8>>,
-    current: Vec<u8>,
+    spare: Sender<Arc<Vec<u8>>>,
+    current: Arc<Vec<u8>>,
     pos: usize,
     done: bool,
 }
@@ -38,51 +39,44 @@ impl Digest {
 }
 
 impl Prefetch {
-    /// Starts reading `file`; with `hash`, also its SHA-256.
+    /// Starts reading `file`; with `hash`, also its SHA-256. A chunk is handed over as soon as
+    /// it is read and hashed after, while the parse already works on it.
     pub fn new(mut file: std::fs::File, hash: bool) -> (Prefetch, Digest) {
         let (tx, rx) = sync_channel(AHEAD);
-        let (spare, spares) = channel::<Vec<u8>>();
+        let (spare, spares) = channel::<Arc<Vec<u8>>>();
         let thread = std::thread::spawn(move || {
             let mut h = hash.then(Sha256::new);
             let mut n = 0u64;
             loop {
-                let mut chunk = spares.try_recv().unwrap_or_default();
-                chunk.resize(CHUNK, 0);
-                let mut filled = 0;
-                // Fill the chunk (a read may return less than asked).
-                let r = loop {
-                    match file.read(&mut chunk[filled..]) {
-                        Ok(0) => break Ok(()),
-                        Ok(k) => {
-                            filled += k;
-                            if filled == CHUNK {
-                                break Ok(());
-                            }
-                        }
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(e) => break Err(e),
-                    }
-                };
+                // A chunk comes back once both the parse and the hash are done with it.
+                let mut chunk = (spares.try_recv().ok())
+                    .and_then(|c| Arc::try_unwrap(c).ok())
+                    .unwrap_or_default();
+                chunk.clear();
+                chunk.reserve_exact(CHUNK);
+                // Fill the chunk (a read may return less than asked); nothing is zeroed first.
+                let r = (&mut file).take(CHUNK as u64).read_to_end(&mut chunk);
                 if let Err(e) = r {
                     let _ = tx.send(Err(e));
                     return None;
                 }
-                chunk.truncate(filled);
-                if let Some(h) = &mut h {
-                    h.update(&chunk);
-                }
+                let filled = chunk.len();
                 n += filled as u64;
                 let end = filled < CHUNK;
+                let chunk = Arc::new(chunk);
                 // The parse stopped early (a problem in the file): no one is listening.
-                if tx.send(Ok(chunk)).is_err() {
+                if tx.send(Ok(Arc::clone(&chunk))).is_err() {
                     return None;
+                }
+                if let Some(h) = &mut h {
+                    h.update(&chunk[..]);
                 }
                 if end {
                     return h.map(|h| (n, h.finalize().into()));
                 }
             }
         });
-        let prefetch = Prefetch { chunks: rx, spare, current: Vec::new(), pos: 0, done: false };
+        let prefetch = Prefetch { chunks: rx, spare, current: Arc::default(), pos: 0, done: false };
         (prefetch, Digest(thread))
     }
 }

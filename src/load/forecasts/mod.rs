@@ -23,6 +23,7 @@ mod worker;
 use super::encoding::{DecodeError, Encoding, ReadError, TextReader};
 use super::{csv_reader, decode_problem, headers, io_error, record_lines, InputFile, ReadOptions};
 use crate::exact::Exact;
+use crate::load::prefetch::{Digest, Prefetch};
 use crate::model::{Deal, IdIndex, LineStats};
 use crate::problem::{quoted, FileKind, Problem, Problems, Source, KEEP_PER_FILE};
 use crate::t;
@@ -136,20 +137,38 @@ impl KeepDeals<'_> {
     }
 }
 
+/// forecasts.csv opened and being read ahead (and hashed) by a thread of its own, started
+/// before the small files are read so that the first blocks are ready when the parse begins.
+#[derive(Default)]
+pub struct Started(Option<std::io::Result<(Prefetch, Digest)>>);
+
+/// Starts reading forecasts.csv ahead, if it is a file on disk; with `hash`, its SHA-256 too.
+/// An error opening it is kept and said by [`load`].
+pub fn start(file: &InputFile, hash: bool) -> Started {
+    match &file.data {
+        crate::load::InputData::Path(p) => {
+            Started(Some(std::fs::File::open(p).map(|f| Prefetch::new(f, hash))))
+        }
+        _ => Started(None),
+    }
+}
+
 /// Reads forecasts.csv into totals per rep and period, adding every problem found.
 pub fn load(
     file: &InputFile,
+    started: Started,
     how: How,
     ids: &IdIndex,
     problems: &mut Problems,
 ) -> anyhow::Result<Option<ForecastTotals>> {
-    load_bounded(file, how, ids, problems, repeats::DEAL_MEMORY)
+    load_bounded(file, started, how, ids, problems, repeats::DEAL_MEMORY)
 }
 
 /// [`load`], with `deal_memory` bytes for the deal-id check's hashes before they are written
 /// to a scratch file (tests make it small).
 fn load_bounded(
     file: &InputFile,
+    started: Started,
     how: How,
     ids: &IdIndex,
     problems: &mut Problems,
@@ -158,13 +177,14 @@ fn load_bounded(
     let How { opts, only_period, keep_deals, check_ids, hash } = how;
     let mut timings = LoadTimings::default();
     // A file on disk is read ahead by a thread of its own (and hashed there when asked).
-    let (src, digest): (Box<dyn std::io::Read + Send + '_>, _) = match &file.data {
-        crate::load::InputData::Path(p) => {
-            let f = std::fs::File::open(p).map_err(|e| io_error(file, e))?;
-            let (r, d) = crate::load::prefetch::Prefetch::new(f, hash);
-            (Box::new(r), Some(d))
-        }
-        _ => (file.open().map_err(|e| io_error(file, e))?, None),
+    let started = match started.0 {
+        Some(s) => Some(s),
+        None => start(file, hash).0,
+    };
+    let (src, digest): (Box<dyn std::io::Read + Send + '_>, _) = match started {
+        Some(Ok((r, d))) => (Box::new(r), Some(d)),
+        Some(Err(e)) => return Err(io_error(file, e)),
+        None => (file.open().map_err(|e| io_error(file, e))?, None),
     };
     let mut reader = TextReader::new(src, opts.encoding).map_err(|e| io_error(file, e))?;
     if let Some(p) = super::not_csv(FileKind::Forecasts, reader.head()) {
@@ -590,8 +610,9 @@ mod tests {
                 check_ids: true,
                 hash: false,
             };
-            let totals =
-                load_bounded(&file, how, &ids, &mut problems, memory).unwrap().unwrap_or_default();
+            let totals = load_bounded(&file, Started(None), how, &ids, &mut problems, memory)
+                .unwrap()
+                .unwrap_or_default();
             problems.finish();
             let text = problems.render(crate::text::Lang::En);
             (totals, text.lines().map(str::to_string).collect())
