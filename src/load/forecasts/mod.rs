@@ -204,14 +204,8 @@ fn load_bounded(
         let t = Instant::now();
         let read = reader.read_block(&mut buf);
         timings.read += t.elapsed();
-        match read {
-            Ok(more) => eof = !more,
-            Err(ReadError::Io(e)) => return Err(io_error(file, e)),
-            Err(ReadError::Decode(e)) => {
-                problems.push(decode_problem(FileKind::Forecasts, &buf, line0, &e));
-                return Ok(None);
-            }
-        }
+        let Some(end) = settle_read(read, file, &buf, line0, problems)? else { return Ok(None) };
+        eof = end;
         let delimiter = super::sniff_delimiter(&buf);
         let end = if eof { buf.len() } else { last_record_end(&buf, delimiter) };
         if end == 0 && !eof {
@@ -264,14 +258,10 @@ fn load_bounded(
             let t = Instant::now();
             let read = reader.read_block(&mut buf);
             timings.read += t.elapsed();
-            match read {
-                Ok(more) => eof = !more,
-                Err(ReadError::Io(e)) => return Err(io_error(file, e)),
-                Err(ReadError::Decode(e)) => {
-                    problems.push(decode_problem(FileKind::Forecasts, &buf, line0, &e));
-                    return Ok(None);
-                }
-            }
+            let Some(end) = settle_read(read, file, &buf, line0, problems)? else {
+                return Ok(None);
+            };
+            eof = end;
             continue;
         }
         let t = Instant::now();
@@ -341,14 +331,8 @@ fn load_bounded(
         timings.parse += t.elapsed();
         let Some((read, took)) = read else { break };
         timings.read += took;
-        match read {
-            Ok(more) => eof = !more,
-            Err(ReadError::Io(e)) => return Err(io_error(file, e)),
-            Err(ReadError::Decode(e)) => {
-                problems.push(decode_problem(FileKind::Forecasts, &next, line0, &e));
-                return Ok(None);
-            }
-        }
+        let Some(end) = settle_read(read, file, &next, line0, problems)? else { return Ok(None) };
+        eof = end;
         spare = std::mem::replace(&mut buf, next);
     }
     let mut workers: Vec<Worker> =
@@ -368,6 +352,25 @@ fn load_bounded(
     totals.timings = timings;
     totals.digest = digest.and_then(|d| d.wait());
     Ok(ok.then_some(totals))
+}
+
+/// What a block read came to: `Some(end of file)`, or `None` once the text that does not
+/// decode is listed as a problem (`text` being the buffer read into, `line0` its first line).
+fn settle_read(
+    read: Result<bool, ReadError>,
+    file: &InputFile,
+    text: &[u8],
+    line0: u64,
+    problems: &mut Problems,
+) -> anyhow::Result<Option<bool>> {
+    match read {
+        Ok(more) => Ok(Some(!more)),
+        Err(ReadError::Io(e)) => Err(io_error(file, e)),
+        Err(ReadError::Decode(e)) => {
+            problems.push(decode_problem(FileKind::Forecasts, text, line0, &e));
+            Ok(None)
+        }
+    }
 }
 
 fn bad_utf8(text: &[u8], at: usize, len: Option<usize>) -> DecodeError {
