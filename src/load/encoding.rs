@@ -203,8 +203,15 @@ impl<R: Read> TextReader<R> {
             return self.read_text_unchecked(out);
         }
         if self.raw_pos < self.raw.len() {
-            out.extend_from_slice(&self.raw[self.raw_pos..]);
-            self.raw = Vec::new();
+            // The first block, read to sniff the encoding: handed over whole when `out` is
+            // empty (no copy), else appended.
+            let mut raw = std::mem::take(&mut self.raw);
+            raw.drain(..self.raw_pos);
+            if out.is_empty() {
+                *out = raw;
+            } else {
+                out.extend_from_slice(&raw);
+            }
             self.raw_pos = 0;
             return Ok(true);
         }
