@@ -1,5 +1,6 @@
 //! `forecasts.csv`, the big file: streamed in blocks, each block cut at record boundaries into
-//! one piece per thread, pieces parsed in parallel and folded into per-rep, per-period totals.
+//! a few pieces per thread, pieces parsed in parallel (the next block read meanwhile) and
+//! folded into per-rep, per-period totals.
 //!
 //! Per line there is no allocation: cells are byte slices of the block, the rep id is looked up
 //! in a hash map of `&[u8]`, the period in a per-thread table (with the last hit cached), and the
@@ -8,10 +9,12 @@
 //!
 //! A UTF-8 file's bytes are read straight into the block and checked by the parallel pieces.
 //! A piece without any `"` is split by a block tokenizer (64 bytes at a time, [`tokens`]); a
-//! piece with quotes goes through the csv crate. Both feed the same per-record code, and a test holds them to the same results.
+//! piece with quotes goes through the csv crate. Both feed the same per-record code, and a test
+//! holds them to the same results.
 //!
 //! Repeated `deal_id`s are found by hashing `(rep, period, deal_id)` to 64 bits per line into
-//! 256 partitions; each partition is checked for repeats in parallel. Only if some hash repeats
+//! 256 partitions, written to a scratch file past a memory budget ([`repeats`]); each partition
+//! is checked for repeats in parallel. Only if some hash repeats
 //! is the file read a second time to find and compare the actual lines, so a hash collision can
 //! never cause a false error.
 

@@ -1,5 +1,5 @@
 //! Record boundaries without parsing: where a block's last whole record ends, how to cut a
-//! block into one piece of whole records per thread, and the plain second-pass reader.
+//! block into pieces of whole records, and the plain second-pass reader.
 
 use crate::load::encoding::{ReadError, TextReader};
 use crate::load::{csv_reader, io_error, record_lines, sniff_delimiter, InputFile, ReadOptions};

@@ -4,11 +4,11 @@
 //! file read a second time ([`super::records::each_record`]) to find and compare the actual
 //! lines, so a hash collision can never cause a false error.
 //!
-//! The hashes take 8 bytes a line. Past [`DEAL_MEMORY`] (256 MiB, about 32 million lines) a
-//! worker writes its slabs out, partition by partition, to an unnamed scratch file in the
-//! system's temporary folder and starts again with empty slabs; the check then reads each
-//! partition back, one at a time. A 100-million-line file keeps its peak memory bounded the
-//! same way as a 30-million-line one. If the scratch file cannot be written, the hashes stay in
+//! The hashes take 8 bytes a line. Past its share of [`DEAL_MEMORY`] (32 MiB in all, about four
+//! million lines) a worker writes its blocks out, partition by partition, to an unnamed scratch
+//! file in the system's temporary folder and carves its slabs again from the start; the check
+//! then reads each partition back, one at a time. A 100-million-line file needs no more memory
+//! for the check than a 5-million-line one. If the scratch file cannot be written, the hashes stay in
 //! memory: the check stays exact and only the memory grows.
 
 use super::records::each_record;
