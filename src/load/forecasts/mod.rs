@@ -1,6 +1,6 @@
 //! `forecasts.csv`, the big file: streamed in blocks, each block cut at record boundaries into
-//! a few pieces per thread, pieces parsed in parallel (the next block read meanwhile) and
-//! folded into per-rep, per-period totals.
+//! one piece per thread, pieces parsed in parallel (the next block read meanwhile) and folded
+//! into per-rep, per-period totals.
 //!
 //! Per line there is no allocation: cells are byte slices of the block, the rep id is looked up
 //! in a hash map of `&[u8]`, the period in a per-thread table (with the last hit cached), and the
@@ -28,19 +28,14 @@ use super::{csv_reader, decode_problem, headers, io_error, record_lines, InputFi
 use crate::exact::Exact;
 use crate::load::prefetch::{Digest, Prefetch};
 use crate::model::{Deal, IdIndex, LineStats};
-use crate::problem::{quoted, FileKind, Problem, Problems, Source, KEEP_PER_FILE};
+use crate::problem::{quoted, FileKind, Problem, Problems, Source};
 use crate::t;
 use rayon::prelude::*;
 use records::{last_record_end, piece_ends};
 use repeats::{deal_repeats_checked, DealHashes};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use worker::{Ctx, Piece, Worker};
-
-/// Pieces each block is cut into per thread: a thread that finishes early takes another
-/// instead of waiting for the slowest.
-const PIECES_PER_THREAD: usize = 4;
 
 /// The per-rep, per-period sums of forecasts.csv.
 #[derive(Debug, Default)]
@@ -243,14 +238,13 @@ fn load_bounded(
             }
         }
     };
-    // Then the body: each block is cut into several pieces per thread at record ends; the
-    // threads take pieces as they finish the last (one worker's state per thread), while the
-    // next block is read beside them. Lines in a piece are counted from its start and settled
-    // in piece order once the block is done.
-    let workers: Vec<Mutex<Worker>> =
-        (0..threads).map(|_| Mutex::new(Worker::new(threads, deal_memory))).collect();
+    // Then the body: each block is cut at record ends into one piece per thread, piece k
+    // always to worker k (so each worker sees its lines in file order, and the first line of
+    // a period is the least of the workers'), while the next block is read beside them. Lines
+    // in a piece are counted from its start and settled in piece order once the block is done.
+    let mut workers: Vec<Worker> =
+        (0..threads).map(|_| Worker::new(threads, deal_memory)).collect();
     let mut spare: Vec<u8> = Vec::new();
-    let mut listing = true;
     loop {
         let end = if eof { buf.len() } else { last_record_end(&buf, delimiter) };
         if end == 0 {
@@ -276,28 +270,22 @@ fn load_bounded(
             check_utf8,
             keep_deals,
             check_ids,
-            listing,
         };
-        let cuts = piece_ends(&buf[..end], delimiter, threads * PIECES_PER_THREAD);
-        let mut pieces = Vec::with_capacity(cuts.len());
+        let cuts = piece_ends(&buf[..end], delimiter, threads);
+        let mut pieces = Vec::with_capacity(threads);
         let mut start = 0;
         for &c in &cuts {
             pieces.push(&buf[start..c]);
             start = c;
         }
+        pieces.resize(threads, &[]);
         let mut next = std::mem::take(&mut spare);
         next.clear();
         next.extend_from_slice(&buf[end..]);
         let (done, read) = rayon::join(
             || {
-                pieces
-                    .par_iter()
-                    .with_max_len(1)
-                    .map(|piece| {
-                        let w = rayon::current_thread_index().unwrap_or(0) % threads;
-                        let mut worker = workers[w].lock().expect("a worker panicked");
-                        worker.parse_piece(piece, &ctx, w)
-                    })
+                (workers.par_iter_mut().zip(&pieces).enumerate())
+                    .map(|(w, (worker, piece))| worker.parse_piece(piece, &ctx, w))
                     .collect::<Vec<Piece>>()
             },
             || {
@@ -321,16 +309,10 @@ fn load_bounded(
             }
             piece_start += piece.len();
         }
-        let mut kept = 0;
         for d in &done {
-            workers[d.worker].lock().expect("a worker panicked").settle(d, line0);
+            workers[d.worker].settle(d, line0);
             line0 += d.lines;
         }
-        for w in &workers {
-            kept += w.lock().expect("a worker panicked").problems.len();
-        }
-        // Once the blocks read so far hold a full list, no later line can be listed.
-        listing &= kept < KEEP_PER_FILE;
         timings.parse += t.elapsed();
         let Some((read, took)) = read else { break };
         timings.read += took;
@@ -338,8 +320,6 @@ fn load_bounded(
         eof = end;
         spare = std::mem::replace(&mut buf, next);
     }
-    let mut workers: Vec<Worker> =
-        workers.into_iter().map(|w| w.into_inner().expect("a worker panicked")).collect();
     let t = Instant::now();
     let deals: Vec<DealHashes> = workers
         .iter_mut()
@@ -736,6 +716,24 @@ mod tests {
     }
 
     #[test]
+    fn a_period_first_line_is_the_file_first_on_any_thread_count() {
+        // 2026-Q3 appears first at line 150,002, then again all through the second half.
+        let mut s = String::from("rep_id,period,amount,deal_id\n");
+        for i in 0..300_000u32 {
+            let period =
+                if i == 150_000 || (i > 200_000 && i % 7 == 0) { "2026-Q3" } else { "2026-Q1" };
+            s.push_str(&format!("R1,{period},1,D{i}\n"));
+        }
+        let text: &'static [u8] = Box::leak(s.into_bytes().into_boxed_slice());
+        for threads in [1, 2, 3, 8] {
+            let (totals, _) = load_with(text, threads);
+            assert_eq!(totals.stats.refused, 0);
+            assert_eq!(totals.periods, ["2026-Q1", "2026-Q3"]);
+            assert_eq!(totals.first_lines, [2, 150_002], "{threads} threads");
+        }
+    }
+
+    #[test]
     fn keeps_the_named_deals_and_their_near_misses_only() {
         let folded = [crate::suggest::look_alike("D-１0"), crate::suggest::look_alike("Ab C")];
         let keep = KeepDeals::Named(&folded);
@@ -767,7 +765,6 @@ mod tests {
             check_utf8: true,
             keep_deals: KeepDeals::None,
             check_ids: true,
-            listing: true,
         };
         let body = &text[21..];
         let (mut a, mut b) = (Worker::new(1, 1 << 20), Worker::new(1, 1 << 20));

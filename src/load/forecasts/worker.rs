@@ -70,8 +70,6 @@ pub(super) struct Worker {
     pub(super) stats: LineStats,
     /// Newlines in the piece parsed last, to turn its relative line numbers into file lines.
     pub(super) piece_lines: u64,
-    /// Whether problems found now are kept ([`Worker::update_listing`]).
-    listing: bool,
     pub(super) piece_problems: usize,
     /// The line each period (as `names`) is first seen on; relative to its piece until
     /// [`Worker::fix_lines`], for the periods from `piece_periods` on.
@@ -136,8 +134,6 @@ pub(super) struct Ctx<'a> {
     /// Whether org.csv's ids are known; if not, unknown reps are not reported (every line
     /// would be).
     pub(super) check_ids: bool,
-    /// Whether the blocks before this one hold fewer problems than a full list.
-    pub(super) listing: bool,
 }
 
 impl Worker {
@@ -157,7 +153,6 @@ impl Worker {
             piece_problems: 0,
             first_lines: Vec::new(),
             piece_periods: 0,
-            listing: true,
             fields: Vec::new(),
             batch: Vec::with_capacity(BATCH),
             deal_sums: FxHashMap::default(),
@@ -168,20 +163,11 @@ impl Worker {
 
     pub(super) fn problem(&mut self, p: Problem) {
         self.stats.refused += 1;
-        if self.listing {
+        if self.problems.len() < KEEP_PER_FILE {
             self.problems.push(p);
-            self.listing = self.problems.len() - self.piece_problems < KEEP_PER_FILE;
         } else {
             self.dropped += 1;
         }
-    }
-
-    /// Whether a problem found now is kept for the list: while the blocks before hold fewer
-    /// than a full list, up to a full list per piece. (The list keeps the first problems by
-    /// line; a piece's own first ones are the only ones of it that can be among them.) Which
-    /// problems are kept depends on the pieces, never on which thread took them.
-    fn update_listing(&mut self, ctx: &Ctx) {
-        self.listing = ctx.listing && self.problems.len() - self.piece_problems < KEEP_PER_FILE;
     }
 
     /// Parses one piece (whole records) as worker `worker`; problem lines are relative to the
@@ -190,7 +176,6 @@ impl Worker {
         self.piece_problems = self.problems.len();
         self.piece_periods = self.names.len();
         self.piece_lines = 0;
-        self.update_listing(ctx);
         let mut bad_utf8 = None;
         if ctx.check_utf8 {
             if let Err(e) = std::str::from_utf8(piece) {
@@ -430,7 +415,7 @@ impl Worker {
                     ))
                 } else {
                     // The hint looks for near ids: only for problems that will be listed.
-                    let listed = self.listing;
+                    let listed = self.problems.len() < KEEP_PER_FILE;
                     Problem::at(
                         src,
                         t!("{} is not an id in org.csv", "{} 不是 org.csv 里的 id", quoted(&text)),
