@@ -1,6 +1,5 @@
 //! `forecasts.csv`, the big file: streamed in blocks, each block cut at record boundaries into
-//! one piece per thread, pieces parsed in parallel (the next block read meanwhile) and folded
-//! into per-rep, per-period totals.
+//! one piece per thread, pieces parsed in parallel and folded into per-rep, per-period totals.
 //!
 //! Per line there is no allocation: cells are byte slices of the block, the rep id is looked up
 //! in a hash map of `&[u8]`, the period in a per-thread table (with the last hit cached), and the
@@ -240,8 +239,10 @@ fn load_bounded(
     };
     // Then the body: each block is cut at record ends into one piece per thread, piece k
     // always to worker k (so each worker sees its lines in file order, and the first line of
-    // a period is the least of the workers'), while the next block is read beside them. Lines
-    // in a piece are counted from its start and settled in piece order once the block is done.
+    // a period is the least of the workers'). Lines in a piece are counted from its start and
+    // settled in piece order once the block is done; then the next block is read (the reading
+    // thread has it ready: read beside the parse, it would hold one worker back at the end of
+    // every block).
     let mut workers: Vec<Worker> =
         (0..threads).map(|_| Worker::new(threads, deal_memory)).collect();
     let mut spare: Vec<u8> = Vec::new();
@@ -282,19 +283,9 @@ fn load_bounded(
         let mut next = std::mem::take(&mut spare);
         next.clear();
         next.extend_from_slice(&buf[end..]);
-        let (done, read) = rayon::join(
-            || {
-                (workers.par_iter_mut().zip(&pieces).enumerate())
-                    .map(|(w, (worker, piece))| worker.parse_piece(piece, &ctx, w))
-                    .collect::<Vec<Piece>>()
-            },
-            || {
-                (!eof).then(|| {
-                    let t = Instant::now();
-                    (reader.read_block(&mut next), t.elapsed())
-                })
-            },
-        );
+        let done: Vec<Piece> = (workers.par_iter_mut().zip(&pieces).enumerate())
+            .map(|(w, (worker, piece))| worker.parse_piece(piece, &ctx, w))
+            .collect();
         let mut piece_start = 0;
         for (d, piece) in done.iter().zip(&pieces) {
             if let Some((at, bytes, truncated)) = &d.bad_utf8 {
@@ -314,8 +305,12 @@ fn load_bounded(
             line0 += d.lines;
         }
         timings.parse += t.elapsed();
-        let Some((read, took)) = read else { break };
-        timings.read += took;
+        if eof {
+            break;
+        }
+        let t = Instant::now();
+        let read = reader.read_block(&mut next);
+        timings.read += t.elapsed();
         let Some(end) = settle_read(read, file, &next, line0, problems)? else { return Ok(None) };
         eof = end;
         spare = std::mem::replace(&mut buf, next);
