@@ -72,7 +72,7 @@ pub(super) struct Worker {
     pub(super) piece_lines: u64,
     pub(super) piece_problems: usize,
     /// The line each period (as `names`) is first seen on; relative to its piece until
-    /// [`Worker::fix_lines`], for the periods from `piece_periods` on.
+    /// [`Worker::settle`], for the periods from `piece_periods` on.
     pub(super) first_lines: Vec<u64>,
     pub(super) piece_periods: usize,
     pub(super) fields: Vec<(usize, usize)>,
